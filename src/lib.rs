@@ -1,0 +1,1 @@
+//! gradstep: a terminal tutor for gradient descent.
