@@ -1,1 +1,12 @@
 //! gradstep: a terminal tutor for gradient descent.
+//!
+//! Module map (one line each):
+//! - [`math`]: formulas (meval → compiled program), exact autodiff, optimizers, models. No UI.
+//! - [`session`]: the step-through state of one run: history, undo, reset, stop status.
+//! - [`numfmt`]: how numbers are written for people (short) and for machines (exact).
+//! - [`cli`]: the command line and the headless commands (`run`, ...), free of terminal UI.
+
+pub mod cli;
+pub mod math;
+pub mod numfmt;
+pub mod session;

@@ -1,3 +1,5 @@
+//! The `gradstep` binary: everything lives in the library; see `gradstep::cli`.
+
 fn main() {
-    println!("gradstep: work in progress");
+    std::process::exit(gradstep::cli::main());
 }

@@ -1,0 +1,491 @@
+//! `gradstep run`: the same numbers the tutor shows, headless, as a table, CSV or JSON.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use super::UsageError;
+use crate::math::data::Dataset;
+use crate::math::model::{Model, ModelKind};
+use crate::math::optimizer::{Kind, Optimizer};
+use crate::math::{Formula, Objective, norm};
+use crate::numfmt;
+use crate::session::{Session, Status, StopOn, StopRule};
+
+/// The most updates one `run` takes: it keeps every state, as the tutor does.
+pub const MAX_STEPS: usize = crate::session::MAX_HISTORY - 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Aligned columns and a status line, for reading.
+    #[default]
+    Table,
+    /// A header row, then one row per visited point, exact numbers.
+    Csv,
+    /// One JSON object with every visited point, exact numbers.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum StopOnArg {
+    /// Stop when the step ‖Δθ‖ is below --tol.
+    #[default]
+    Step,
+    /// Stop when the gradient ‖∇L‖ is below --tol.
+    Grad,
+}
+
+/// Runs gradient descent and prints every visited point.
+#[derive(Debug, Clone, Args, Default)]
+#[command(after_help = "Examples:
+  gradstep run --formula \"x^2 + x*y + y^2\" --vars x,y --start 3,4 --lr 0.1 --steps 10
+  gradstep run --formula \"x^2 + x*y + y^2\" --start 3,4 --tol 1e-6 --stop-on grad --format json
+  gradstep run --model logistic --x 3,2 --y 1 --lr 0.1 --steps 1
+  gradstep run --model linear --data points.csv --lr 0.05 --epochs 3 --batch-size 4")]
+pub struct RunArgs {
+    /// The loss to minimise, e.g. "x^2 + x*y + y^2" (also ** for ^, θ₁, η, ×, ·).
+    #[arg(long, short = 'f', allow_hyphen_values = true)]
+    pub formula: Option<String>,
+    /// The variables in order, comma-separated (default: in order of first appearance).
+    #[arg(long)]
+    pub vars: Option<String>,
+    /// The start point, comma-separated (default: all zeros), e.g. --start -1.2,1.
+    #[arg(long, allow_hyphen_values = true)]
+    pub start: Option<String>,
+    /// The learning rate η.
+    #[arg(long, default_value = "0.1", allow_hyphen_values = true)]
+    pub lr: String,
+    /// sgd, momentum, nesterov, adagrad, rmsprop or adam.
+    #[arg(long, short = 'o', default_value = "sgd")]
+    pub optimizer: String,
+    /// How many updates to take (default 100; in model mode --epochs × batches).
+    #[arg(long, allow_hyphen_values = true)]
+    pub steps: Option<String>,
+    /// Stop early when the step (or, with --stop-on grad, the gradient) is shorter than this.
+    #[arg(long, allow_hyphen_values = true)]
+    pub tol: Option<String>,
+    /// What --tol is compared with.
+    #[arg(long, value_enum, default_value_t)]
+    pub stop_on: StopOnArg,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Momentum factor μ for momentum and nesterov (default 0.9).
+    #[arg(long, allow_hyphen_values = true)]
+    pub momentum: Option<String>,
+    /// RMSprop's smoothing constant (default 0.99).
+    #[arg(long, allow_hyphen_values = true)]
+    pub alpha: Option<String>,
+    /// Adam's β1 (default 0.9).
+    #[arg(long, allow_hyphen_values = true)]
+    pub beta1: Option<String>,
+    /// Adam's β2 (default 0.999).
+    #[arg(long, allow_hyphen_values = true)]
+    pub beta2: Option<String>,
+    /// ε in the denominators (default 1e-10 for adagrad, 1e-8 otherwise).
+    #[arg(long, allow_hyphen_values = true)]
+    pub eps: Option<String>,
+    /// A model instead of a formula: logistic or linear (regression).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// The model's data: a CSV file, one example per row, the label last.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Inline features of one example (--x 3,2), or several separated by ';'.
+    #[arg(long, allow_hyphen_values = true)]
+    pub x: Option<String>,
+    /// Inline label(s) for --x.
+    #[arg(long, allow_hyphen_values = true)]
+    pub y: Option<String>,
+    /// Passes over the data (model mode; default 100).
+    #[arg(long, allow_hyphen_values = true)]
+    pub epochs: Option<String>,
+    /// Examples per update: 1 is SGD, m (the default) is batch descent.
+    #[arg(long, allow_hyphen_values = true)]
+    pub batch_size: Option<String>,
+    /// Visit the examples of each epoch in a random order fixed by --seed.
+    #[arg(long)]
+    pub shuffle: bool,
+    /// The shuffle's seed (default 0).
+    #[arg(long, allow_hyphen_values = true)]
+    pub seed: Option<String>,
+}
+
+/// Parses one number given to `flag`, naming the flag when it is not one.
+pub fn parse_f64(flag: &str, s: &str) -> Result<f64, UsageError> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| UsageError(format!("{flag}: '{s}' is not a number")))?;
+    if !v.is_finite() {
+        return Err(UsageError(format!("{flag}: '{s}' is not a finite number")));
+    }
+    Ok(v)
+}
+
+fn parse_count(flag: &str, s: &str) -> Result<usize, UsageError> {
+    s.trim()
+        .parse()
+        .map_err(|_| UsageError(format!("{flag}: '{s}' is not a whole number ≥ 0")))
+}
+
+/// A comma-separated list of numbers, e.g. `--start -1.2,1`.
+pub fn parse_list(flag: &str, s: &str) -> Result<Vec<f64>, UsageError> {
+    s.split(',').map(|p| parse_f64(flag, p)).collect()
+}
+
+fn positive(flag: &str, s: &str) -> Result<f64, UsageError> {
+    let v = parse_f64(flag, s)?;
+    if v <= 0.0 {
+        return Err(UsageError(format!("{flag} must be greater than 0, got {s}")));
+    }
+    Ok(v)
+}
+
+/// Everything `run` needs, checked.
+pub struct Plan {
+    pub session: Session,
+    pub steps: usize,
+}
+
+impl RunArgs {
+    pub fn optimizer(&self) -> Result<Optimizer, UsageError> {
+        let kind: Kind = self.optimizer.parse().map_err(|e| UsageError(format!("--optimizer: {e}")))?;
+        let mut opt = Optimizer::new(kind);
+        if let Some(v) = &self.momentum {
+            opt.momentum = parse_f64("--momentum", v)?;
+        }
+        if let Some(v) = &self.alpha {
+            opt.alpha = parse_f64("--alpha", v)?;
+        }
+        if let Some(v) = &self.beta1 {
+            opt.beta1 = parse_f64("--beta1", v)?;
+        }
+        if let Some(v) = &self.beta2 {
+            opt.beta2 = parse_f64("--beta2", v)?;
+        }
+        if let Some(v) = &self.eps {
+            opt.eps = parse_f64("--eps", v)?;
+        }
+        opt.validate().map_err(UsageError)?;
+        Ok(opt)
+    }
+
+    fn objective(&self) -> Result<Objective, UsageError> {
+        match (&self.formula, &self.model) {
+            (Some(_), Some(_)) => Err(UsageError(
+                "give either --formula or --model, not both".into(),
+            )),
+            (None, None) => Err(UsageError(
+                "give --formula \"...\" (e.g. --formula \"x^2 + y^2\") or --model logistic|linear".into(),
+            )),
+            (Some(f), None) => {
+                for (flag, given) in [
+                    ("--data", self.data.is_some()),
+                    ("--x", self.x.is_some()),
+                    ("--y", self.y.is_some()),
+                    ("--epochs", self.epochs.is_some()),
+                    ("--batch-size", self.batch_size.is_some()),
+                    ("--shuffle", self.shuffle),
+                ] {
+                    if given {
+                        return Err(UsageError(format!("{flag} goes with --model, not --formula")));
+                    }
+                }
+                let formula = match &self.vars {
+                    Some(v) => {
+                        let names: Vec<&str> = v.split(',').collect();
+                        Formula::parse_with_vars(f, &names)
+                    }
+                    None => Formula::parse(f),
+                };
+                let formula = formula.map_err(|e| {
+                    let caret = e.caret().map(|c| format!("\n  {f}\n  {c}")).unwrap_or_default();
+                    UsageError(format!("--formula: {e}{caret}"))
+                })?;
+                if formula.vars().is_empty() {
+                    return Err(UsageError(
+                        "--formula has no variables to descend on (e.g. x^2 + y^2)".into(),
+                    ));
+                }
+                Ok(Objective::Formula(formula))
+            }
+            (None, Some(m)) => {
+                let kind: ModelKind = m.parse().map_err(|e| UsageError(format!("--model: {e}")))?;
+                if self.vars.is_some() {
+                    return Err(UsageError(
+                        "--vars goes with --formula; a model's parameters are w1..wn, b".into(),
+                    ));
+                }
+                let data = match (&self.data, &self.x, &self.y) {
+                    (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                        return Err(UsageError("give --data or --x/--y, not both".into()));
+                    }
+                    (Some(path), None, None) => Dataset::from_csv_file(path),
+                    (None, Some(x), Some(y)) => Dataset::from_inline(x, y),
+                    (None, Some(_), None) => return Err(UsageError("--x needs --y (the label)".into())),
+                    (None, None, Some(_)) => return Err(UsageError("--y needs --x (the features)".into())),
+                    (None, None, None) => {
+                        return Err(UsageError(
+                            "--model needs data: --data FILE.csv, or --x 3,2 --y 1".into(),
+                        ));
+                    }
+                }
+                .map_err(|e| UsageError(e.0))?;
+                let batch = self
+                    .batch_size
+                    .as_deref()
+                    .map(|s| parse_count("--batch-size", s))
+                    .transpose()?;
+                if batch == Some(0) {
+                    return Err(UsageError("--batch-size must be at least 1".into()));
+                }
+                let seed = self.seed.as_deref().map(|s| {
+                    s.trim()
+                        .parse::<u64>()
+                        .map_err(|_| UsageError(format!("--seed: '{s}' is not a whole number ≥ 0")))
+                });
+                let seed = seed.transpose()?;
+                if seed.is_some() && !self.shuffle {
+                    return Err(UsageError("--seed only matters with --shuffle".into()));
+                }
+                let shuffle = self.shuffle.then(|| seed.unwrap_or(0));
+                let model = Model::new(kind, data, batch, shuffle).map_err(|e| UsageError(e.0))?;
+                Ok(Objective::Model(model))
+            }
+        }
+    }
+
+    /// Checks every flag and builds the session, or says what is wrong.
+    pub fn plan(&self) -> Result<Plan, UsageError> {
+        let objective = self.objective()?;
+        let optimizer = self.optimizer()?;
+        let lr = positive("--lr", &self.lr)?;
+        let tol = self.tol.as_deref().map(|s| positive("--tol", s)).transpose()?;
+        let names = objective.names();
+        let start = match &self.start {
+            Some(s) => {
+                let v = parse_list("--start", s)?;
+                if v.len() != names.len() {
+                    return Err(UsageError(format!(
+                        "--start has {} value(s) but there are {} parameter(s): {}",
+                        v.len(),
+                        names.len(),
+                        names.join(", ")
+                    )));
+                }
+                v
+            }
+            None => vec![0.0; names.len()],
+        };
+        let steps = match (&self.steps, &self.epochs, &objective) {
+            (Some(s), _, _) => parse_count("--steps", s)?,
+            (None, Some(_), Objective::Formula(_)) => {
+                return Err(UsageError("--epochs goes with --model, not --formula".into()));
+            }
+            (None, e, Objective::Model(m)) => {
+                let epochs = e.as_deref().map(|s| parse_count("--epochs", s)).transpose()?.unwrap_or(100);
+                epochs.saturating_mul(m.batches_per_epoch())
+            }
+            (None, None, Objective::Formula(_)) => 100,
+        };
+        if steps > MAX_STEPS {
+            return Err(UsageError(format!(
+                "{} asks for {steps} updates; the limit is {MAX_STEPS}",
+                if self.steps.is_some() { "--steps" } else { "--epochs × batches" }
+            )));
+        }
+        let stop = StopRule {
+            tol,
+            on: match self.stop_on {
+                StopOnArg::Step => StopOn::Step,
+                StopOnArg::Grad => StopOn::Grad,
+            },
+            max_steps: Some(steps),
+        };
+        let session = Session::new(objective, optimizer, lr, &start, stop).map_err(UsageError)?;
+        Ok(Plan { session, steps })
+    }
+}
+
+/// One visited point as `--format json` writes it.
+#[derive(Serialize)]
+struct Record<'a> {
+    t: usize,
+    #[serde(serialize_with = "numfmt::serialize_vec")]
+    params: &'a [f64],
+    #[serde(serialize_with = "numfmt::serialize_f64")]
+    value: f64,
+    #[serde(serialize_with = "numfmt::serialize_vec")]
+    grad: &'a [f64],
+    update: Option<Vec<numfmt::Json>>,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    vars: Vec<String>,
+    optimizer: &'static str,
+    #[serde(serialize_with = "numfmt::serialize_f64")]
+    lr: f64,
+    status: Status,
+    steps: Vec<Record<'a>>,
+}
+
+/// Δθ from each point to the next (None on the last).
+fn updates(session: &Session) -> Vec<Option<Vec<f64>>> {
+    let h = session.history();
+    (0..h.len())
+        .map(|i| {
+            h.get(i + 1)
+                .map(|n| n.params.iter().zip(&h[i].params).map(|(a, b)| a - b).collect())
+        })
+        .collect()
+}
+
+/// Runs the plan and writes it in `format`.
+pub fn execute(args: &RunArgs, out: &mut dyn Write) -> Result<(), UsageError> {
+    let Plan { mut session, steps } = args.plan()?;
+    session.run(steps);
+    let io = |e: std::io::Error| UsageError(format!("cannot write the output: {e}"));
+    match args.format {
+        Format::Json => {
+            let ups = updates(&session);
+            let report = Report {
+                vars: session.names(),
+                optimizer: session.optimizer().kind.name(),
+                lr: session.lr(),
+                status: session.status(),
+                steps: session
+                    .history()
+                    .iter()
+                    .zip(&ups)
+                    .map(|(p, u)| Record {
+                        t: p.t,
+                        params: &p.params,
+                        value: p.value,
+                        grad: &p.grad,
+                        update: u.as_ref().map(|u| u.iter().map(|&x| numfmt::Json(x)).collect()),
+                    })
+                    .collect(),
+            };
+            serde_json::to_writer(&mut *out, &report).map_err(|e| UsageError(format!("cannot write JSON: {e}")))?;
+            writeln!(out).map_err(io)?;
+        }
+        Format::Csv => write_csv(&session, out).map_err(io)?,
+        Format::Table => write_table(&session, out).map_err(io)?,
+    }
+    Ok(())
+}
+
+fn column_names(session: &Session) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let names = session.names();
+    let grads = names.iter().map(|n| format!("∂L/∂{n}")).collect();
+    let ups = names.iter().map(|n| format!("Δ{n}")).collect();
+    (names, grads, ups)
+}
+
+fn write_csv(session: &Session, out: &mut dyn Write) -> std::io::Result<()> {
+    let names = session.names();
+    let mut header = vec!["t".to_string()];
+    header.extend(names.iter().cloned());
+    header.push("value".into());
+    header.extend(names.iter().map(|n| format!("grad_{n}")));
+    header.extend(names.iter().map(|n| format!("update_{n}")));
+    writeln!(out, "{}", header.join(","))?;
+    let field = |x: f64| numfmt::exact(x).unwrap_or_default();
+    for (p, u) in session.history().iter().zip(updates(session)) {
+        let mut row = vec![p.t.to_string()];
+        row.extend(p.params.iter().map(|&x| field(x)));
+        row.push(field(p.value));
+        row.extend(p.grad.iter().map(|&x| field(x)));
+        match u {
+            Some(u) => row.extend(u.iter().map(|&x| field(x))),
+            None => row.extend(names.iter().map(|_| String::new())),
+        }
+        writeln!(out, "{}", row.join(","))?;
+    }
+    Ok(())
+}
+
+fn write_table(session: &Session, out: &mut dyn Write) -> std::io::Result<()> {
+    let (names, grads, ups) = column_names(session);
+    let mut header = vec!["t".to_string()];
+    header.extend(names.iter().cloned());
+    header.push("L(θ)".into());
+    header.extend(grads);
+    header.push("‖∇L‖".into());
+    header.extend(ups);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (p, u) in session.history().iter().zip(updates(session)) {
+        let mut row = vec![p.t.to_string()];
+        row.extend(p.params.iter().map(|&x| numfmt::short(x)));
+        row.push(numfmt::short(p.value));
+        row.extend(p.grad.iter().map(|&x| numfmt::short(x)));
+        row.push(numfmt::short(norm(&p.grad)));
+        match u {
+            Some(u) => row.extend(u.iter().map(|&x| numfmt::short(x))),
+            None => row.extend(names.iter().map(|_| String::new())),
+        }
+        rows.push(row);
+    }
+    let width = |s: &str| s.chars().count();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| width(&r[c]))
+                .chain(std::iter::once(width(&header[c])))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{}{c}", " ".repeat(w - width(c))))
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let opt = session.optimizer().kind;
+    writeln!(out, "optimizer {opt}, η = {}", numfmt::short(session.lr()))?;
+    writeln!(out, "{}", line(&header))?;
+    for r in &rows {
+        writeln!(out, "{}", line(r))?;
+    }
+    writeln!(out, "status: {}", status_line(session))
+}
+
+/// The status in words, with the number that decided it.
+pub fn status_line(session: &Session) -> String {
+    let cur = session.current();
+    let t = cur.t;
+    match session.status() {
+        Status::Running => format!("running after {t} updates"),
+        Status::MaxSteps => format!("max_steps: took {t} update{}", if t == 1 { "" } else { "s" }),
+        Status::Converged => {
+            let rule = session.stop_rule();
+            let tol = numfmt::short(rule.tol.unwrap_or(0.0));
+            match rule.on {
+                StopOn::Step => format!(
+                    "converged at t = {t}: the next step ‖Δθ‖ = {} is below --tol {tol}",
+                    numfmt::short(norm(&session.preview().delta))
+                ),
+                StopOn::Grad => format!(
+                    "converged at t = {t}: ‖∇L‖ = {} is below --tol {tol}",
+                    numfmt::short(norm(&cur.grad))
+                ),
+            }
+        }
+        Status::Diverged => {
+            let why = if !cur.value.is_finite() {
+                "the loss is not a finite number".to_string()
+            } else if cur.value.abs() > crate::session::DIVERGED_ABOVE {
+                format!("|L| = {} is above 1e12", numfmt::short(cur.value.abs()))
+            } else {
+                "a parameter or the gradient is not a finite number".to_string()
+            };
+            format!("diverged at t = {t}: {why}")
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! A formula a learner typed, ready to evaluate and differentiate.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use nalgebra::DVector;
+use num_dual::{Dual2DVec64, DualDVec64};
+
+use super::lexer;
+use super::program::Program;
+
+/// What is wrong with a formula, and where (1-based character column), in words a learner
+/// can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormulaError {
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl FormulaError {
+    pub(crate) fn new(message: String) -> Self {
+        FormulaError {
+            column: None,
+            message,
+        }
+    }
+
+    pub(crate) fn at(column: usize, message: String) -> Self {
+        FormulaError {
+            column: Some(column),
+            message,
+        }
+    }
+
+    /// A caret under the offending column, to print under the formula.
+    pub fn caret(&self) -> Option<String> {
+        self.column.map(|c| format!("{}^", " ".repeat(c.saturating_sub(1))))
+    }
+}
+
+impl fmt::Display for FormulaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FormulaError {}
+
+/// A parsed and compiled formula over named variables.
+#[derive(Debug, Clone)]
+pub struct Formula {
+    source: String,
+    vars: Vec<String>,
+    program: Program,
+}
+
+impl PartialEq for Formula {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source && self.vars == other.vars
+    }
+}
+
+/// Normalises a variable name the way the formula lexer does (θ₁ → theta1), so that
+/// `--vars θ1,θ2` matches a formula written with θ₁.
+pub fn normalize_name(name: &str) -> Result<String, FormulaError> {
+    let name = name.trim();
+    let checked = lexer::check(name, None).map_err(|e| {
+        FormulaError::new(format!("'{name}' is not a valid variable name ({e})"))
+    })?;
+    match checked.tokens.as_slice() {
+        [t] => match &t.tok {
+            lexer::Tok::Name(n) if super::functions::is_constant(n) => Err(FormulaError::new(
+                format!("'{name}' is a constant and cannot be a variable"),
+            )),
+            lexer::Tok::Name(n) => Ok(n.clone()),
+            _ => Err(FormulaError::new(format!(
+                "'{name}' is not a valid variable name: use letters, digits and _"
+            ))),
+        },
+        _ => Err(FormulaError::new(format!(
+            "'{name}' is not a valid variable name: use letters, digits and _"
+        ))),
+    }
+}
+
+impl Formula {
+    /// Parses a formula; its variables are the names in it, in order of first appearance.
+    pub fn parse(source: &str) -> Result<Formula, FormulaError> {
+        Self::build(source, None)
+    }
+
+    /// Parses a formula over exactly these variables, in this order. A name in the formula
+    /// that is not listed is an error; a listed name the formula does not use is allowed
+    /// (its partial derivative is 0).
+    pub fn parse_with_vars<S: AsRef<str>>(
+        source: &str,
+        vars: &[S],
+    ) -> Result<Formula, FormulaError> {
+        let mut names: Vec<String> = Vec::with_capacity(vars.len());
+        for v in vars {
+            let n = normalize_name(v.as_ref())?;
+            if names.contains(&n) {
+                return Err(FormulaError::new(format!(
+                    "the variable '{}' is listed twice",
+                    v.as_ref()
+                )));
+            }
+            names.push(n);
+        }
+        if names.is_empty() {
+            return Err(FormulaError::new("the list of variables is empty".into()));
+        }
+        Self::build(source, Some(names))
+    }
+
+    fn build(source: &str, vars: Option<Vec<String>>) -> Result<Formula, FormulaError> {
+        let checked = lexer::check(source, vars.as_deref())?;
+        let vars = vars.unwrap_or_else(|| checked.names.iter().map(|(n, _)| n.clone()).collect());
+        let text = checked.meval_text();
+        // The lexer has checked meval's grammar already, so meval agreeing is the expected
+        // case; if it ever disagrees, say so instead of guessing.
+        let tokens = meval::tokenizer::tokenize(&text).map_err(|e| {
+            FormulaError::new(format!("meval could not read the formula: {e}"))
+        })?;
+        let rpn = meval::shunting_yard::to_rpn(&tokens).map_err(|e| {
+            FormulaError::new(format!("meval could not order the formula: {e}"))
+        })?;
+        let index_of = |name: &str| vars.iter().position(|v| v == name);
+        let program = Program::compile(&rpn, &index_of, vars.len())
+            .map_err(|e| FormulaError::new(format!("could not compile the formula: {}", e.0)))?;
+        Ok(Formula {
+            source: source.to_string(),
+            vars,
+            program,
+        })
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn vars(&self) -> &[String] {
+        &self.vars
+    }
+
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// L(θ). Missing coordinates read as NaN.
+    pub fn value(&self, theta: &[f64]) -> f64 {
+        SCRATCH.with(|s| self.program.eval(theta, &mut s.borrow_mut()))
+    }
+
+    /// L(θ) and ∇L(θ), exact (forward-mode dual numbers, no finite differences).
+    pub fn gradient(&self, theta: &[f64]) -> (f64, Vec<f64>) {
+        let x = DVector::from_column_slice(&self.pad(theta));
+        let (v, g) = num_dual::gradient(
+            |xs: DVector<DualDVec64>| self.program.eval(xs.as_slice(), &mut Vec::new()),
+            &x,
+        );
+        (v, g.iter().copied().collect())
+    }
+
+    /// L(θ), ∇L(θ) and the Hessian ∇²L(θ) (row-major), exact.
+    pub fn hessian(&self, theta: &[f64]) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
+        let x = DVector::from_column_slice(&self.pad(theta));
+        let (v, g, h) = num_dual::hessian(
+            |xs: DVector<Dual2DVec64>| self.program.eval(xs.as_slice(), &mut Vec::new()),
+            &x,
+        );
+        let n = self.vars.len();
+        let rows = (0..n).map(|i| (0..n).map(|j| h[(i, j)]).collect()).collect();
+        (v, g.iter().copied().collect(), rows)
+    }
+
+    /// A fast evaluator for many points (chart grids): it owns its scratch space.
+    pub fn evaluator(&self) -> Evaluator<'_> {
+        Evaluator {
+            program: &self.program,
+            stack: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn pad(&self, theta: &[f64]) -> Vec<f64> {
+        let mut v = theta.to_vec();
+        v.resize(self.vars.len(), f64::NAN);
+        v
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Evaluates one compiled formula at many points without allocating per point.
+pub struct Evaluator<'a> {
+    program: &'a Program,
+    stack: RefCell<Vec<f64>>,
+}
+
+impl Evaluator<'_> {
+    pub fn eval(&self, theta: &[f64]) -> f64 {
+        self.program.eval(theta, &mut self.stack.borrow_mut())
+    }
+}

@@ -1,0 +1,123 @@
+//! How numbers are written: short for people (tables, the tutor's panels), exact for machines
+//! (CSV, JSON). A non-finite number is never written as if it were one.
+
+/// What a table or panel shows in place of NaN or ±∞ (the status line says why).
+pub const NOT_A_NUMBER: &str = "—";
+
+/// Up to six significant digits, trailing zeros trimmed: 0.15000000000000002 → "0.15",
+/// 37 → "37", 1.23456789e-7 → "1.23457e-7". −0 is written as 0.
+pub fn short(x: f64) -> String {
+    sig(x, 6)
+}
+
+/// Like [`short`] with `digits` significant digits.
+pub fn sig(x: f64, digits: usize) -> String {
+    if !x.is_finite() {
+        return NOT_A_NUMBER.to_string();
+    }
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    let digits = digits.clamp(1, 17);
+    let mag = x.abs().log10().floor() as i32;
+    if (-4..6).contains(&mag) || (mag < 15 && mag >= 6 && digits as i32 > mag) {
+        let decimals = (digits as i32 - 1 - mag).max(0) as usize;
+        let s = format!("{x:.decimals$}");
+        let s = trim_zeros(&s);
+        // Rounding can turn a tiny negative into "-0".
+        if s == "-0" { "0".to_string() } else { s }
+    } else {
+        let s = format!("{:.*e}", digits - 1, x);
+        match s.split_once('e') {
+            Some((m, e)) => format!("{}e{e}", trim_zeros(m)),
+            None => s,
+        }
+    }
+}
+
+fn trim_zeros(s: &str) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// The shortest text that reads back as exactly the same f64 ("37", "0.15000000000000002",
+/// "1e-7"); non-finite numbers give `None` (JSON null, an empty CSV field).
+pub fn exact(x: f64) -> Option<String> {
+    if !x.is_finite() {
+        return None;
+    }
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        return Some(format!("{}", x as i64));
+    }
+    Some(format!("{x:?}"))
+}
+
+/// A vector written for people: `[2, 2.9]`.
+pub fn vector(v: &[f64]) -> String {
+    format!("[{}]", v.iter().map(|&x| short(x)).collect::<Vec<_>>().join(", "))
+}
+
+/// Serialises an f64 as JSON the way [`exact`] writes it: integers without ".0", non-finite
+/// as null.
+pub fn serialize_f64<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if !x.is_finite() {
+        s.serialize_none()
+    } else if x.fract() == 0.0 && x.abs() < 1e15 {
+        s.serialize_i64(*x as i64)
+    } else {
+        s.serialize_f64(*x)
+    }
+}
+
+/// [`serialize_f64`] for each element of a vector.
+pub fn serialize_vec<S: serde::Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(v.len()))?;
+    for x in v {
+        seq.serialize_element(&Json(*x))?;
+    }
+    seq.end()
+}
+
+/// An f64 that serialises through [`serialize_f64`].
+#[derive(Debug, Clone, Copy)]
+pub struct Json(pub f64);
+
+impl serde::Serialize for Json {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_f64(&self.0, s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_numbers_read_as_a_learner_expects() {
+        assert_eq!(short(0.15000000000000002), "0.15");
+        assert_eq!(short(37.0), "37");
+        assert_eq!(short(-1.5), "-1.5");
+        assert_eq!(short(2.9000000000000004), "2.9");
+        assert_eq!(short(-0.0), "0");
+        assert_eq!(short(-1e-12), "-1e-12");
+        assert_eq!(short(1.23456789e-7), "1.23457e-7");
+        assert_eq!(short(123456.7), "123457");
+        assert_eq!(short(1234567.0), "1.23457e6");
+        assert_eq!(short(f64::NAN), NOT_A_NUMBER);
+        assert_eq!(short(f64::INFINITY), NOT_A_NUMBER);
+    }
+
+    #[test]
+    fn exact_numbers_round_trip() {
+        for x in [0.15000000000000002, 37.0, -2.5, 1e-7, 1e300, 0.1 + 0.2] {
+            let s = exact(x).unwrap();
+            assert_eq!(s.parse::<f64>().unwrap(), x, "{s}");
+        }
+        assert_eq!(exact(37.0).unwrap(), "37");
+        assert_eq!(exact(f64::NAN), None);
+    }
+}

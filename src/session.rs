@@ -1,0 +1,249 @@
+//! One run of gradient descent that a learner steps through: every state it visited, so any
+//! step can be undone exactly, and the rule that says when it stops.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::math::optimizer::{self, Optimizer};
+use crate::math::{Objective, norm};
+
+/// Losses beyond this count as diverged: the numbers would no longer mean anything to a learner.
+pub const DIVERGED_ABOVE: f64 = 1e12;
+/// The most states one session keeps; stepping stops there (it bounds memory under auto-play).
+pub const MAX_HISTORY: usize = 100_000;
+
+/// What the tolerance is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StopOn {
+    /// ‖Δθ‖, the length of the step (source 001's rule).
+    #[default]
+    Step,
+    /// ‖∇L‖, the length of the gradient.
+    Grad,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StopRule {
+    pub tol: Option<f64>,
+    pub on: StopOn,
+    pub max_steps: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Running,
+    MaxSteps,
+    Converged,
+    Diverged,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::MaxSteps => "max_steps",
+            Status::Converged => "converged",
+            Status::Diverged => "diverged",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One visited point θ_t with everything computed there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub t: usize,
+    pub params: Vec<f64>,
+    /// L(θ_t) (for a model: the cost over the whole data set).
+    pub value: f64,
+    /// The gradient the update from θ_t uses (for a model: over step t's batch).
+    pub grad: Vec<f64>,
+    /// The optimizer's memory after reaching θ_t.
+    pub opt: optimizer::State,
+}
+
+/// The update the session would take next from the current point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    /// Δθ = θ_{t+1} − θ_t.
+    pub delta: Vec<f64>,
+    pub next: Vec<f64>,
+    pub opt: optimizer::State,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    objective: Objective,
+    optimizer: Optimizer,
+    lr: f64,
+    stop: StopRule,
+    history: Vec<Point>,
+}
+
+impl Session {
+    /// Starts at `start`, which must have one value per parameter.
+    pub fn new(
+        objective: Objective,
+        optimizer: Optimizer,
+        lr: f64,
+        start: &[f64],
+        stop: StopRule,
+    ) -> Result<Session, String> {
+        let names = objective.names();
+        if start.len() != names.len() {
+            return Err(format!(
+                "the start point has {} value(s) but there are {} parameter(s) ({})",
+                start.len(),
+                names.len(),
+                names.join(", ")
+            ));
+        }
+        let first = Self::visit(&objective, start.to_vec(), 0, optimizer.initial_state(start.len()));
+        Ok(Session {
+            objective,
+            optimizer,
+            lr,
+            stop,
+            history: vec![first],
+        })
+    }
+
+    fn visit(objective: &Objective, params: Vec<f64>, t: usize, opt: optimizer::State) -> Point {
+        let (value, grad) = objective.evaluate(&params, t);
+        Point {
+            t,
+            params,
+            value,
+            grad,
+            opt,
+        }
+    }
+
+    pub fn objective(&self) -> &Objective {
+        &self.objective
+    }
+
+    pub fn optimizer(&self) -> &Optimizer {
+        &self.optimizer
+    }
+
+    pub fn lr(&self) -> f64 {
+        self.lr
+    }
+
+    pub fn stop_rule(&self) -> &StopRule {
+        &self.stop
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.objective.names()
+    }
+
+    pub fn history(&self) -> &[Point] {
+        &self.history
+    }
+
+    pub fn current(&self) -> &Point {
+        self.history.last().expect("a session always holds its start point")
+    }
+
+    pub fn start(&self) -> &Point {
+        &self.history[0]
+    }
+
+    /// The next update from the current point, as the optimizer would take it now.
+    pub fn preview(&self) -> Preview {
+        let cur = self.current();
+        let (next, opt) = self.optimizer.update(&cur.opt, &cur.params, &cur.grad, self.lr);
+        let delta = next.iter().zip(&cur.params).map(|(a, b)| a - b).collect();
+        Preview { delta, next, opt }
+    }
+
+    /// Where the run stands at the current point. Divergence is checked first, then
+    /// convergence, then the step budget.
+    pub fn status(&self) -> Status {
+        let cur = self.current();
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        if !cur.value.is_finite()
+            || cur.value.abs() > DIVERGED_ABOVE
+            || !finite(&cur.params)
+            || !finite(&cur.grad)
+        {
+            return Status::Diverged;
+        }
+        if let Some(tol) = self.stop.tol {
+            let measure = match self.stop.on {
+                StopOn::Grad => norm(&cur.grad),
+                StopOn::Step => norm(&self.preview().delta),
+            };
+            if measure < tol {
+                return Status::Converged;
+            }
+        }
+        let budget = self.stop.max_steps.unwrap_or(usize::MAX).min(MAX_HISTORY - 1);
+        if cur.t >= budget {
+            return Status::MaxSteps;
+        }
+        Status::Running
+    }
+
+    /// Takes one update unless the run has stopped; returns the status after it.
+    pub fn step(&mut self) -> Status {
+        let status = self.status();
+        if status != Status::Running {
+            return status;
+        }
+        let Preview { next, opt, .. } = self.preview();
+        let t = self.current().t + 1;
+        let point = Self::visit(&self.objective, next, t, opt);
+        self.history.push(point);
+        self.status()
+    }
+
+    /// Takes up to `n` updates, stopping early when the run stops.
+    pub fn run(&mut self, n: usize) -> Status {
+        for _ in 0..n {
+            if self.step() != Status::Running {
+                break;
+            }
+        }
+        self.status()
+    }
+
+    /// Goes back one update; false at the start point.
+    pub fn undo(&mut self) -> bool {
+        if self.history.len() > 1 {
+            self.history.pop();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Back to the start point.
+    pub fn reset(&mut self) {
+        self.history.truncate(1);
+    }
+
+    /// A new η for the updates from here on; the history keeps the steps already taken.
+    pub fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
+    }
+
+    /// Another optimizer from here on; it starts with fresh state (no velocity, no moments).
+    pub fn set_optimizer(&mut self, optimizer: Optimizer) {
+        self.optimizer = optimizer;
+    }
+
+    pub fn set_stop_rule(&mut self, stop: StopRule) {
+        self.stop = stop;
+    }
+}
