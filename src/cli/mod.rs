@@ -62,7 +62,9 @@ pub fn main() -> i32 {
         None => {
             println!("gradstep: a terminal tutor for gradient descent.\n");
             println!("Commands:");
-            println!("  gradstep run --formula \"x^2 + x*y + y^2\" --start 3,4 --lr 0.1 --steps 10");
+            println!(
+                "  gradstep run --formula \"x^2 + x*y + y^2\" --start 3,4 --lr 0.1 --steps 10"
+            );
             println!("  gradstep run --model logistic --x 3,2 --y 1 --lr 0.1 --steps 1");
             println!("  gradstep --help");
             0

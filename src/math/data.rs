@@ -80,17 +80,16 @@ impl Dataset {
                 continue;
             }
             let numbers: Vec<Option<f64>> = record.iter().map(parse_number).collect();
-            if width.is_none() && header.is_none() && numbers.iter().any(Option::is_none) {
-                if numbers.iter().all(Option::is_none) {
-                    header = Some(record.iter().map(str::to_string).collect());
-                    if record.len() < 2 {
-                        return Err(DataError(format!(
-                            "{name}:{line}: a row needs at least 2 columns: the features, then the label"
-                        )));
-                    }
-                    width = Some((record.len(), line));
-                    continue;
+            // A first row of names (no numbers at all) is a header.
+            if width.is_none() && numbers.iter().all(Option::is_none) {
+                if record.len() < 2 {
+                    return Err(DataError(format!(
+                        "{name}:{line}: a row needs at least 2 columns: the features, then the label"
+                    )));
                 }
+                header = Some(record.iter().map(str::to_string).collect());
+                width = Some((record.len(), line));
+                continue;
             }
             let (w, first) = *width.get_or_insert((record.len(), line));
             if record.len() != w {
@@ -131,10 +130,20 @@ impl Dataset {
     /// Examples typed inline: `--x 3,2 --y 1`, or several separated by `;`
     /// (`--x "1,2;3,4" --y 0,1`).
     pub fn from_inline(x: &str, y: &str) -> Result<Dataset, DataError> {
-        let rows: Vec<&str> = x.split(';').map(str::trim).filter(|r| !r.is_empty()).collect();
-        let labels: Vec<&str> = y.split([',', ';']).map(str::trim).filter(|r| !r.is_empty()).collect();
+        let rows: Vec<&str> = x
+            .split(';')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .collect();
+        let labels: Vec<&str> = y
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .collect();
         if rows.is_empty() {
-            return Err(DataError("--x is empty: give the features, e.g. --x 3,2".into()));
+            return Err(DataError(
+                "--x is empty: give the features, e.g. --x 3,2".into(),
+            ));
         }
         if labels.len() != rows.len() {
             return Err(DataError(format!(
@@ -164,11 +173,19 @@ impl Dataset {
         let labels = labels
             .iter()
             .map(|l| {
-                parse_number(l).ok_or_else(|| DataError(format!("--y: '{l}' is not a finite number")))
+                parse_number(l)
+                    .ok_or_else(|| DataError(format!("--y: '{l}' is not a finite number")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let lines = (1..=labels.len() as u64).collect();
-        Self::new(values, labels, width.unwrap_or(0), None, "--x/--y".into(), lines)
+        Self::new(
+            values,
+            labels,
+            width.unwrap_or(0),
+            None,
+            "--x/--y".into(),
+            lines,
+        )
     }
 
     fn new(
