@@ -5,7 +5,9 @@
 //! - [`session`]: the step-through state of one run: history, undo, reset, stop status.
 //! - [`numfmt`]: how numbers are written for people (short) and for machines (exact).
 //! - [`cli`]: the command line and the headless commands (`run`, ...), free of terminal UI.
+//! - [`chart`]: text charts (contour map, slope curve, cost history) from plain data, no terminal.
 
+pub mod chart;
 pub mod cli;
 pub mod math;
 pub mod numfmt;
