@@ -57,7 +57,10 @@ pub fn exact(x: f64) -> Option<String> {
 
 /// A vector written for people: `[2, 2.9]`.
 pub fn vector(v: &[f64]) -> String {
-    format!("[{}]", v.iter().map(|&x| short(x)).collect::<Vec<_>>().join(", "))
+    format!(
+        "[{}]",
+        v.iter().map(|&x| short(x)).collect::<Vec<_>>().join(", ")
+    )
 }
 
 /// Serialises an f64 as JSON the way [`exact`] writes it: integers without ".0", non-finite

@@ -106,7 +106,12 @@ impl Session {
                 names.join(", ")
             ));
         }
-        let first = Self::visit(&objective, start.to_vec(), 0, optimizer.initial_state(start.len()));
+        let first = Self::visit(
+            &objective,
+            start.to_vec(),
+            0,
+            optimizer.initial_state(start.len()),
+        );
         Ok(Session {
             objective,
             optimizer,
@@ -152,7 +157,9 @@ impl Session {
     }
 
     pub fn current(&self) -> &Point {
-        self.history.last().expect("a session always holds its start point")
+        self.history
+            .last()
+            .expect("a session always holds its start point")
     }
 
     pub fn start(&self) -> &Point {
@@ -162,7 +169,9 @@ impl Session {
     /// The next update from the current point, as the optimizer would take it now.
     pub fn preview(&self) -> Preview {
         let cur = self.current();
-        let (next, opt) = self.optimizer.update(&cur.opt, &cur.params, &cur.grad, self.lr);
+        let (next, opt) = self
+            .optimizer
+            .update(&cur.opt, &cur.params, &cur.grad, self.lr);
         let delta = next.iter().zip(&cur.params).map(|(a, b)| a - b).collect();
         Preview { delta, next, opt }
     }
@@ -188,7 +197,11 @@ impl Session {
                 return Status::Converged;
             }
         }
-        let budget = self.stop.max_steps.unwrap_or(usize::MAX).min(MAX_HISTORY - 1);
+        let budget = self
+            .stop
+            .max_steps
+            .unwrap_or(usize::MAX)
+            .min(MAX_HISTORY - 1);
         if cur.t >= budget {
             return Status::MaxSteps;
         }

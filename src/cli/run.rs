@@ -138,7 +138,9 @@ pub fn parse_list(flag: &str, s: &str) -> Result<Vec<f64>, UsageError> {
 fn positive(flag: &str, s: &str) -> Result<f64, UsageError> {
     let v = parse_f64(flag, s)?;
     if v <= 0.0 {
-        return Err(UsageError(format!("{flag} must be greater than 0, got {s}")));
+        return Err(UsageError(format!(
+            "{flag} must be greater than 0, got {s}"
+        )));
     }
     Ok(v)
 }
@@ -151,7 +153,10 @@ pub struct Plan {
 
 impl RunArgs {
     pub fn optimizer(&self) -> Result<Optimizer, UsageError> {
-        let kind: Kind = self.optimizer.parse().map_err(|e| UsageError(format!("--optimizer: {e}")))?;
+        let kind: Kind = self
+            .optimizer
+            .parse()
+            .map_err(|e| UsageError(format!("--optimizer: {e}")))?;
         let mut opt = Optimizer::new(kind);
         if let Some(v) = &self.momentum {
             opt.momentum = parse_f64("--momentum", v)?;
@@ -178,7 +183,8 @@ impl RunArgs {
                 "give either --formula or --model, not both".into(),
             )),
             (None, None) => Err(UsageError(
-                "give --formula \"...\" (e.g. --formula \"x^2 + y^2\") or --model logistic|linear".into(),
+                "give --formula \"...\" (e.g. --formula \"x^2 + y^2\") or --model logistic|linear"
+                    .into(),
             )),
             (Some(f), None) => {
                 for (flag, given) in [
@@ -190,7 +196,9 @@ impl RunArgs {
                     ("--shuffle", self.shuffle),
                 ] {
                     if given {
-                        return Err(UsageError(format!("{flag} goes with --model, not --formula")));
+                        return Err(UsageError(format!(
+                            "{flag} goes with --model, not --formula"
+                        )));
                     }
                 }
                 let formula = match &self.vars {
@@ -201,7 +209,10 @@ impl RunArgs {
                     None => Formula::parse(f),
                 };
                 let formula = formula.map_err(|e| {
-                    let caret = e.caret().map(|c| format!("\n  {f}\n  {c}")).unwrap_or_default();
+                    let caret = e
+                        .caret()
+                        .map(|c| format!("\n  {f}\n  {c}"))
+                        .unwrap_or_default();
                     UsageError(format!("--formula: {e}{caret}"))
                 })?;
                 if formula.vars().is_empty() {
@@ -224,8 +235,12 @@ impl RunArgs {
                     }
                     (Some(path), None, None) => Dataset::from_csv_file(path),
                     (None, Some(x), Some(y)) => Dataset::from_inline(x, y),
-                    (None, Some(_), None) => return Err(UsageError("--x needs --y (the label)".into())),
-                    (None, None, Some(_)) => return Err(UsageError("--y needs --x (the features)".into())),
+                    (None, Some(_), None) => {
+                        return Err(UsageError("--x needs --y (the label)".into()));
+                    }
+                    (None, None, Some(_)) => {
+                        return Err(UsageError("--y needs --x (the features)".into()));
+                    }
                     (None, None, None) => {
                         return Err(UsageError(
                             "--model needs data: --data FILE.csv, or --x 3,2 --y 1".into(),
@@ -262,7 +277,11 @@ impl RunArgs {
         let objective = self.objective()?;
         let optimizer = self.optimizer()?;
         let lr = positive("--lr", &self.lr)?;
-        let tol = self.tol.as_deref().map(|s| positive("--tol", s)).transpose()?;
+        let tol = self
+            .tol
+            .as_deref()
+            .map(|s| positive("--tol", s))
+            .transpose()?;
         let names = objective.names();
         let start = match &self.start {
             Some(s) => {
@@ -282,10 +301,16 @@ impl RunArgs {
         let steps = match (&self.steps, &self.epochs, &objective) {
             (Some(s), _, _) => parse_count("--steps", s)?,
             (None, Some(_), Objective::Formula(_)) => {
-                return Err(UsageError("--epochs goes with --model, not --formula".into()));
+                return Err(UsageError(
+                    "--epochs goes with --model, not --formula".into(),
+                ));
             }
             (None, e, Objective::Model(m)) => {
-                let epochs = e.as_deref().map(|s| parse_count("--epochs", s)).transpose()?.unwrap_or(100);
+                let epochs = e
+                    .as_deref()
+                    .map(|s| parse_count("--epochs", s))
+                    .transpose()?
+                    .unwrap_or(100);
                 epochs.saturating_mul(m.batches_per_epoch())
             }
             (None, None, Objective::Formula(_)) => 100,
@@ -293,7 +318,11 @@ impl RunArgs {
         if steps > MAX_STEPS {
             return Err(UsageError(format!(
                 "{} asks for {steps} updates; the limit is {MAX_STEPS}",
-                if self.steps.is_some() { "--steps" } else { "--epochs × batches" }
+                if self.steps.is_some() {
+                    "--steps"
+                } else {
+                    "--epochs × batches"
+                }
             )));
         }
         let stop = StopRule {
@@ -337,8 +366,13 @@ fn updates(session: &Session) -> Vec<Option<Vec<f64>>> {
     let h = session.history();
     (0..h.len())
         .map(|i| {
-            h.get(i + 1)
-                .map(|n| n.params.iter().zip(&h[i].params).map(|(a, b)| a - b).collect())
+            h.get(i + 1).map(|n| {
+                n.params
+                    .iter()
+                    .zip(&h[i].params)
+                    .map(|(a, b)| a - b)
+                    .collect()
+            })
         })
         .collect()
 }
@@ -365,11 +399,14 @@ pub fn execute(args: &RunArgs, out: &mut dyn Write) -> Result<(), UsageError> {
                         params: &p.params,
                         value: p.value,
                         grad: &p.grad,
-                        update: u.as_ref().map(|u| u.iter().map(|&x| numfmt::Json(x)).collect()),
+                        update: u
+                            .as_ref()
+                            .map(|u| u.iter().map(|&x| numfmt::Json(x)).collect()),
                     })
                     .collect(),
             };
-            serde_json::to_writer(&mut *out, &report).map_err(|e| UsageError(format!("cannot write JSON: {e}")))?;
+            serde_json::to_writer(&mut *out, &report)
+                .map_err(|e| UsageError(format!("cannot write JSON: {e}")))?;
             writeln!(out).map_err(io)?;
         }
         Format::Csv => write_csv(&session, out).map_err(io)?,
@@ -462,7 +499,10 @@ pub fn status_line(session: &Session) -> String {
     let t = cur.t;
     match session.status() {
         Status::Running => format!("running after {t} updates"),
-        Status::MaxSteps => format!("max_steps: took {t} update{}", if t == 1 { "" } else { "s" }),
+        Status::MaxSteps => format!(
+            "max_steps: took {t} update{}",
+            if t == 1 { "" } else { "s" }
+        ),
         Status::Converged => {
             let rule = session.stop_rule();
             let tol = numfmt::short(rule.tol.unwrap_or(0.0));

@@ -131,10 +131,20 @@ impl Dataset {
     /// Examples typed inline: `--x 3,2 --y 1`, or several separated by `;`
     /// (`--x "1,2;3,4" --y 0,1`).
     pub fn from_inline(x: &str, y: &str) -> Result<Dataset, DataError> {
-        let rows: Vec<&str> = x.split(';').map(str::trim).filter(|r| !r.is_empty()).collect();
-        let labels: Vec<&str> = y.split([',', ';']).map(str::trim).filter(|r| !r.is_empty()).collect();
+        let rows: Vec<&str> = x
+            .split(';')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .collect();
+        let labels: Vec<&str> = y
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .collect();
         if rows.is_empty() {
-            return Err(DataError("--x is empty: give the features, e.g. --x 3,2".into()));
+            return Err(DataError(
+                "--x is empty: give the features, e.g. --x 3,2".into(),
+            ));
         }
         if labels.len() != rows.len() {
             return Err(DataError(format!(
@@ -164,11 +174,19 @@ impl Dataset {
         let labels = labels
             .iter()
             .map(|l| {
-                parse_number(l).ok_or_else(|| DataError(format!("--y: '{l}' is not a finite number")))
+                parse_number(l)
+                    .ok_or_else(|| DataError(format!("--y: '{l}' is not a finite number")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let lines = (1..=labels.len() as u64).collect();
-        Self::new(values, labels, width.unwrap_or(0), None, "--x/--y".into(), lines)
+        Self::new(
+            values,
+            labels,
+            width.unwrap_or(0),
+            None,
+            "--x/--y".into(),
+            lines,
+        )
     }
 
     fn new(

@@ -34,7 +34,8 @@ impl FormulaError {
 
     /// A caret under the offending column, to print under the formula.
     pub fn caret(&self) -> Option<String> {
-        self.column.map(|c| format!("{}^", " ".repeat(c.saturating_sub(1))))
+        self.column
+            .map(|c| format!("{}^", " ".repeat(c.saturating_sub(1))))
     }
 }
 
@@ -64,9 +65,8 @@ impl PartialEq for Formula {
 /// `--vars θ1,θ2` matches a formula written with θ₁.
 pub fn normalize_name(name: &str) -> Result<String, FormulaError> {
     let name = name.trim();
-    let checked = lexer::check(name, None).map_err(|e| {
-        FormulaError::new(format!("'{name}' is not a valid variable name ({e})"))
-    })?;
+    let checked = lexer::check(name, None)
+        .map_err(|e| FormulaError::new(format!("'{name}' is not a valid variable name ({e})")))?;
     match checked.tokens.as_slice() {
         [t] => match &t.tok {
             lexer::Tok::Name(n) if super::functions::is_constant(n) => Err(FormulaError::new(
@@ -119,12 +119,10 @@ impl Formula {
         let text = checked.meval_text();
         // The lexer has checked meval's grammar already, so meval agreeing is the expected
         // case; if it ever disagrees, say so instead of guessing.
-        let tokens = meval::tokenizer::tokenize(&text).map_err(|e| {
-            FormulaError::new(format!("meval could not read the formula: {e}"))
-        })?;
-        let rpn = meval::shunting_yard::to_rpn(&tokens).map_err(|e| {
-            FormulaError::new(format!("meval could not order the formula: {e}"))
-        })?;
+        let tokens = meval::tokenizer::tokenize(&text)
+            .map_err(|e| FormulaError::new(format!("meval could not read the formula: {e}")))?;
+        let rpn = meval::shunting_yard::to_rpn(&tokens)
+            .map_err(|e| FormulaError::new(format!("meval could not order the formula: {e}")))?;
         let index_of = |name: &str| vars.iter().position(|v| v == name);
         let program = Program::compile(&rpn, &index_of, vars.len())
             .map_err(|e| FormulaError::new(format!("could not compile the formula: {}", e.0)))?;
@@ -170,7 +168,9 @@ impl Formula {
             &x,
         );
         let n = self.vars.len();
-        let rows = (0..n).map(|i| (0..n).map(|j| h[(i, j)]).collect()).collect();
+        let rows = (0..n)
+            .map(|i| (0..n).map(|j| h[(i, j)]).collect())
+            .collect();
         (v, g.iter().copied().collect(), rows)
     }
 

@@ -112,7 +112,11 @@ pub fn lookup(name: &str) -> Option<&'static FnInfo> {
 }
 
 pub fn known_list() -> String {
-    FUNCTIONS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+    FUNCTIONS
+        .iter()
+        .map(|f| f.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Named constants; they can never be variables.

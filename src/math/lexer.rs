@@ -138,7 +138,9 @@ fn lex(chars: &[char]) -> Result<Vec<Lexed>, FormulaError> {
         if c.is_whitespace() {
             spaced = true;
             i += 1;
-        } else if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+        } else if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
             let start = i;
             while i < chars.len() && chars[i].is_ascii_digit() {
                 i += 1;
@@ -318,7 +320,9 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
                     let msg = match prev.map(|p| &p.tok) {
                         Some(Tok::Func(n)) => format!("{n}() needs an argument (column {col})"),
                         Some(Tok::LParen) => format!("empty parentheses at column {col}"),
-                        _ => format!("unexpected ')' at column {col}: a value is missing before it"),
+                        _ => {
+                            format!("unexpected ')' at column {col}: a value is missing before it")
+                        }
                     };
                     return Err(FormulaError::at(col, msg));
                 }
@@ -347,7 +351,9 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
                     None => {
                         return Err(FormulaError::at(
                             col,
-                            format!("unbalanced parentheses: ')' at column {col} has no matching '('"),
+                            format!(
+                                "unbalanced parentheses: ')' at column {col} has no matching '('"
+                            ),
                         ));
                     }
                 },
@@ -362,7 +368,9 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
                     _ => {
                         return Err(FormulaError::at(
                             col,
-                            format!("unexpected ',' at column {col}: commas only separate a function's arguments"),
+                            format!(
+                                "unexpected ',' at column {col}: commas only separate a function's arguments"
+                            ),
                         ));
                     }
                 },
@@ -371,7 +379,9 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
                     let n = show(next);
                     let msg = match (prev.map(|p| &p.tok), next) {
                         (Some(Tok::Num(_)), Tok::Name(_) | Tok::Func(_)) if !t.spaced => {
-                            format!("write {p}*{n} at column {col}: a number next to a name needs '*'")
+                            format!(
+                                "write {p}*{n} at column {col}: a number next to a name needs '*'"
+                            )
                         }
                         _ => format!(
                             "missing operator between '{p}' and '{n}' at column {col} (write {p}*{n} for a product)"

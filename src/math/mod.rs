@@ -17,8 +17,8 @@ pub mod optimizer;
 pub mod program;
 
 pub use formula::{Formula, FormulaError};
-pub use objective::Objective;
 pub use lexer::{MAX_DEPTH, MAX_LEN};
+pub use objective::Objective;
 
 /// The Euclidean norm ‖v‖.
 pub fn norm(v: &[f64]) -> f64 {

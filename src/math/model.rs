@@ -155,7 +155,11 @@ impl Model {
                     / m
             }
             ModelKind::Linear => {
-                z.iter().zip(y.iter()).map(|(&h, &y)| (h - y).powi(2)).sum::<f64>() / (2.0 * m)
+                z.iter()
+                    .zip(y.iter())
+                    .map(|(&h, &y)| (h - y).powi(2))
+                    .sum::<f64>()
+                    / (2.0 * m)
             }
         }
     }

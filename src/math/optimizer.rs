@@ -104,7 +104,10 @@ impl Optimizer {
     pub fn validate(&self) -> Result<(), String> {
         let in_unit = |v: f64| (0.0..1.0).contains(&v);
         if !in_unit(self.momentum) {
-            return Err(format!("--momentum must be in [0, 1), got {}", self.momentum));
+            return Err(format!(
+                "--momentum must be in [0, 1), got {}",
+                self.momentum
+            ));
         }
         if !in_unit(self.alpha) {
             return Err(format!("--alpha must be in [0, 1), got {}", self.alpha));
@@ -238,11 +241,17 @@ fn lerp(start: f64, end: f64, weight: f64) -> f64 {
 pub enum State {
     None,
     /// The momentum buffer (velocity); `None` before the first step.
-    Momentum { buf: Option<Vec<f64>> },
+    Momentum {
+        buf: Option<Vec<f64>>,
+    },
     /// Σ g², per coordinate.
-    Adagrad { sum: Vec<f64> },
+    Adagrad {
+        sum: Vec<f64>,
+    },
     /// Running average of g².
-    Rmsprop { square_avg: Vec<f64> },
+    Rmsprop {
+        square_avg: Vec<f64>,
+    },
     /// Step count and the first and second moment estimates.
     Adam {
         step: u64,

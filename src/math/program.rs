@@ -178,7 +178,11 @@ impl Program {
                         best = Some(match best {
                             None => v,
                             Some(b) => {
-                                let take = if keep_larger { v.re() > b.re() } else { v.re() < b.re() };
+                                let take = if keep_larger {
+                                    v.re() > b.re()
+                                } else {
+                                    v.re() < b.re()
+                                };
                                 if take || v.re().is_nan() { v } else { b }
                             }
                         });
