@@ -4,11 +4,13 @@
 //! - [`math`]: formulas (meval → compiled program), exact autodiff, optimizers, models. No UI.
 //! - [`session`]: the step-through state of one run: history, undo, reset, stop status.
 //! - [`numfmt`]: how numbers are written for people (short) and for machines (exact).
+//! - [`lesson`]: lessons as data: the TOML format, loading, validation, checks, exercises.
 //! - [`cli`]: the command line and the headless commands (`run`, ...), free of terminal UI.
 //! - [`chart`]: text charts (contour map, slope curve, cost history) from plain data, no terminal.
 
 pub mod chart;
 pub mod cli;
+pub mod lesson;
 pub mod math;
 pub mod numfmt;
 pub mod session;

@@ -1,0 +1,175 @@
+//! `gradstep lessons`, `gradstep check` and `gradstep lesson ID` (as text until the tutor
+//! opens it): the lessons from the command line, without a terminal UI.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::UsageError;
+use crate::lesson::{self, Lang, Loaded, checks};
+
+/// Lists the lessons in order: id and title.
+#[derive(Debug, Clone, Args, Default)]
+pub struct LessonsArgs {
+    /// Read lessons from this directory instead of the built-in ones (also: GRADSTEP_LESSONS).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+/// Validates every lesson file and runs the checks each lesson asserts.
+#[derive(Debug, Clone, Args, Default)]
+#[command(
+    after_help = "Problems are printed as file:line:column: message (exit status 2).
+Without DIR: ./lessons if it exists, else the lessons built into gradstep."
+)]
+pub struct CheckArgs {
+    /// The lessons directory.
+    pub dir: Option<PathBuf>,
+}
+
+/// Prints one lesson's pages as text (the tutor will open it here).
+#[derive(Debug, Clone, Args, Default)]
+pub struct LessonArgs {
+    /// The lesson's id, as `gradstep lessons` lists it.
+    pub id: String,
+    /// Read lessons from this directory instead of the built-in ones (also: GRADSTEP_LESSONS).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+fn io(e: std::io::Error) -> UsageError {
+    UsageError(format!("cannot write the output: {e}"))
+}
+
+/// The lessons the tutor would use, with problems reported on stderr: a broken file is named,
+/// never silently dropped.
+fn load_reporting(dir: Option<&Path>, err: &mut dyn Write) -> Loaded {
+    let loaded = lesson::load(dir);
+    for p in &loaded.problems {
+        let _ = writeln!(err, "{p}");
+    }
+    loaded
+}
+
+pub fn list(
+    args: &LessonsArgs,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), UsageError> {
+    let loaded = load_reporting(args.dir.as_deref(), err);
+    let width = loaded.lessons.iter().map(|l| l.id.len()).max().unwrap_or(0);
+    for l in &loaded.lessons {
+        writeln!(out, "{:<width$}  {}", l.id, l.title.get(lang)).map_err(io)?;
+    }
+    if loaded.lessons.is_empty() {
+        return Err(UsageError("no lessons found".into()));
+    }
+    Ok(())
+}
+
+/// Returns the exit status: 0 when every file is valid and every check holds, else 2.
+pub fn check(
+    args: &CheckArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, UsageError> {
+    let default = Path::new("lessons");
+    let (loaded, source) = match &args.dir {
+        Some(d) => (lesson::load_dir(d), d.display().to_string()),
+        None if default.is_dir() => (lesson::load_dir(default), "lessons".to_string()),
+        None => (lesson::load_embedded(), "the built-in lessons".to_string()),
+    };
+    let mut problems = loaded.problems.clone();
+    for l in &loaded.lessons {
+        let failed = checks::run_all(l);
+        let n = l.checks.len();
+        if failed.is_empty() {
+            writeln!(
+                out,
+                "ok  {}: {} page{}, {n} check{} passed",
+                l.id,
+                l.pages.len(),
+                if l.pages.len() == 1 { "" } else { "s" },
+                if n == 1 { "" } else { "s" }
+            )
+            .map_err(io)?;
+        }
+        problems.extend(failed);
+    }
+    problems.sort_by(|a, b| (&a.file, a.place).cmp(&(&b.file, b.place)));
+    for p in &problems {
+        writeln!(err, "{p}").map_err(io)?;
+    }
+    if problems.is_empty() {
+        if loaded.lessons.is_empty() {
+            writeln!(err, "no lesson files (*.toml) in {source}").map_err(io)?;
+            return Ok(2);
+        }
+        Ok(0)
+    } else {
+        let files: std::collections::BTreeSet<&str> =
+            problems.iter().map(|p| p.file.as_str()).collect();
+        writeln!(
+            err,
+            "{} problem{} in {} file{} ({source})",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        )
+        .map_err(io)?;
+        Ok(2)
+    }
+}
+
+pub fn show(
+    args: &LessonArgs,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), UsageError> {
+    let loaded = load_reporting(args.dir.as_deref(), err);
+    let Some(l) = loaded.get(&args.id) else {
+        let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
+        return Err(UsageError(format!(
+            "no lesson '{}' (lessons: {})",
+            args.id,
+            ids.join(", ")
+        )));
+    };
+    writeln!(out, "# {}\n{}\n", l.title.get(lang), l.summary.get(lang)).map_err(io)?;
+    for (i, p) in l.pages.iter().enumerate() {
+        let s = &p.scene;
+        writeln!(
+            out,
+            "── {} {}/{} ── {} · {} · η = {}",
+            match lang {
+                Lang::Zh => "第",
+                Lang::En => "page",
+            },
+            i + 1,
+            l.pages.len(),
+            s.view,
+            match &s.objective {
+                crate::math::Objective::Formula(f) => f.source().to_string(),
+                crate::math::Objective::Model(m) => format!("{} regression", m.kind),
+            },
+            crate::numfmt::short(s.lr),
+        )
+        .map_err(io)?;
+        writeln!(out, "{}", p.text.get(lang)).map_err(io)?;
+        if !s.race.is_empty() && p.scene_changed {
+            let labels: Vec<String> = std::iter::once(s.label())
+                .chain(s.race.iter().map(|r| r.label.clone()))
+                .collect();
+            writeln!(out, "  ⇉ {}", labels.join(" | ")).map_err(io)?;
+        }
+        if let Some(e) = &p.exercise {
+            writeln!(out, "  ? {}", e.prompt.get(lang)).map_err(io)?;
+        }
+        writeln!(out).map_err(io)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! Exercises: a page asks the learner to type a number or a sign, and this module decides
+//! whether the answer is right. Pure functions of the typed text, so the tutor and the tests
+//! agree on every verdict.
+
+use super::text::Text;
+
+/// The sign of a quantity, for questions like "which way does the next step go?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sign {
+    Positive,
+    Negative,
+    Zero,
+}
+
+impl Sign {
+    /// Reads a sign the way a learner might type it, in either language: `+`, `-`, `−`,
+    /// `positive`, `neg`, `正`, `负`, `零`, `0`, ... Case and surrounding spaces do not matter.
+    pub fn parse(s: &str) -> Option<Sign> {
+        let s = s.trim().to_lowercase();
+        match s.as_str() {
+            "+" | "positive" | "pos" | "plus" | "正" | "正数" | "正的" | "正号" | "右"
+            | "right" => Some(Sign::Positive),
+            "-" | "−" | "–" | "negative" | "neg" | "minus" | "负" | "负数" | "负的" | "负号"
+            | "左" | "left" => Some(Sign::Negative),
+            "0" | "zero" | "零" | "0.0" => Some(Sign::Zero),
+            _ => None,
+        }
+    }
+
+    pub fn of(x: f64) -> Sign {
+        if x > 0.0 {
+            Sign::Positive
+        } else if x < 0.0 {
+            Sign::Negative
+        } else {
+            Sign::Zero
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Sign::Positive => "+",
+            Sign::Negative => "−",
+            Sign::Zero => "0",
+        }
+    }
+}
+
+/// What the learner is expected to type.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Answer {
+    /// A number, right when within `tol` of this value.
+    Number { value: f64, tol: f64 },
+    /// A sign; a typed number counts by its sign (−3 answers "negative").
+    Sign(Sign),
+}
+
+/// A question on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exercise {
+    pub prompt: Text,
+    pub answer: Answer,
+    /// Shown after the first wrong try.
+    pub hint: Option<Text>,
+    /// Shown after the second wrong try, and after a right answer: why the answer is what
+    /// it is.
+    pub explain: Text,
+}
+
+/// The verdict on one typed answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Correct,
+    Wrong,
+    /// The text was not an answer of the expected kind; says what to type instead. Does not
+    /// count as a try.
+    Unreadable(Text),
+}
+
+/// Reads a number as a learner types it: `10`, `-1.5`, `−1.5` (Unicode minus), `1e-6`,
+/// `.5`, `3/4`, `0,5` (a decimal comma). Returns None for anything else.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let s = s
+        .trim()
+        .replace(['−', '–'], "-")
+        .replace('＋', "+")
+        .replace(' ', "");
+    if s.is_empty() {
+        return None;
+    }
+    if let Some((a, b)) = s.split_once('/') {
+        let (a, b) = (plain_number(a)?, plain_number(b)?);
+        return (b != 0.0).then(|| a / b).filter(|v| v.is_finite());
+    }
+    plain_number(&s).or_else(|| {
+        // One comma and no dot: a decimal comma, as many locales write 0,5.
+        if s.matches(',').count() == 1 && !s.contains('.') {
+            plain_number(&s.replace(',', "."))
+        } else {
+            None
+        }
+    })
+}
+
+fn plain_number(s: &str) -> Option<f64> {
+    // Rust's parser also takes "inf" and "nan"; a learner's answer never means those.
+    if s.chars()
+        .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+    {
+        return None;
+    }
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+impl Answer {
+    /// Judges one typed answer.
+    pub fn check(&self, input: &str) -> Verdict {
+        match *self {
+            Answer::Number { value, tol } => match parse_number(input) {
+                Some(x) if (x - value).abs() <= tol => Verdict::Correct,
+                Some(_) => Verdict::Wrong,
+                None => Verdict::Unreadable(Text::new(
+                    format!(
+                        "请输入一个数，例如 2.5 或 -1/2（收到的是「{}」）",
+                        input.trim()
+                    ),
+                    format!("type a number, e.g. 2.5 or -1/2 (got '{}')", input.trim()),
+                )),
+            },
+            Answer::Sign(want) => {
+                let got = Sign::parse(input).or_else(|| parse_number(input).map(Sign::of));
+                match got {
+                    Some(s) if s == want => Verdict::Correct,
+                    Some(_) => Verdict::Wrong,
+                    None => Verdict::Unreadable(Text::new(
+                        format!(
+                            "请输入 + 或 -（也可以写「正」或「负」；收到的是「{}」）",
+                            input.trim()
+                        ),
+                        format!(
+                            "type + or - (or 'positive' / 'negative'; got '{}')",
+                            input.trim()
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+
+    /// The right answer written for people: `10`, `−`.
+    pub fn display(&self) -> String {
+        match self {
+            Answer::Number { value, .. } => crate::numfmt::short(*value),
+            Answer::Sign(s) => s.symbol().to_string(),
+        }
+    }
+}
+
+/// What the tutor should show after a submission.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feedback {
+    pub verdict: Verdict,
+    pub show_hint: bool,
+    pub show_explanation: bool,
+}
+
+/// The learner's tries at one exercise. The policy lives here, not in the UI: the first wrong
+/// try earns the hint, the second the explanation (with the answer); a right answer shows the
+/// explanation too, because knowing why matters more than being right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Attempts {
+    pub wrong: u32,
+    pub solved: bool,
+}
+
+impl Attempts {
+    pub fn submit(&mut self, exercise: &Exercise, input: &str) -> Feedback {
+        let verdict = exercise.answer.check(input);
+        match verdict {
+            Verdict::Correct => self.solved = true,
+            Verdict::Wrong => self.wrong += 1,
+            Verdict::Unreadable(_) => {}
+        }
+        Feedback {
+            show_hint: exercise.hint.is_some() && self.wrong >= 1 && !self.solved,
+            show_explanation: self.solved || self.wrong >= 2,
+            verdict,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(value: f64, tol: f64) -> Exercise {
+        Exercise {
+            prompt: Text::new("f′(5) = ?", "f′(5) = ?"),
+            answer: Answer::Number { value, tol },
+            hint: Some(Text::new("f′(x) = 2x", "f′(x) = 2x")),
+            explain: Text::new("2·5 = 10", "2·5 = 10"),
+        }
+    }
+
+    #[test]
+    fn numbers_within_tolerance_are_right() {
+        let a = Answer::Number {
+            value: 10.0,
+            tol: 1e-6,
+        };
+        assert_eq!(a.check("10"), Verdict::Correct);
+        assert_eq!(a.check(" 10.0000001 "), Verdict::Correct);
+        assert_eq!(a.check("1e1"), Verdict::Correct);
+        assert_eq!(a.check("10.1"), Verdict::Wrong);
+        let b = Answer::Number {
+            value: -1.5,
+            tol: 0.01,
+        };
+        assert_eq!(b.check("−1.5"), Verdict::Correct);
+        assert_eq!(b.check("-3/2"), Verdict::Correct);
+        assert_eq!(b.check("-1,5"), Verdict::Correct);
+        assert_eq!(b.check("-1.49"), Verdict::Correct);
+        assert_eq!(b.check("1.5"), Verdict::Wrong);
+    }
+
+    #[test]
+    fn non_numbers_are_unreadable_not_wrong() {
+        let a = Answer::Number {
+            value: 10.0,
+            tol: 0.0,
+        };
+        for s in ["", "ten", "nan", "inf", "1/0", "1,000,000", "2x"] {
+            assert!(matches!(a.check(s), Verdict::Unreadable(_)), "{s}");
+        }
+    }
+
+    #[test]
+    fn signs_in_both_languages_and_as_numbers() {
+        let neg = Answer::Sign(Sign::Negative);
+        for s in ["-", "−", "negative", "NEG", "负", "负数", "-0.3"] {
+            assert_eq!(neg.check(s), Verdict::Correct, "{s}");
+        }
+        for s in ["+", "positive", "正", "2", "0", "zero"] {
+            assert_eq!(neg.check(s), Verdict::Wrong, "{s}");
+        }
+        assert!(matches!(neg.check("down"), Verdict::Unreadable(_)));
+        assert_eq!(Answer::Sign(Sign::Positive).check("正"), Verdict::Correct);
+        assert_eq!(Answer::Sign(Sign::Zero).check("零"), Verdict::Correct);
+    }
+
+    #[test]
+    fn hint_after_one_wrong_try_explanation_after_two() {
+        let ex = num(10.0, 1e-9);
+        let mut a = Attempts::default();
+        let f = a.submit(&ex, "what");
+        assert!(!f.show_hint && !f.show_explanation);
+        let f = a.submit(&ex, "5");
+        assert_eq!(f.verdict, Verdict::Wrong);
+        assert!(f.show_hint && !f.show_explanation);
+        let f = a.submit(&ex, "25");
+        assert!(f.show_explanation);
+        let f = a.submit(&ex, "10");
+        assert_eq!(f.verdict, Verdict::Correct);
+        assert!(f.show_explanation && !f.show_hint && a.solved);
+    }
+
+    #[test]
+    fn right_first_time_shows_the_explanation() {
+        let mut a = Attempts::default();
+        let f = a.submit(&num(10.0, 0.0), "10");
+        assert!(f.show_explanation && !f.show_hint);
+    }
+}

@@ -1,0 +1,116 @@
+//! Lessons as data: the TOML format ([`schema`]), loading a directory or the lessons built
+//! into the binary ([`load`]), validation with `file:line:column` messages ([`validate`]),
+//! the checks a lesson asserts about its own numbers ([`checks`]), exercises ([`exercise`]) and
+//! the two languages ([`text`]). No UI here: the tutor reads the plain types below.
+
+pub mod checks;
+pub mod exercise;
+pub mod load;
+pub mod scene;
+pub mod schema;
+pub mod text;
+pub mod validate;
+
+use std::fmt;
+
+pub use exercise::{Answer, Attempts, Exercise, Feedback, Sign, Verdict};
+pub use load::{Loaded, load, load_dir, load_embedded, parse_lesson};
+pub use scene::{Dial, Racer, Scene, View, Window};
+pub use text::{Lang, Text};
+
+use crate::session::Status;
+
+/// A place in a lesson file, 1-based; the column counts characters, not bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Place {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One thing wrong with a lesson file. Displays as `file:line:column: message`, the form
+/// editors and terminals turn into a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// None when the problem is about the file as a whole (it cannot be read).
+    pub place: Option<Place>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.place {
+            Some(p) => write!(f, "{}:{}:{}: {}", self.file, p.line, p.column, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// A validated lesson, ready to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    /// The name on the command line (`gradstep lesson slope`); also the file's stem.
+    pub id: String,
+    /// Lessons are listed by `order`, then id.
+    pub order: i64,
+    pub title: Text,
+    pub summary: Text,
+    /// Where the lesson came from (a path, or `lessons/NAME.toml` for a built-in one).
+    pub file: String,
+    pub pages: Vec<Page>,
+    pub checks: Vec<Check>,
+}
+
+impl Lesson {
+    /// The effective scene of page `i` (0-based): the base scene with every page's changes up
+    /// to and including page i applied. None past the last page.
+    pub fn scene(&self, i: usize) -> Option<&Scene> {
+        self.pages.get(i).map(|p| &p.scene)
+    }
+
+    pub fn page(&self, i: usize) -> Option<&Page> {
+        self.pages.get(i)
+    }
+}
+
+/// One page: a short text, the scene it shows, and maybe a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub text: Text,
+    /// The effective scene on this page (already merged).
+    pub scene: Scene,
+    /// True on the first page and on pages that change the scene: the tutor starts a fresh
+    /// session there; otherwise the learner keeps stepping the run they have.
+    pub scene_changed: bool,
+    pub exercise: Option<Exercise>,
+}
+
+/// Something a lesson asserts about its numbers, run by `gradstep check`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub place: Place,
+    /// Whose scene (0-based page index).
+    pub page: usize,
+    /// Which run: None for the main one, else an index into that scene's race.
+    pub racer: Option<usize>,
+    pub kind: CheckKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckKind {
+    /// After `t` updates, these hold within `tol` (absolute, per coordinate).
+    At {
+        t: usize,
+        value: Option<(f64, Place)>,
+        grad: Option<(Vec<f64>, Place)>,
+        params: Option<(Vec<f64>, Place)>,
+        tol: f64,
+    },
+    /// Run up to `steps` updates (stopping early when the stop rule says so); then the
+    /// status is `status` and the run stood at step `stopped_at`.
+    After {
+        steps: usize,
+        status: Option<(Status, Place)>,
+        stopped_at: Option<(usize, Place)>,
+    },
+}

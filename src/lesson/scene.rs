@@ -1,0 +1,160 @@
+//! The plain, validated scene the tutor shows: what to draw and how to step. A lesson has one
+//! per page (its base scene with every page's changes up to that page applied), so the UI
+//! never merges anything itself.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::math::Objective;
+use crate::math::optimizer::Optimizer;
+use crate::session::{Session, StopRule};
+
+/// How the scene is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// One variable: the curve, its tangent at the current point, the points visited.
+    Slope,
+    /// Two or more variables: a contour map over two chosen axes.
+    Surface,
+    /// The direction dial: a unit v, ∇L·v, the first-order prediction against the true change.
+    Taylor,
+    /// Logistic or linear regression on data: contour over two parameters, the cost history.
+    Model,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Slope, View::Surface, View::Taylor, View::Model];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Slope => "slope",
+            View::Surface => "surface",
+            View::Taylor => "taylor",
+            View::Model => "model",
+        }
+    }
+}
+
+impl fmt::Display for View {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for View {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        View::ALL
+            .into_iter()
+            .find(|v| v.name() == s.trim())
+            .ok_or_else(|| {
+                format!(
+                    "unknown view '{s}' (known: {})",
+                    View::ALL.map(View::name).join(", ")
+                )
+            })
+    }
+}
+
+/// The chart window; an axis left `None` is fitted to the path automatically.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Window {
+    /// The horizontal range: the first axis (or the variable, in the slope view).
+    pub x: Option<(f64, f64)>,
+    /// The vertical range: the second axis (or the loss, in the slope view).
+    pub y: Option<(f64, f64)>,
+}
+
+/// The Taylor view's dial.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dial {
+    /// The starting angle of v, in degrees counter-clockwise from the first axis.
+    pub angle_deg: f64,
+    /// The probe step length ‖Δθ‖ for which prediction and truth are compared.
+    pub step: f64,
+}
+
+impl Default for Dial {
+    fn default() -> Self {
+        Dial {
+            angle_deg: 0.0,
+            step: 0.5,
+        }
+    }
+}
+
+/// Another run on the same surface, drawn beside the main one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Racer {
+    /// A short name for the legend: `momentum`, `η=0.9`, or the author's own.
+    pub label: String,
+    /// The racer's objective: the scene's, except a model may use another batch size.
+    pub objective: Objective,
+    pub optimizer: Optimizer,
+    pub lr: f64,
+    pub start: Vec<f64>,
+}
+
+impl Racer {
+    /// A fresh session for this racer, with the scene's stop rule.
+    pub fn session(&self, stop: StopRule) -> Result<Session, String> {
+        Session::new(
+            self.objective.clone(),
+            self.optimizer,
+            self.lr,
+            &self.start,
+            stop,
+        )
+    }
+}
+
+/// Everything one page shows and steps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scene {
+    pub view: View,
+    pub objective: Objective,
+    /// The parameter names, in order (x, y; or w1, w2, b for a model).
+    pub names: Vec<String>,
+    pub start: Vec<f64>,
+    pub lr: f64,
+    pub optimizer: Optimizer,
+    pub stop: StopRule,
+    pub window: Window,
+    /// The two parameters (indices into `names`) the contour map is drawn over; the others are
+    /// held at their current values. `None` for the slope view.
+    pub axes: Option<(usize, usize)>,
+    pub race: Vec<Racer>,
+    /// Present in the Taylor view.
+    pub dial: Option<Dial>,
+}
+
+impl Scene {
+    /// A fresh session at the scene's start point. Validation has matched the start to the
+    /// parameters, so this fails only for a scene edited by hand afterwards.
+    pub fn session(&self) -> Result<Session, String> {
+        Session::new(
+            self.objective.clone(),
+            self.optimizer,
+            self.lr,
+            &self.start,
+            self.stop,
+        )
+    }
+
+    /// One fresh session per racer, in the order the lesson lists them, with their labels.
+    pub fn racer_sessions(&self) -> Result<Vec<(String, Session)>, String> {
+        self.race
+            .iter()
+            .map(|r| Ok((r.label.clone(), r.session(self.stop)?)))
+            .collect()
+    }
+
+    /// The label of the main run in a race legend: the optimizer and η.
+    pub fn label(&self) -> String {
+        format!(
+            "{} η={}",
+            self.optimizer.kind,
+            crate::numfmt::short(self.lr)
+        )
+    }
+}
