@@ -32,7 +32,7 @@ pub fn nice_ticks(lo: f64, hi: f64, max_ticks: usize) -> Vec<f64> {
     let first = (lo / step).ceil();
     let mut out = Vec::new();
     for k in 0..=max_ticks + 1 {
-        let v = (first + k as f64) * step;
+        let v = scaled(first + k as f64, step);
         if v > hi + step * 1e-9 {
             break;
         }
@@ -41,6 +41,17 @@ pub fn nice_ticks(lo: f64, hi: f64, max_ticks: usize) -> Vec<f64> {
         out.push(v);
     }
     out
+}
+
+/// `k · step` without the binary dust of fractional steps (3 · 0.1 = 0.30000000000000004,
+/// but 3 / 10 = 0.3).
+pub(crate) fn scaled(k: f64, step: f64) -> f64 {
+    let inv = (1.0 / step).round();
+    if step < 1.0 && (inv * step - 1.0).abs() < 1e-9 {
+        k / inv
+    } else {
+        k * step
+    }
 }
 
 /// Formats `v` with as many decimals as `step` needs ("0.5", "-2", "1e6", "2.5e-7"), short
@@ -114,7 +125,7 @@ pub fn format_value(v: f64, sig: usize) -> String {
     }
     let sig = sig.clamp(1, 12);
     let exp = v.abs().log10().floor() as i32;
-    if !(-4..6).contains(&exp) {
+    if !(-4..5).contains(&exp) {
         let step = 10f64.powi(exp + 1 - sig as i32);
         return format_sci(v, step);
     }
@@ -175,7 +186,7 @@ impl Scale {
             if !(span.is_finite() && span >= 0.0) {
                 return Vec::new();
             }
-            let every = ((span as usize) / max).max(0) + 1;
+            let every = (span as usize) / max + 1;
             (0..=span as usize)
                 .step_by(every)
                 .map(|k| {
@@ -270,9 +281,7 @@ pub(crate) fn draw_axes(
             continue;
         }
         let row = f.oy + (f.h as f64 - p).floor().clamp(0.0, f.h as f64 - 1.0) as i32;
-        if row + 1 < ay {
-            c.put(ax, row, ytick, Tag::Axis);
-        }
+        c.put(ax, row, ytick, Tag::Axis);
         let len = label.chars().count() as i32;
         c.text(ax - len, row, &label, Tag::Label);
     }

@@ -565,3 +565,65 @@ fn overlay(spec: &ContourSpec, win: &Window, pw: u16, ph: u16) -> Vec<(i32, i32,
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(s: [Option<Segment>; 2]) -> Segment {
+        assert!(s[1].is_none(), "{s:?}");
+        s[0].expect("one segment")
+    }
+
+    #[test]
+    fn marching_squares_cases() {
+        // Nothing crosses.
+        assert_eq!(cell_segments(0.0, 0.0, 0.0, 0.0, 1.0), [None, None]);
+        assert_eq!(cell_segments(2.0, 2.0, 2.0, 2.0, 1.0), [None, None]);
+        // Left column low, right column high: a vertical stroke through the middle.
+        let s = one(cell_segments(0.0, 2.0, 2.0, 0.0, 1.0));
+        assert_eq!((s.ea, s.eb), (Edge::Top, Edge::Bottom));
+        assert_eq!((s.a, s.b), ((0.5, 0.0), (0.5, 1.0)));
+        assert_eq!(ascii_glyph(&s), '|');
+        assert_eq!(unicode_glyph(&s), '│');
+        // Top row high: a horizontal stroke, a quarter down.
+        let s = one(cell_segments(4.0, 4.0, 0.0, 0.0, 3.0));
+        assert_eq!((s.ea, s.eb), (Edge::Right, Edge::Left));
+        assert_eq!(ascii_glyph(&s), '-');
+        // Bottom row high: the stroke sits low in the cell.
+        let s = one(cell_segments(0.0, 0.0, 4.0, 4.0, 3.5));
+        assert_eq!(ascii_glyph(&s), '_');
+        // One corner high: a cut around that corner.
+        let s = one(cell_segments(0.0, 0.0, 1.0, 0.0, 0.9));
+        assert_eq!((s.ea, s.eb), (Edge::Right, Edge::Bottom));
+        assert_eq!(ascii_glyph(&s), '.');
+        assert_eq!(unicode_glyph(&s), '╭');
+        let s = one(cell_segments(1.0, 0.0, 0.0, 0.0, 0.9));
+        assert_eq!(ascii_glyph(&s), '\'');
+        // Diagonal through the cell, steep on screen.
+        let s = one(cell_segments(0.0, 0.0, 1.0, 0.0, 0.1));
+        assert_eq!(ascii_glyph(&s), '/');
+        // Saddle: two segments, split by the centre value.
+        let [a, b] = cell_segments(1.0, 0.0, 1.0, 0.0, 0.5);
+        assert!(a.is_some() && b.is_some());
+        let [a2, _] = cell_segments(1.0, 0.0, 1.0, 0.0, 0.6);
+        assert_ne!(a.map(|s| (s.ea, s.eb)), a2.map(|s| (s.ea, s.eb)));
+        // Non-finite corners: nothing.
+        assert_eq!(cell_segments(f64::NAN, 0.0, 1.0, 0.0, 0.5), [None, None]);
+    }
+
+    #[test]
+    fn markers_are_ordered() {
+        let m: String = (0..38).map(marker).collect();
+        assert_eq!(m, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ++");
+    }
+
+    #[test]
+    fn level_values_are_just_distinct() {
+        assert_eq!(
+            level_values(&[0.5, 1.0, 2.0, 5.0]),
+            vec!["0.5", "1", "2", "5"]
+        );
+        assert_eq!(level_values(&[1000.6, 1001.1]), vec!["1000.6", "1001.1"]);
+    }
+}

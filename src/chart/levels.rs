@@ -173,21 +173,27 @@ fn linear(n: usize, finite: &mut [f64]) -> Vec<f64> {
         let mx = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         (mn, mx)
     };
-    if !(hi > lo) || !(hi - lo).is_finite() {
+    if hi <= lo || !(hi - lo).is_finite() {
         return Vec::new();
     }
-    // Ticks strictly inside, so no isoline hugs the window's edge.
-    let step = crate::chart::axis::nice_step(hi - lo, n + 1);
-    let first = (lo / step).floor() + 1.0;
-    let mut out = Vec::new();
-    for k in 0..=n + 1 {
-        let v = (first + k as f64) * step;
-        if v >= hi || out.len() >= n {
-            break;
+    // Round values strictly inside, so no isoline hugs the window's edge: the finest step of
+    // 1, 2, 2.5 or 5 × 10^k that gives at most n of them (2.5 fills the big gap 2 → 5).
+    let mag = 10f64.powf(((hi - lo) / n as f64).log10().floor());
+    for step in [1.0, 2.0, 2.5, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0].map(|m| m * mag) {
+        let first = (lo / step).floor() + 1.0;
+        let mut out = Vec::new();
+        for k in 0..=n + 1 {
+            let v = crate::chart::axis::scaled(first + k as f64, step);
+            if v >= hi {
+                break;
+            }
+            out.push(if v.abs() < step * 1e-9 { 0.0 } else { v });
         }
-        out.push(if v.abs() < step * 1e-9 { 0.0 } else { v });
+        if out.len() <= n {
+            return out;
+        }
     }
-    out
+    Vec::new()
 }
 
 #[cfg(test)]
@@ -221,7 +227,7 @@ mod tests {
     fn bowl_gets_round_geometric_levels() {
         let v = grid(|x, y| x * x + x * y + y * y, 41, 5.0);
         let l = auto_levels(&v, 7, 41);
-        assert_eq!(l, vec![0.5, 1.0, 2.0, 5.0, 10.0, 20.0]);
+        assert_eq!(l, vec![1.0, 2.0, 5.0, 10.0, 20.0]);
     }
 
     #[test]

@@ -14,28 +14,42 @@ pub(crate) fn clip(a: P, b: P, w: f64, h: f64) -> Option<(P, P)> {
         return None;
     }
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    // Which boundary limits each end, as (is it an x boundary, its value); None = the end.
+    type Side = Option<(bool, f64)>;
     let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for (p, q) in [(-dx, a.0), (dx, w - a.0), (-dy, a.1), (dy, h - a.1)] {
+    let (mut s0, mut s1): (Side, Side) = (None, None);
+    for (p, q, side) in [
+        (-dx, a.0, (true, 0.0)),
+        (dx, w - a.0, (true, w)),
+        (-dy, a.1, (false, 0.0)),
+        (dy, h - a.1, (false, h)),
+    ] {
         if p == 0.0 {
             if q < 0.0 {
                 return None;
             }
         } else {
             let r = q / p;
-            if p < 0.0 {
-                t0 = t0.max(r);
-            } else {
-                t1 = t1.min(r);
+            if p < 0.0 && r > t0 {
+                t0 = r;
+                s0 = Some(side);
+            } else if p > 0.0 && r < t1 {
+                t1 = r;
+                s1 = Some(side);
             }
         }
     }
-    if t0 > t1 {
+    if t0 > t1 || !(dx.is_finite() && dy.is_finite()) {
         return None;
     }
-    Some((
-        (a.0 + t0 * dx, a.1 + t0 * dy),
-        (a.0 + t1 * dx, a.1 + t1 * dy),
-    ))
+    // Points on a boundary are computed from the slope, not from `a + t·d`, so that ends
+    // 1e300 away don't swallow the plot-sized part in rounding.
+    let at = |side: Side, end: P| match side {
+        None => end,
+        Some((true, x)) => (x, (a.1 + (x - a.0) * (dy / dx)).clamp(0.0, h)),
+        Some((false, y)) => ((a.0 + (y - a.1) * (dx / dy)).clamp(0.0, w), y),
+    };
+    Some((at(s0, a), at(s1, b)))
 }
 
 /// The cell containing `p` in a `w × h` plot (points on the far border belong to the last
