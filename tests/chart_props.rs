@@ -53,6 +53,7 @@ proptest! {
             levels: if n % 5 == 4 { Levels::Explicit(vec![win.0, 1.0, 2.0]) } else { Levels::Auto(n) },
             path: &path,
             next,
+            others: &[(&path, '*')],
             x_label: "w1",
             y_label: "θ₂",
             glyphs: if unicode { Glyphs::Unicode } else { Glyphs::Ascii },

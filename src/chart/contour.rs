@@ -13,10 +13,29 @@ use super::levels::{self, Levels, Samples};
 use super::raster::{self, P};
 use super::window::Window;
 
+/// The loss as the chart samples it: point by point, or a whole row at once when the caller
+/// has a faster way (the formula engine evaluates rows as batches). Any `Fn(f64, f64) -> f64`
+/// is a sampler.
+pub trait Sampler {
+    fn at(&self, x: f64, y: f64) -> f64;
+
+    /// The values at `(x, y)` for every x in `xs`, into `out` (cleared first).
+    fn row(&self, xs: &[f64], y: f64, out: &mut Vec<f64>) {
+        out.clear();
+        out.extend(xs.iter().map(|&x| self.at(x, y)));
+    }
+}
+
+impl<F: Fn(f64, f64) -> f64> Sampler for F {
+    fn at(&self, x: f64, y: f64) -> f64 {
+        self(x, y)
+    }
+}
+
 /// Everything a contour chart shows. Plain data in; see [`contour`].
 pub struct ContourSpec<'a> {
     /// The loss. May return NaN or ±inf anywhere: those cells stay blank.
-    pub f: &'a dyn Fn(f64, f64) -> f64,
+    pub f: &'a dyn Sampler,
     /// What part of the plane to show (sanitized before use).
     pub window: Window,
     pub levels: Levels,
@@ -24,6 +43,8 @@ pub struct ContourSpec<'a> {
     pub path: &'a [(f64, f64)],
     /// Where the next step lands: the arrow goes from the current point to here.
     pub next: Option<(f64, f64)>,
+    /// Other runs drawn beside the main one (a race), each as its points and a marker char.
+    pub others: &'a [(&'a [(f64, f64)], char)],
     pub x_label: &'a str,
     pub y_label: &'a str,
     pub glyphs: Glyphs,
@@ -233,12 +254,15 @@ pub fn contour(spec: &ContourSpec, width: u16, height: u16) -> Canvas {
     let cols = pw as usize + 1;
     let rows = ph as usize + 1;
     let mut grid = Vec::with_capacity(cols * rows);
+    let xs_row: Vec<f64> = (0..cols)
+        .map(|i| win.x0 + (i as f64) * win.width() / pw as f64)
+        .collect();
+    let mut row = Vec::with_capacity(cols);
     for j in 0..rows {
         let y = win.y1 - (j as f64) * win.height() / ph as f64;
-        for i in 0..cols {
-            let x = win.x0 + (i as f64) * win.width() / pw as f64;
-            grid.push((spec.f)(x, y));
-        }
+        spec.f.row(&xs_row, y, &mut row);
+        row.resize(cols, f64::NAN);
+        grid.extend_from_slice(&row);
     }
     let samples = Samples {
         values: &grid,
@@ -512,6 +536,23 @@ fn overlay(spec: &ContourSpec, win: &Window, pw: u16, ph: u16) -> Vec<(i32, i32,
         Glyphs::Ascii => ':',
         Glyphs::Unicode => '·',
     };
+    // Other runs first, so the main run's marks stay on top where they cross.
+    for (k, (path, mark)) in spec.others.iter().enumerate() {
+        let tag = Tag::Series(k as u8);
+        let cells: Vec<P> = path.iter().map(|&p| to_cell(p, win, pw, ph)).collect();
+        for w in cells.windows(2) {
+            for (n, (i, j)) in raster::cells_along(w[0], w[1], pw, ph).into_iter().enumerate() {
+                if n % 2 == 1 {
+                    out.push((i, j, dot, tag));
+                }
+            }
+        }
+        for &p in &cells {
+            if let Some((i, j)) = raster::cell_of(p, pw, ph) {
+                out.push((i, j, *mark, tag));
+            }
+        }
+    }
     // Dotted trail between consecutive points (their own cells get markers).
     for w in pts.windows(2) {
         let cells = raster::cells_along(w[0], w[1], pw, ph);

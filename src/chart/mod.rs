@@ -20,7 +20,7 @@ mod window;
 
 pub use axis::{format_tick, format_value, nice_step, nice_ticks};
 pub use canvas::{Canvas, CanvasWidget, Cell, Tag, Theme};
-pub use contour::{ContourSpec, contour, contour_plot_size, marker};
+pub use contour::{ContourSpec, Sampler, contour, contour_plot_size, marker};
 pub use curve::{CurveSpec, curve};
 pub use history::{HistorySpec, SERIES_MARKERS, history};
 pub use levels::{Levels, MAX_LEVELS};
