@@ -6,7 +6,9 @@
 //! - [`numfmt`]: how numbers are written for people (short) and for machines (exact).
 //! - [`lesson`]: lessons as data: the TOML format, loading, validation, checks, exercises.
 //! - [`cli`]: the command line and the headless commands (`run`, ...), free of terminal UI.
+//! - [`chart`]: text charts (contour map, slope curve, cost history) from plain data, no terminal.
 
+pub mod chart;
 pub mod cli;
 pub mod lesson;
 pub mod math;

@@ -20,7 +20,7 @@ pub fn sig(x: f64, digits: usize) -> String {
     }
     let digits = digits.clamp(1, 17);
     let mag = x.abs().log10().floor() as i32;
-    if (-4..6).contains(&mag) || (mag < 15 && mag >= 6 && digits as i32 > mag) {
+    if (-4..6).contains(&mag) || ((6..15).contains(&mag) && digits as i32 > mag) {
         let decimals = (digits as i32 - 1 - mag).max(0) as usize;
         let s = format!("{x:.decimals$}");
         let s = trim_zeros(&s);

@@ -80,17 +80,16 @@ impl Dataset {
                 continue;
             }
             let numbers: Vec<Option<f64>> = record.iter().map(parse_number).collect();
-            if width.is_none() && header.is_none() && numbers.iter().any(Option::is_none) {
-                if numbers.iter().all(Option::is_none) {
-                    header = Some(record.iter().map(str::to_string).collect());
-                    if record.len() < 2 {
-                        return Err(DataError(format!(
-                            "{name}:{line}: a row needs at least 2 columns: the features, then the label"
-                        )));
-                    }
-                    width = Some((record.len(), line));
-                    continue;
+            // A first row of names (no numbers at all) is a header.
+            if width.is_none() && numbers.iter().all(Option::is_none) {
+                if record.len() < 2 {
+                    return Err(DataError(format!(
+                        "{name}:{line}: a row needs at least 2 columns: the features, then the label"
+                    )));
                 }
+                header = Some(record.iter().map(str::to_string).collect());
+                width = Some((record.len(), line));
+                continue;
             }
             let (w, first) = *width.get_or_insert((record.len(), line));
             if record.len() != w {

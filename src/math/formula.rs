@@ -1,13 +1,12 @@
 //! A formula a learner typed, ready to evaluate and differentiate.
 
-use std::cell::RefCell;
 use std::fmt;
 
 use nalgebra::DVector;
 use num_dual::{Dual2DVec64, DualDVec64};
 
 use super::lexer;
-use super::program::Program;
+use super::program::{Input, Program};
 
 /// What is wrong with a formula, and where (1-based character column), in words a learner
 /// can act on.
@@ -147,7 +146,30 @@ impl Formula {
 
     /// L(θ). Missing coordinates read as NaN.
     pub fn value(&self, theta: &[f64]) -> f64 {
-        SCRATCH.with(|s| self.program.eval(theta, &mut s.borrow_mut()))
+        self.program.eval_f64(theta)
+    }
+
+    /// Values over a grid, row by row (`ys` outer, `xs` inner): the two axis variables sweep
+    /// `xs` and `ys`, every other variable stays at its value in `at`.
+    pub fn grid(&self, at: &[f64], x_var: usize, y_var: usize, xs: &[f64], ys: &[f64]) -> Vec<f64> {
+        let mut scratch = Vec::new();
+        let mut row = Vec::with_capacity(xs.len());
+        let mut out = Vec::with_capacity(xs.len() * ys.len());
+        let mut inputs: Vec<Input> = (0..self.vars.len())
+            .map(|i| Input::Same(at.get(i).copied().unwrap_or(f64::NAN)))
+            .collect();
+        for &y in ys {
+            if let Some(v) = inputs.get_mut(x_var) {
+                *v = Input::Points(xs);
+            }
+            if let Some(v) = inputs.get_mut(y_var) {
+                *v = Input::Same(y);
+            }
+            self.program
+                .eval_batch(&inputs, xs.len(), &mut scratch, &mut row);
+            out.extend_from_slice(&row);
+        }
+        out
     }
 
     /// L(θ) and ∇L(θ), exact (forward-mode dual numbers, no finite differences).
@@ -178,7 +200,6 @@ impl Formula {
     pub fn evaluator(&self) -> Evaluator<'_> {
         Evaluator {
             program: &self.program,
-            stack: RefCell::new(Vec::new()),
         }
     }
 
@@ -189,18 +210,13 @@ impl Formula {
     }
 }
 
-thread_local! {
-    static SCRATCH: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
-}
-
 /// Evaluates one compiled formula at many points without allocating per point.
 pub struct Evaluator<'a> {
     program: &'a Program,
-    stack: RefCell<Vec<f64>>,
 }
 
 impl Evaluator<'_> {
     pub fn eval(&self, theta: &[f64]) -> f64 {
-        self.program.eval(theta, &mut self.stack.borrow_mut())
+        self.program.eval_f64(theta)
     }
 }

@@ -171,41 +171,194 @@ impl Program {
                 Op::PowI(n) => pop(stack).powi(n),
                 Op::PowF(p) => pop(stack).powf(p),
                 Op::Max(n) | Op::Min(n) => {
-                    let keep_larger = matches!(op, Op::Max(_));
                     let at = stack.len().saturating_sub(n);
-                    let mut best: Option<T> = None;
-                    for v in stack.drain(at..) {
-                        best = Some(match best {
-                            None => v,
-                            Some(b) => {
-                                let take = if keep_larger {
-                                    v.re() > b.re()
-                                } else {
-                                    v.re() < b.re()
-                                };
-                                if take || v.re().is_nan() { v } else { b }
-                            }
-                        });
-                    }
-                    best.unwrap_or_else(|| T::from(f64::NAN))
+                    let args: Vec<T> = stack.drain(at..).collect();
+                    min_max(matches!(op, Op::Max(_)), args.into_iter())
                 }
                 Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Rem | Op::Pow | Op::Atan2 => {
                     let b = pop(stack);
                     let a = pop(stack);
-                    match op {
-                        Op::Add => a + b,
-                        Op::Sub => a - b,
-                        Op::Mul => a * b,
-                        Op::Div => a / b,
-                        Op::Rem => rem(a, b),
-                        Op::Pow => pow(a, b),
-                        _ => a.atan2(b),
-                    }
+                    apply2(*op, a, b)
                 }
             };
             stack.push(v);
         }
         stack.pop().unwrap_or_else(|| T::from(f64::NAN))
+    }
+
+    /// Plain f64 evaluation with the stack in a fixed array: the hot path of single points.
+    pub fn eval_f64(&self, vars: &[f64]) -> f64 {
+        const SMALL: usize = 24;
+        if self.max_depth <= SMALL {
+            self.run_f64(vars, &mut [0.0; SMALL])
+        } else {
+            self.run_f64(vars, &mut vec![0.0; self.max_depth])
+        }
+    }
+
+    fn run_f64(&self, vars: &[f64], st: &mut [f64]) -> f64 {
+        // Compile checked the stack discipline, so `sp` stays within 1..=max_depth.
+        let mut sp = 0usize;
+        for op in &self.ops {
+            match *op {
+                Op::Const(c) => {
+                    st[sp] = c;
+                    sp += 1;
+                }
+                Op::Var(i) => {
+                    st[sp] = vars.get(i).copied().unwrap_or(f64::NAN);
+                    sp += 1;
+                }
+                Op::Neg => st[sp - 1] = -st[sp - 1],
+                Op::F1(f) => st[sp - 1] = apply1(f, st[sp - 1]),
+                Op::PowI(n) => st[sp - 1] = st[sp - 1].powi(n),
+                Op::PowF(p) => st[sp - 1] = st[sp - 1].powf(p),
+                Op::Max(n) | Op::Min(n) => {
+                    let args = &st[sp - n..sp];
+                    let v = min_max(matches!(op, Op::Max(_)), args.iter().copied());
+                    sp -= n;
+                    st[sp] = v;
+                    sp += 1;
+                }
+                Op::Add => {
+                    sp -= 1;
+                    st[sp - 1] += st[sp];
+                }
+                Op::Sub => {
+                    sp -= 1;
+                    st[sp - 1] -= st[sp];
+                }
+                Op::Mul => {
+                    sp -= 1;
+                    st[sp - 1] *= st[sp];
+                }
+                Op::Div => {
+                    sp -= 1;
+                    st[sp - 1] /= st[sp];
+                }
+                Op::Rem | Op::Pow | Op::Atan2 => {
+                    sp -= 1;
+                    st[sp - 1] = apply2(*op, st[sp - 1], st[sp]);
+                }
+            }
+        }
+        if sp == 1 { st[0] } else { f64::NAN }
+    }
+
+    /// Evaluates at `n` points at once, one operation across all points before the next: the
+    /// dispatch is paid once per row instead of once per point, and the inner loops are plain
+    /// slices the compiler can vectorise. This is how chart grids are filled.
+    pub fn eval_batch(
+        &self,
+        vars: &[Input<'_>],
+        n: usize,
+        scratch: &mut Vec<Vec<f64>>,
+        out: &mut Vec<f64>,
+    ) {
+        if scratch.len() < self.max_depth {
+            scratch.resize_with(self.max_depth, Vec::new);
+        }
+        for buf in scratch.iter_mut() {
+            buf.resize(n, 0.0);
+        }
+        let mut sp = 0usize;
+        for op in &self.ops {
+            match *op {
+                Op::Const(c) => {
+                    scratch[sp].fill(c);
+                    sp += 1;
+                }
+                Op::Var(i) => {
+                    match vars.get(i) {
+                        Some(Input::Points(v)) if v.len() == n => scratch[sp].copy_from_slice(v),
+                        Some(Input::Same(c)) => scratch[sp].fill(*c),
+                        _ => scratch[sp].fill(f64::NAN),
+                    }
+                    sp += 1;
+                }
+                Op::Max(k) | Op::Min(k) => {
+                    let larger = matches!(op, Op::Max(_));
+                    // Each point reads one value from each of k buffers: an index is clearest.
+                    #[allow(clippy::needless_range_loop)]
+                    for p in 0..n {
+                        let v = min_max(larger, (sp - k..sp).map(|j| scratch[j][p]));
+                        scratch[sp - k][p] = v;
+                    }
+                    sp -= k - 1;
+                }
+                Op::Neg | Op::F1(_) | Op::PowI(_) | Op::PowF(_) => {
+                    let top = &mut scratch[sp - 1];
+                    match *op {
+                        Op::Neg => top.iter_mut().for_each(|v| *v = -*v),
+                        Op::PowI(2) => top.iter_mut().for_each(|v| *v *= *v),
+                        Op::PowI(k) => top.iter_mut().for_each(|v| *v = v.powi(k)),
+                        Op::PowF(p) => top.iter_mut().for_each(|v| *v = v.powf(p)),
+                        Op::F1(f) => top.iter_mut().for_each(|v| *v = apply1(f, *v)),
+                        _ => {}
+                    }
+                }
+                Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Rem | Op::Pow | Op::Atan2 => {
+                    sp -= 1;
+                    let (lo, hi) = scratch.split_at_mut(sp);
+                    let (a, b) = (&mut lo[sp - 1], &hi[0]);
+                    let pairs = a.iter_mut().zip(b.iter());
+                    match *op {
+                        Op::Add => pairs.for_each(|(a, b)| *a += *b),
+                        Op::Sub => pairs.for_each(|(a, b)| *a -= *b),
+                        Op::Mul => pairs.for_each(|(a, b)| *a *= *b),
+                        Op::Div => pairs.for_each(|(a, b)| *a /= *b),
+                        _ => pairs.for_each(|(a, b)| *a = apply2(*op, *a, *b)),
+                    }
+                }
+            }
+        }
+        out.clear();
+        if sp == 1 {
+            out.extend_from_slice(&scratch[0]);
+        } else {
+            out.resize(n, f64::NAN);
+        }
+    }
+}
+
+/// One variable's values for [`Program::eval_batch`]: a value per point, or one for all.
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'a> {
+    Points(&'a [f64]),
+    Same(f64),
+}
+
+/// The larger (or smaller) argument; NaN wins, so a hole in the function stays a hole.
+fn min_max<T: DualNum<Primitive = f64> + From<f64>>(
+    larger: bool,
+    args: impl Iterator<Item = T>,
+) -> T {
+    let mut best: Option<T> = None;
+    for v in args {
+        best = Some(match best {
+            None => v,
+            Some(b) => {
+                let take = if larger {
+                    v.re() > b.re()
+                } else {
+                    v.re() < b.re()
+                };
+                if take || v.re().is_nan() { v } else { b }
+            }
+        });
+    }
+    best.unwrap_or_else(|| T::from(f64::NAN))
+}
+
+fn apply2<T: DualNum<Primitive = f64> + From<f64>>(op: Op, a: T, b: T) -> T {
+    match op {
+        Op::Add => a + b,
+        Op::Sub => a - b,
+        Op::Mul => a * b,
+        Op::Div => a / b,
+        Op::Rem => rem(a, b),
+        Op::Pow => pow(a, b),
+        _ => a.atan2(b),
     }
 }
 
@@ -301,5 +454,5 @@ fn apply_const(op: Op, args: &[f64]) -> f64 {
         n_vars: 0,
         max_depth: args.len().max(1),
     };
-    p.eval::<f64>(&[], &mut Vec::new())
+    p.eval_f64(&[])
 }

@@ -1,0 +1,305 @@
+//! The character canvas every chart draws into, and its two ways out: plain text lines
+//! (for `gradstep plot`, notes and snapshot tests) and a ratatui [`Buffer`].
+//!
+//! Cells carry a *semantic* [`Tag`] rather than a colour, so one drawing serves the mono
+//! theme (NO_COLOR, ASCII terminals) and the colour theme alike; only [`Theme`] knows colours.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::Widget;
+
+/// What a cell shows, so a theme can colour it. The canvas never stores colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tag {
+    /// Nothing drawn.
+    Empty,
+    /// An empty cell of the plot lying between level `i - 1` and level `i` (colour bands).
+    Band(u8),
+    /// An isoline of level `i` (0 = lowest level).
+    Level(u8),
+    /// The inline label of level `i` on its isoline, and its legend entry.
+    LevelLabel(u8),
+    /// The dotted trail joining the visited points.
+    Path,
+    /// An ordered marker of a visited point (`0`, `1`, … `A`, …).
+    Marker,
+    /// The current point.
+    Current,
+    /// The step arrow (shaft and head) from the current point to the next.
+    Arrow,
+    /// The point the step lands on.
+    Next,
+    /// Axis lines and tick marks.
+    Axis,
+    /// Tick labels, axis names, legend text.
+    Label,
+    /// The tangent line of the slope view, and its slope text.
+    Tangent,
+    /// The function curve of the slope view.
+    Curve,
+    /// Series `i` of a history chart.
+    Series(u8),
+    /// A notice such as "no finite values".
+    Note,
+}
+
+/// One character cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cell {
+    pub ch: char,
+    pub tag: Tag,
+}
+
+impl Cell {
+    pub const EMPTY: Cell = Cell {
+        ch: ' ',
+        tag: Tag::Empty,
+    };
+}
+
+/// A `width × height` grid of cells. All drawing is clipped: any coordinate, however far off,
+/// is safe to pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Canvas {
+    width: u16,
+    height: u16,
+    cells: Vec<Cell>,
+}
+
+impl Canvas {
+    pub fn new(width: u16, height: u16) -> Canvas {
+        Canvas {
+            width,
+            height,
+            cells: vec![Cell::EMPTY; width as usize * height as usize],
+        }
+    }
+
+    pub fn width(&self) -> u16 {
+        self.width
+    }
+
+    pub fn height(&self) -> u16 {
+        self.height
+    }
+
+    fn index(&self, x: i32, y: i32) -> Option<usize> {
+        if x < 0 || y < 0 || x >= self.width as i32 || y >= self.height as i32 {
+            None
+        } else {
+            Some(y as usize * self.width as usize + x as usize)
+        }
+    }
+
+    /// The cell at `(x, y)`, or `None` outside the canvas.
+    pub fn get(&self, x: i32, y: i32) -> Option<Cell> {
+        self.index(x, y).map(|i| self.cells[i])
+    }
+
+    /// Sets one cell; outside the canvas it does nothing.
+    pub fn put(&mut self, x: i32, y: i32, ch: char, tag: Tag) {
+        if let Some(i) = self.index(x, y) {
+            self.cells[i] = Cell { ch, tag };
+        }
+    }
+
+    /// Writes `text` from `(x, y)` rightwards, one char per cell, clipped to the canvas.
+    /// Labels are expected to be single-width characters (ASCII, Greek, subscripts).
+    pub fn text(&mut self, x: i32, y: i32, text: &str, tag: Tag) {
+        for (k, ch) in text.chars().enumerate() {
+            let cx = x.saturating_add(k as i32);
+            if cx >= self.width as i32 {
+                break;
+            }
+            self.put(cx, y, ch, tag);
+        }
+    }
+
+    /// True when every cell from `x` for `len` cells on row `y` exists and is empty or a
+    /// colour band (used to place labels where they hide nothing).
+    pub fn is_free(&self, x: i32, y: i32, len: usize) -> bool {
+        (0..len as i32).all(|k| {
+            self.get(x.saturating_add(k), y)
+                .is_some_and(|c| matches!(c.tag, Tag::Empty | Tag::Band(_)))
+        })
+    }
+
+    /// The canvas as text, one `String` per row, trailing spaces trimmed.
+    pub fn to_lines(&self) -> Vec<String> {
+        (0..self.height as usize)
+            .map(|y| {
+                let row = &self.cells[y * self.width as usize..(y + 1) * self.width as usize];
+                let s: String = row.iter().map(|c| c.ch).collect();
+                s.trim_end().to_string()
+            })
+            .collect()
+    }
+
+    /// The canvas as one string with `\n` after each row.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for line in self.to_lines() {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Draws the canvas into `buf` at `area`'s top-left corner, clipped to `area`, the canvas
+    /// and the buffer. Empty cells are written as blanks so the chart owns its area.
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let area = area.intersection(buf.area);
+        let w = area.width.min(self.width);
+        let h = area.height.min(self.height);
+        for y in 0..h {
+            for x in 0..w {
+                let c = self.cells[y as usize * self.width as usize + x as usize];
+                let pos = Position::new(area.x.saturating_add(x), area.y.saturating_add(y));
+                if let Some(cell) = buf.cell_mut(pos) {
+                    cell.set_char(c.ch).set_style(theme.style(c.tag));
+                }
+            }
+        }
+    }
+
+    /// A ratatui widget drawing this canvas with `theme`.
+    pub fn widget<'a>(&'a self, theme: &'a Theme) -> CanvasWidget<'a> {
+        CanvasWidget {
+            canvas: self,
+            theme,
+        }
+    }
+}
+
+/// [`Canvas`] + [`Theme`] as a ratatui [`Widget`].
+pub struct CanvasWidget<'a> {
+    pub canvas: &'a Canvas,
+    pub theme: &'a Theme,
+}
+
+impl Widget for CanvasWidget<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        self.canvas.render(area, buf, self.theme);
+    }
+}
+
+/// Maps tags to styles. [`Theme::mono`] uses no colour at all (NO_COLOR, `--ascii`);
+/// [`Theme::color`] uses the 16 basic ANSI colours, which every terminal and SSH client has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Theme {
+    /// Colours of the isolines from the lowest level up; empty = no colour.
+    pub levels: Vec<Color>,
+    /// Paint the background of the plot between isolines (colour bands).
+    pub bands: bool,
+    pub colored: bool,
+}
+
+impl Theme {
+    /// No colours; emphasis only by bold/dim, which NO_COLOR allows.
+    pub fn mono() -> Theme {
+        Theme {
+            levels: Vec::new(),
+            bands: false,
+            colored: false,
+        }
+    }
+
+    /// Basic-ANSI colours: cool inner rings, warm outer rings.
+    pub fn color() -> Theme {
+        Theme {
+            levels: vec![
+                Color::Blue,
+                Color::Cyan,
+                Color::Green,
+                Color::LightGreen,
+                Color::Yellow,
+                Color::LightRed,
+                Color::Red,
+                Color::Magenta,
+            ],
+            bands: false,
+            colored: true,
+        }
+    }
+
+    fn level_color(&self, i: u8) -> Option<Color> {
+        if self.levels.is_empty() {
+            None
+        } else {
+            Some(self.levels[i as usize % self.levels.len()])
+        }
+    }
+
+    /// The style of a tag under this theme.
+    pub fn style(&self, tag: Tag) -> Style {
+        let s = Style::default();
+        if !self.colored {
+            return match tag {
+                Tag::Current | Tag::Arrow | Tag::Next => s.add_modifier(Modifier::BOLD),
+                Tag::Marker => s.add_modifier(Modifier::BOLD),
+                Tag::Band(_) | Tag::Level(_) | Tag::Path | Tag::Axis => s,
+                _ => s,
+            };
+        }
+        match tag {
+            Tag::Empty => s,
+            Tag::Band(i) => match (self.bands, self.level_color(i)) {
+                (true, Some(c)) => s.bg(c),
+                _ => s,
+            },
+            Tag::Level(i) => self.level_color(i).map_or(s, |c| s.fg(c)),
+            Tag::LevelLabel(i) => self
+                .level_color(i)
+                .map_or(s, |c| s.fg(c).add_modifier(Modifier::BOLD)),
+            Tag::Path => s.fg(Color::White),
+            Tag::Marker => s.fg(Color::White).add_modifier(Modifier::BOLD),
+            Tag::Current => s.fg(Color::LightYellow).add_modifier(Modifier::BOLD),
+            Tag::Arrow => s.fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
+            Tag::Next => s.fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
+            Tag::Axis => s.fg(Color::DarkGray),
+            Tag::Label => s.fg(Color::Gray),
+            Tag::Tangent => s.fg(Color::LightMagenta),
+            Tag::Curve => s.fg(Color::Cyan),
+            Tag::Series(i) => s.fg([
+                Color::Cyan,
+                Color::Yellow,
+                Color::LightGreen,
+                Color::LightRed,
+            ][i as usize % 4]),
+            Tag::Note => s.fg(Color::Yellow),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drawing_outside_is_ignored() {
+        let mut c = Canvas::new(3, 2);
+        c.put(-1, 0, 'x', Tag::Path);
+        c.put(3, 0, 'x', Tag::Path);
+        c.put(i32::MAX, i32::MIN, 'x', Tag::Path);
+        c.text(1, 1, "abcdef", Tag::Label);
+        c.text(i32::MAX - 1, 0, "abc", Tag::Label);
+        assert_eq!(c.to_lines(), vec!["".to_string(), " ab".to_string()]);
+    }
+
+    #[test]
+    fn renders_into_a_clipped_buffer() {
+        let mut c = Canvas::new(4, 2);
+        c.text(0, 0, "abcd", Tag::Label);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 3, 3));
+        c.render(Rect::new(1, 1, 10, 10), &mut buf, &Theme::mono());
+        assert_eq!(buf[(1, 1)].symbol(), "a");
+        assert_eq!(buf[(2, 1)].symbol(), "b");
+        // Off the buffer: ignored rather than a panic.
+        c.render(
+            Rect::new(u16::MAX, u16::MAX, 5, 5),
+            &mut buf,
+            &Theme::color(),
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! Properties of the math core over many random inputs. Case counts default low enough for CI;
+//! set PROPTEST_CASES (e.g. 300000) to search harder locally.
+
+use gradstep::math::optimizer::{Kind, Optimizer};
+use gradstep::math::{Formula, Objective};
+use gradstep::session::{Session, StopRule};
+use proptest::prelude::*;
+
+fn cases(default: u32) -> ProptestConfig {
+    let n = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default);
+    ProptestConfig::with_cases(n)
+}
+
+/// Random smooth expressions in x and y.
+fn expr() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("x".to_string()),
+        Just("y".to_string()),
+        (-3.0f64..3.0).prop_map(|c| format!("{c:.3}")),
+    ];
+    leaf.prop_recursive(4, 24, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} * {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) / (2 + ({b})^2)")),
+            inner.clone().prop_map(|a| format!("({a})^2")),
+            inner.clone().prop_map(|a| format!("({a})^3")),
+            inner.clone().prop_map(|a| format!("sin({a})")),
+            inner.clone().prop_map(|a| format!("cos({a})")),
+            inner.clone().prop_map(|a| format!("tanh({a})")),
+            inner.clone().prop_map(|a| format!("sigmoid({a})")),
+            inner.clone().prop_map(|a| format!("softplus({a})")),
+            inner.clone().prop_map(|a| format!("exp(sin({a}))")),
+            inner.clone().prop_map(|a| format!("sqrt(1 + ({a})^2)")),
+            inner.clone().prop_map(|a| format!("log(1 + ({a})^2)")),
+            inner.prop_map(|a| format!("-({a})")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(cases(2000))]
+
+    /// Dual numbers give the derivative; central differences approximate it to O(h²).
+    #[test]
+    fn autodiff_agrees_with_central_differences(
+        src in expr(), x in -2.0f64..2.0, y in -2.0f64..2.0
+    ) {
+        let f = Formula::parse_with_vars(&src, &["x", "y"]).unwrap();
+        let (v, g) = f.gradient(&[x, y]);
+        prop_assume!(v.is_finite() && v.abs() < 1e6 && g.iter().all(|d| d.is_finite() && d.abs() < 1e6));
+        prop_assert!((v - f.value(&[x, y])).abs() <= 1e-12 * (1.0 + v.abs()));
+        let h = 1e-5;
+        let fd = [
+            (f.value(&[x + h, y]) - f.value(&[x - h, y])) / (2.0 * h),
+            (f.value(&[x, y + h]) - f.value(&[x, y - h])) / (2.0 * h),
+        ];
+        for i in 0..2 {
+            let tol = 1e-4 * (1.0 + g[i].abs());
+            prop_assert!((g[i] - fd[i]).abs() <= tol, "{src} at ({x}, {y}): ∂{i} = {} vs {}", g[i], fd[i]);
+        }
+    }
+
+    /// The chart's row-batch evaluation gives exactly the point-by-point values.
+    #[test]
+    fn grid_rows_equal_single_points(src in expr(), x0 in -3.0f64..0.0, y in -2.0f64..2.0) {
+        let f = Formula::parse_with_vars(&src, &["x", "y"]).unwrap();
+        let xs: Vec<f64> = (0..7).map(|i| x0 + 0.5 * i as f64).collect();
+        let row = f.grid(&[0.0, 0.0], 0, 1, &xs, &[y]);
+        for (i, &x) in xs.iter().enumerate() {
+            let v = f.value(&[x, y]);
+            prop_assert!(v.to_bits() == row[i].to_bits() || (v.is_nan() && row[i].is_nan()), "{src} at ({x},{y}): {v} vs {}", row[i]);
+        }
+    }
+
+    /// Undoing k steps and stepping again reproduces the very same states, bit for bit.
+    #[test]
+    fn undo_then_step_reproduces_the_run(
+        formula in prop::sample::select(vec![
+            "x^2 + x*y + y^2", "(1 - x)^2 + 100*(y - x^2)^2", "x^2 - y^2", "sin(x)*cos(y) + 0.1*(x^2+y^2)",
+        ]),
+        kind in prop::sample::select(Kind::ALL.to_vec()),
+        lr in 0.001f64..0.5,
+        n in 1usize..40,
+        k in 0usize..40,
+        x0 in -3.0f64..3.0,
+        y0 in -3.0f64..3.0,
+    ) {
+        let f = Formula::parse(formula).unwrap();
+        let mut s = Session::new(Objective::Formula(f), Optimizer::new(kind), lr, &[x0, y0], StopRule::default()).unwrap();
+        s.run(n);
+        let full = s.history().to_vec();
+        let k = k.min(full.len() - 1);
+        for _ in 0..k {
+            prop_assert!(s.undo());
+        }
+        prop_assert_eq!(s.history(), &full[..full.len() - k]);
+        s.run(k);
+        prop_assert_eq!(s.history(), &full[..]);
+        s.reset();
+        prop_assert_eq!(s.history().len(), 1);
+        prop_assert!(!s.undo());
+    }
+
+    /// No string makes the parser or the evaluator panic or hang.
+    #[test]
+    fn any_text_is_answered_without_panic(src in "\\PC{0,40}") {
+        exercise(&src);
+    }
+
+    /// Formula-shaped noise reaches deeper into the grammar than arbitrary text does.
+    #[test]
+    fn formula_like_text_is_answered_without_panic(
+        src in "[xyeθ₁²πα0-9.,+\\-*/%^() \\tsincoexplgqrtmaxhbd_]{0,60}"
+    ) {
+        exercise(&src);
+    }
+}
+
+fn exercise(src: &str) {
+    match Formula::parse(src) {
+        Ok(f) => {
+            let n = f.vars().len();
+            let p = vec![0.5; n];
+            let _ = f.value(&p);
+            let _ = f.gradient(&p);
+            if n <= 3 {
+                let _ = f.hessian(&p);
+            }
+        }
+        Err(e) => {
+            assert!(!e.message.is_empty());
+            if let Some(c) = e.column {
+                assert!(
+                    c >= 1 && c <= src.chars().count().max(1),
+                    "{src:?}: column {c}"
+                );
+            }
+        }
+    }
+    let _ = Formula::parse_with_vars(src, &["x", "y"]);
+}
+
+#[test]
+fn long_and_deep_inputs_are_refused_with_a_message() {
+    let long = "x+".repeat(600) + "x";
+    let e = Formula::parse(&long).unwrap_err();
+    assert!(e.message.contains("limit is 1000"), "{e}");
+    let deep = "(".repeat(65) + "x" + &")".repeat(65);
+    let e = Formula::parse(&deep).unwrap_err();
+    assert!(e.message.contains("deeper than 64"), "{e}");
+    let ok = "(".repeat(64) + "x" + &")".repeat(64);
+    assert!(Formula::parse(&ok).is_ok());
+    // 1000 characters of unary minus: still answered, iteratively.
+    let minus = "-".repeat(999) + "x";
+    assert_eq!(Formula::parse(&minus).unwrap().value(&[2.0]), -2.0);
+}
