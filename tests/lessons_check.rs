@@ -276,3 +276,24 @@ fn csv_data_is_read_relative_to_the_lesson() {
         .code(2)
         .stderr(predicate::str::contains("mini.toml:9:7: cannot read"));
 }
+
+#[test]
+fn the_authoring_guide_example_passes_check() {
+    let guide = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/writing-lessons.md"
+    ))
+    .unwrap();
+    let start = guide.find("```toml\n").expect("a toml example") + "```toml\n".len();
+    let end = start + guide[start..].find("```").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("my-bowl.toml"), &guide[start..end]).unwrap();
+    gradstep()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "ok  my-bowl: 2 pages, 3 checks passed",
+        ));
+}
