@@ -44,7 +44,8 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run gradient descent headless and print every step (table, CSV or JSON).
-    Run(run::RunArgs),
+    // Boxed: its many flags would make every other variant as large.
+    Run(Box<run::RunArgs>),
     /// List the lessons: id and title, in order.
     Lessons(lessons::LessonsArgs),
     /// Validate lesson files and run the checks they assert (exit 2 on any problem).

@@ -117,7 +117,11 @@ impl Answer {
     pub fn check(&self, input: &str) -> Verdict {
         match *self {
             Answer::Number { value, tol } => match parse_number(input) {
-                Some(x) if (x - value).abs() <= tol => Verdict::Correct,
+                // A hair of slack so an answer exactly at the tolerance is not lost to rounding
+                // (−1.49 against −1.5 ± 0.01).
+                Some(x) if (x - value).abs() <= tol + 1e-12 * value.abs().max(1.0) => {
+                    Verdict::Correct
+                }
                 Some(_) => Verdict::Wrong,
                 None => Verdict::Unreadable(Text::new(
                     format!(

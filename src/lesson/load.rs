@@ -152,3 +152,91 @@ pub fn load(dir: Option<&Path>) -> Loaded {
         _ => load_embedded(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::{Lang, checks};
+
+    #[test]
+    fn every_embedded_lesson_loads_and_every_page_builds_sessions() {
+        let loaded = load_embedded();
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(loaded.lessons.len(), 9);
+        for l in &loaded.lessons {
+            assert!(!l.checks.is_empty(), "{} has no checks", l.id);
+            for lang in Lang::ALL {
+                assert!(!l.title.get(lang).is_empty());
+            }
+            for (i, page) in l.pages.iter().enumerate() {
+                assert!(!page.text.zh.is_empty() && !page.text.en.is_empty());
+                let scene = l.scene(i).expect("a scene per page");
+                let mut s = scene.session().expect("the scene builds a session");
+                s.step();
+                for (label, mut r) in scene.racer_sessions().expect("racers build") {
+                    assert!(!label.is_empty());
+                    r.step();
+                }
+            }
+            assert!(
+                checks::run_all(l).is_empty(),
+                "{}: {:?}",
+                l.id,
+                checks::run_all(l)
+            );
+        }
+    }
+
+    #[test]
+    fn pages_inherit_and_override_the_scene() {
+        let loaded = load_embedded();
+        let lr = loaded.get("learning-rate").unwrap();
+        assert_eq!(lr.scene(0).unwrap().lr, 0.1);
+        assert_eq!(lr.scene(1).unwrap().lr, 0.01);
+        assert_eq!(lr.scene(4).unwrap().race.len(), 2);
+        assert!(lr.scene(5).is_none());
+        let pd = loaded.get("partial-derivatives").unwrap();
+        assert!(!pd.pages[1].scene_changed && pd.pages[2].scene_changed);
+        assert_eq!(pd.scene(2).unwrap().start, vec![3.0, 4.0]);
+        // A new formula brings its own variables and window.
+        let opt = loaded.get("optimizers").unwrap();
+        assert_eq!(opt.scene(3).unwrap().start, vec![-1.2, 1.0]);
+        assert_eq!(opt.scene(4).unwrap().race.len(), 3);
+    }
+
+    #[test]
+    fn places_count_characters_not_bytes() {
+        let ctx = validate::Ctx::new("f.toml", "a = 1\nzh = \"θ₁\" x");
+        let off = "a = 1\nzh = \"θ₁\" ".len();
+        assert_eq!(
+            ctx.place(off),
+            crate::lesson::Place {
+                line: 2,
+                column: 11
+            }
+        );
+        // Out of range and mid-character offsets are clamped, never a panic.
+        assert_eq!(ctx.place(10_000).line, 2);
+        let _ = ctx.place("a = 1\nzh = \"θ".len() - 1);
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let read = |_: &str| Err("no data".to_string());
+        for src in [
+            "",
+            "[[page]]",
+            "id = 1",
+            "id = \"x\"\norder = 1\ntitle = {}\nsummary = {}\n[scene]\n",
+            "id = \"x\"\norder = 1\ntitle = {zh=\"a\",en=\"b\"}\nsummary = {zh=\"a\",en=\"b\"}\n[scene]\nview=\"model\"\nmodel=\"logistic\"\nrows=[[1,2,5]]\n[[page]]\nzh=\"a\"\nen=\"b\"\n[[check]]\nat=-1\n",
+            "id = \"x\"\norder = 1\ntitle = {zh=\"a\",en=\"b\"}\nsummary = {zh=\"a\",en=\"b\"}\n[scene]\nview=\"taylor\"\nformula=\"x^2\"\nrace=[{lr=-1}]\n[[page]]\nzh=\"a\"\nen=\"b\"\nset={formula=\"(\"}\n",
+        ] {
+            let r = parse_lesson(src, "x.toml", &read);
+            let problems = r.expect_err("these are all broken");
+            assert!(!problems.is_empty());
+            for p in problems {
+                assert!(p.to_string().starts_with("x.toml:"), "{p}");
+            }
+        }
+    }
+}
