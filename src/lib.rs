@@ -7,10 +7,16 @@
 //! - [`lesson`]: lessons as data: the TOML format, loading, validation, checks, exercises.
 //! - [`cli`]: the command line and the headless commands (`run`, ...), free of terminal UI.
 //! - [`chart`]: text charts (contour map, slope curve, cost history) from plain data, no terminal.
+//! - [`stage`]: what a learner steps: the runs of a scene, the chart window, the Taylor dial.
+//! - [`progress`]: lesson progress kept in the XDG data directory.
+//! - [`tui`]: the tutor itself (state, update, view) and the local terminal adapter.
 
 pub mod chart;
 pub mod cli;
 pub mod lesson;
 pub mod math;
 pub mod numfmt;
+pub mod progress;
 pub mod session;
+pub mod stage;
+pub mod tui;

@@ -1,5 +1,12 @@
-//! The `gradstep` binary: everything lives in the library; see `gradstep::cli`.
+//! The `gradstep` binary: a thin switch from the command line to the headless commands
+//! (`gradstep::cli`) or the tutor in this terminal (`gradstep::tui::local`).
+
+use gradstep::cli::{self, Launch};
 
 fn main() {
-    std::process::exit(gradstep::cli::main());
+    let code = match cli::dispatch() {
+        Launch::Exit(code) => code,
+        Launch::Tutor(req) => gradstep::tui::local::launch(req),
+    };
+    std::process::exit(code);
 }

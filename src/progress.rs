@@ -58,7 +58,10 @@ impl Progress {
             Err(e) => {
                 return (
                     progress,
-                    Some(format!("could not read {}: {e}; starting afresh", path.display())),
+                    Some(format!(
+                        "could not read {}: {e}; starting afresh",
+                        path.display()
+                    )),
                 );
             }
         };
@@ -70,7 +73,12 @@ impl Progress {
             Err(e) => {
                 let aside = path.with_extension("toml.corrupt");
                 let moved = std::fs::rename(path, &aside).is_ok();
-                let first = e.message().lines().next().unwrap_or("not valid TOML").to_string();
+                let first = e
+                    .message()
+                    .lines()
+                    .next()
+                    .unwrap_or("not valid TOML")
+                    .to_string();
                 let msg = if moved {
                     format!(
                         "progress file {} was unreadable ({first}); moved it to {} and started afresh",
@@ -78,7 +86,10 @@ impl Progress {
                         aside.display()
                     )
                 } else {
-                    format!("progress file {} was unreadable ({first}); starting afresh", path.display())
+                    format!(
+                        "progress file {} was unreadable ({first}); starting afresh",
+                        path.display()
+                    )
                 };
                 (progress, Some(msg))
             }
@@ -104,7 +115,8 @@ impl Progress {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let text = toml::to_string(&self.file).map_err(|e| format!("could not encode progress: {e}"))?;
+        let text =
+            toml::to_string(&self.file).map_err(|e| format!("could not encode progress: {e}"))?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("could not create {}: {e}", dir.display()))?;
@@ -131,8 +143,20 @@ mod tests {
         p.save().unwrap();
         let (q, msg) = Progress::load(&path);
         assert!(msg.is_none());
-        assert_eq!(q.get("slope"), LessonProgress { page: 2, done: false });
-        assert_eq!(q.get("taylor"), LessonProgress { page: 3, done: true });
+        assert_eq!(
+            q.get("slope"),
+            LessonProgress {
+                page: 2,
+                done: false
+            }
+        );
+        assert_eq!(
+            q.get("taylor"),
+            LessonProgress {
+                page: 3,
+                done: true
+            }
+        );
         assert_eq!(q.get("other"), LessonProgress::default());
     }
 
@@ -143,7 +167,10 @@ mod tests {
         std::fs::write(&path, "lessons = [[[ not toml").unwrap();
         let (p, msg) = Progress::load(&path);
         let msg = msg.unwrap();
-        assert!(msg.contains("unreadable") && msg.contains("progress.toml.corrupt"), "{msg}");
+        assert!(
+            msg.contains("unreadable") && msg.contains("progress.toml.corrupt"),
+            "{msg}"
+        );
         assert!(dir.path().join("progress.toml.corrupt").exists());
         assert_eq!(p.get("slope"), LessonProgress::default());
         p.save().unwrap();

@@ -541,7 +541,10 @@ fn overlay(spec: &ContourSpec, win: &Window, pw: u16, ph: u16) -> Vec<(i32, i32,
         let tag = Tag::Series(k as u8);
         let cells: Vec<P> = path.iter().map(|&p| to_cell(p, win, pw, ph)).collect();
         for w in cells.windows(2) {
-            for (n, (i, j)) in raster::cells_along(w[0], w[1], pw, ph).into_iter().enumerate() {
+            for (n, (i, j)) in raster::cells_along(w[0], w[1], pw, ph)
+                .into_iter()
+                .enumerate()
+            {
                 if n % 2 == 1 {
                     out.push((i, j, dot, tag));
                 }

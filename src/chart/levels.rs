@@ -99,7 +99,8 @@ fn geometric(n: usize, min: f64, finite: &mut [f64]) -> Vec<f64> {
     // The innermost ring should enclose a few dozen cells, or it is an unreadable knot.
     let q_lo = (40.0 / len).clamp(0.004, 0.15);
     let lo = quantile(finite, q_lo) - min;
-    let hi = quantile(finite, 0.8) - min;
+    // High enough that the rings reach the window's outer parts, where a descent usually starts.
+    let hi = quantile(finite, 0.95) - min;
     if !(lo > 0.0 && hi > lo && hi.is_finite()) {
         return linear(n, finite);
     }

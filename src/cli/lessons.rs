@@ -36,6 +36,9 @@ pub struct LessonArgs {
     /// Read lessons from this directory instead of the built-in ones (also: GRADSTEP_LESSONS).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Print the lesson's pages as text instead of opening the tutor.
+    #[arg(long)]
+    pub print: bool,
 }
 
 fn io(e: std::io::Error) -> UsageError {

@@ -1,6 +1,7 @@
 //! The command line: parsing (clap) and the headless commands. No terminal UI here.
 
 pub mod lessons;
+pub mod play;
 pub mod run;
 
 use std::fmt;
@@ -35,6 +36,9 @@ pub struct Cli {
     /// Language of the lesson texts: zh or en (default: from LC_ALL / LANG).
     #[arg(long, global = true, value_parser = parse_lang)]
     pub lang: Option<Lang>,
+    /// Draw the tutor with ASCII only (automatic when TERM is dumb or linux).
+    #[arg(long, global = true)]
+    pub ascii: bool,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -52,19 +56,91 @@ pub enum Command {
     Check(lessons::CheckArgs),
     /// Print one lesson's pages as text.
     Lesson(lessons::LessonArgs),
+    /// Open the tutor's sandbox on your own formula.
+    Play(play::PlayArgs),
+    /// Print the tutor's chart of a descent to stdout, without the TUI.
+    Plot(play::PlotArgs),
+}
+
+/// Where the tutor opens.
+#[derive(Debug, Clone)]
+pub enum Opening {
+    Start,
+    Lesson(String),
+    Sandbox(play::PlaySpec),
+}
+
+/// A request to open the interactive tutor, its flags already checked.
+#[derive(Debug, Clone)]
+pub struct TutorRequest {
+    pub lang: Lang,
+    pub ascii: bool,
+    pub lessons_dir: Option<std::path::PathBuf>,
+    pub open: Opening,
+}
+
+/// What `main` should do after the command line is read.
+pub enum Launch {
+    /// A headless command ran; exit with this status.
+    Exit(i32),
+    Tutor(TutorRequest),
 }
 
 /// Parses the arguments and runs the command; returns the process exit status.
-pub fn main() -> i32 {
+/// Reads the command line and runs a headless command, or says which tutor to open.
+pub fn dispatch() -> Launch {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return e.exit_code();
+            return Launch::Exit(e.exit_code());
         }
     };
     let lang = Lang::choose(cli.lang);
-    match cli.command {
+    let tutor = |open: Opening, dir: Option<std::path::PathBuf>| {
+        Launch::Tutor(TutorRequest {
+            lang,
+            ascii: cli.ascii,
+            lessons_dir: dir,
+            open,
+        })
+    };
+    Launch::Exit(match cli.command {
+        None => return tutor(Opening::Start, None),
+        Some(Command::Lesson(args)) if !args.print => {
+            return tutor(Opening::Lesson(args.id.clone()), args.dir.clone());
+        }
+        Some(Command::Play(args)) => match args.formula.spec() {
+            Ok(spec) => {
+                return Launch::Tutor(TutorRequest {
+                    lang,
+                    ascii: cli.ascii || args.ascii,
+                    lessons_dir: None,
+                    open: Opening::Sandbox(spec),
+                });
+            }
+            Err(e) => {
+                eprintln!("gradstep play: {e}");
+                2
+            }
+        },
+        Some(Command::Plot(args)) => {
+            let glyphs = if args.ascii || cli.ascii {
+                crate::chart::Glyphs::Ascii
+            } else {
+                crate::chart::Glyphs::Unicode
+            };
+            match play::plot(&args, glyphs) {
+                Ok(text) => {
+                    print!("{text}");
+                    0
+                }
+                Err(e) => {
+                    eprintln!("gradstep plot: {e}");
+                    2
+                }
+            }
+        }
         Some(Command::Run(args)) => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
@@ -94,19 +170,7 @@ pub fn main() -> i32 {
                 }
             }
         }
-        None => {
-            println!("gradstep: a terminal tutor for gradient descent.\n");
-            println!("Commands:");
-            println!(
-                "  gradstep run --formula \"x^2 + x*y + y^2\" --start 3,4 --lr 0.1 --steps 10"
-            );
-            println!("  gradstep run --model logistic --x 3,2 --y 1 --lr 0.1 --steps 1");
-            println!("  gradstep lessons");
-            println!("  gradstep check lessons");
-            println!("  gradstep --help");
-            0
-        }
-    }
+    })
 }
 
 /// Runs a command writing to stdout and stderr; a usage error goes to stderr with exit 2.

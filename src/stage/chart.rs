@@ -1,0 +1,122 @@
+//! The stage's chart, computed from plain data: the contour map (or the slope curve) with
+//! every run's path, the next step's arrow and, in the Taylor view, the dial's probe. The tutor
+//! draws this canvas and `gradstep plot` prints it, so both show the very same chart.
+
+use super::Stage;
+use crate::chart::{self, ContourSpec, CurveSpec, Levels, Sampler};
+use crate::lesson::View;
+use crate::math::Objective;
+use crate::session::Status;
+
+/// A point on the chart's two axes.
+type Pt = (f64, f64);
+
+/// Markers of the racers' paths (the main run uses digits and `@`).
+pub const RACE_MARKS: [char; 5] = ['o', '#', '%', '&', '$'];
+
+use crate::numfmt::pretty_name;
+/// The loss over the chart's two axes, the other parameters held at their current values.
+struct Slice<'a> {
+    objective: &'a Objective,
+    at: Vec<f64>,
+    axes: (usize, usize),
+}
+
+impl Sampler for Slice<'_> {
+    fn at(&self, x: f64, y: f64) -> f64 {
+        let mut p = self.at.clone();
+        p[self.axes.0] = x;
+        p[self.axes.1] = y;
+        self.objective.value(&p)
+    }
+
+    fn row(&self, xs: &[f64], y: f64, out: &mut Vec<f64>) {
+        match self.objective {
+            Objective::Formula(f) => *out = f.grid(&self.at, self.axes.0, self.axes.1, xs, &[y]),
+            Objective::Model(_) => {
+                out.clear();
+                out.extend(xs.iter().map(|&x| self.at(x, y)));
+            }
+        }
+    }
+}
+
+/// The chart for the stage at the given size: the same canvas `gradstep plot` prints.
+pub fn chart(stage: &Stage, glyphs: chart::Glyphs, width: u16, height: u16) -> chart::Canvas {
+    let s = stage.main();
+    let cur = s.current();
+    let running = s.status() == Status::Running;
+    let names: Vec<String> = stage.scene.names.iter().map(|n| pretty_name(n)).collect();
+    let Some(axes) = stage.axes() else {
+        // One parameter: the slope view.
+        let f = |w: f64| s.objective().value(&[w]);
+        let points: Vec<f64> = s.history().iter().map(|p| p.params[0]).collect();
+        let (x0, x1) = stage.window.map(|w| (w.x0, w.x1)).unwrap_or((-1.0, 1.0));
+        let spec = CurveSpec {
+            f: &f,
+            x0,
+            x1,
+            points: &points,
+            current: Some((cur.params[0], cur.value, cur.grad[0])),
+            next: running.then(|| s.preview().next[0]),
+            x_label: &names[0],
+            y_label: "L",
+            glyphs,
+        };
+        return chart::curve(&spec, width, height);
+    };
+    let slice = Slice {
+        objective: s.objective(),
+        at: cur.params.clone(),
+        axes,
+    };
+    let window = stage
+        .window
+        .unwrap_or(chart::Window::new(-1.0, 1.0, -1.0, 1.0));
+    let racers: Vec<Vec<(f64, f64)>> = (1..stage.runners.len())
+        .map(|k| stage.path(k, axes))
+        .collect();
+    let taylor = stage.scene.view == View::Taylor;
+    let (path, next, extra): (Vec<Pt>, Option<Pt>, Vec<Pt>) = if taylor {
+        let p = (cur.params[axes.0], cur.params[axes.1]);
+        let (vx, vy) = stage.direction();
+        let (gx, gy) = (cur.grad[axes.0], cur.grad[axes.1]);
+        let g = (gx * gx + gy * gy).sqrt();
+        let steepest = if g > 0.0 {
+            vec![(p.0 - stage.probe * gx / g, p.1 - stage.probe * gy / g)]
+        } else {
+            vec![]
+        };
+        (
+            vec![p],
+            Some((p.0 + stage.probe * vx, p.1 + stage.probe * vy)),
+            steepest,
+        )
+    } else {
+        let next = running.then(|| {
+            let n = s.preview().next;
+            (n[axes.0], n[axes.1])
+        });
+        (stage.path(0, axes), next, vec![])
+    };
+    let mut others: Vec<(&[(f64, f64)], char)> = racers
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.as_slice(), RACE_MARKS[k % RACE_MARKS.len()]))
+        .collect();
+    if !extra.is_empty() {
+        others.push((&extra, '*'));
+    }
+    let spec = ContourSpec {
+        f: &slice,
+        window,
+        levels: Levels::default(),
+        path: &path,
+        next,
+        others: &others,
+        x_label: &names[axes.0],
+        y_label: &names[axes.1],
+        glyphs,
+    };
+    chart::contour(&spec, width, height)
+}

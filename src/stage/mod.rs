@@ -1,0 +1,396 @@
+//! The live scene a learner steps: the main run, any racers beside it, the chart window and
+//! the Taylor dial. Plain state and plain methods, no terminal: the tutor turns keys into these
+//! calls and `gradstep plot` prints the same chart.
+
+mod chart;
+
+pub use chart::RACE_MARKS;
+
+use crate::chart::{self as charts, FitOptions};
+use crate::lesson::{Scene, View};
+use crate::math::optimizer::{Kind, Optimizer};
+use crate::math::{Formula, Objective};
+use crate::session::{Session, Status, StopOn, StopRule};
+
+/// The learning rates `+` and `-` move between: round values a student can reason about.
+pub const LR_LADDER: [f64; 22] = [
+    1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.9,
+    1.0, 1.1, 1.5, 2.0, 5.0,
+];
+
+/// How many steps ahead the chart window looks when it is fitted.
+const LOOK_AHEAD: usize = 40;
+
+/// One run on the stage.
+#[derive(Debug, Clone)]
+pub struct Runner {
+    pub label: String,
+    pub session: Session,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub scene: Scene,
+    /// The main run first, then the racers.
+    pub runners: Vec<Runner>,
+    /// The chart window; `None` until the first fit.
+    pub window: Option<charts::Window>,
+    /// True once the learner zoomed or panned: the window then stays where they put it.
+    pub manual_window: bool,
+    /// Direction of v in the Taylor view, radians counter-clockwise from the first axis.
+    pub angle: f64,
+    /// The probe step ‖Δθ‖ in the Taylor view.
+    pub probe: f64,
+    pub playing: bool,
+}
+
+/// The default sandbox: the sources' own example, x² + xy + y² from (3, 4) with η = 0.1,
+/// stopping when ‖∇f‖ < 1e-6 as source 003 does.
+pub const SANDBOX_FORMULA: &str = "x^2 + x*y + y^2";
+
+/// A scene for a formula typed by the learner.
+pub fn formula_scene(formula: Formula, start: Vec<f64>, lr: f64, optimizer: Optimizer) -> Scene {
+    let names = formula.vars().to_vec();
+    let n = names.len();
+    Scene {
+        view: if n == 1 { View::Slope } else { View::Surface },
+        objective: Objective::Formula(formula),
+        names,
+        start,
+        lr,
+        optimizer,
+        stop: StopRule {
+            tol: Some(1e-6),
+            on: StopOn::Grad,
+            max_steps: None,
+        },
+        window: Default::default(),
+        axes: (n >= 2).then_some((0, 1)),
+        race: Vec::new(),
+        dial: None,
+    }
+}
+
+impl Stage {
+    pub fn new(scene: Scene) -> Result<Stage, String> {
+        let mut runners = vec![Runner {
+            label: scene.label(),
+            session: scene.session()?,
+        }];
+        for (label, session) in scene.racer_sessions()? {
+            runners.push(Runner { label, session });
+        }
+        let dial = scene.dial.unwrap_or_default();
+        Ok(Stage {
+            scene,
+            runners,
+            window: None,
+            manual_window: false,
+            angle: dial.angle_deg.to_radians(),
+            probe: dial.step,
+            playing: false,
+        })
+    }
+
+    pub fn main(&self) -> &Session {
+        &self.runners[0].session
+    }
+
+    /// The main run's status; a race is "running" while any runner is.
+    pub fn status(&self) -> Status {
+        let main = self.main().status();
+        if main == Status::Running {
+            return main;
+        }
+        if self
+            .runners
+            .iter()
+            .any(|r| r.session.status() == Status::Running)
+        {
+            Status::Running
+        } else {
+            main
+        }
+    }
+
+    /// One update for every runner that is still running; false when none moved.
+    pub fn step(&mut self) -> bool {
+        let mut moved = false;
+        for r in &mut self.runners {
+            if r.session.status() == Status::Running {
+                r.session.step();
+                moved = true;
+            }
+        }
+        moved
+    }
+
+    /// Undo one update of every runner that has one to undo (a race stays in lockstep).
+    pub fn undo(&mut self) -> bool {
+        let t = self
+            .runners
+            .iter()
+            .map(|r| r.session.current().t)
+            .max()
+            .unwrap_or(0);
+        if t == 0 {
+            return false;
+        }
+        for r in &mut self.runners {
+            if r.session.current().t == t {
+                r.session.undo();
+            }
+        }
+        true
+    }
+
+    pub fn reset(&mut self) {
+        for r in &mut self.runners {
+            r.session.reset();
+        }
+        self.playing = false;
+        if !self.manual_window {
+            self.window = None;
+        }
+    }
+
+    /// Moves η of the main run one rung up or down the ladder.
+    pub fn nudge_lr(&mut self, up: bool) -> f64 {
+        let lr = self.main().lr();
+        let next = if up {
+            LR_LADDER.iter().copied().find(|&v| v > lr * (1.0 + 1e-9))
+        } else {
+            LR_LADDER
+                .iter()
+                .rev()
+                .copied()
+                .find(|&v| v < lr * (1.0 - 1e-9))
+        };
+        let next = next.unwrap_or(lr);
+        self.runners[0].session.set_lr(next);
+        self.relabel();
+        next
+    }
+
+    /// Switches the main run to the next optimizer (torch defaults), keeping its history.
+    pub fn next_optimizer(&mut self) -> Kind {
+        let kind = self.main().optimizer().kind.next();
+        self.runners[0].session.set_optimizer(Optimizer::new(kind));
+        self.relabel();
+        kind
+    }
+
+    /// The Taylor view's probe step: doubled or halved.
+    pub fn scale_probe(&mut self, up: bool) -> f64 {
+        self.probe = if up {
+            self.probe * 2.0
+        } else {
+            self.probe / 2.0
+        }
+        .clamp(1e-6, 1e3);
+        self.probe
+    }
+
+    fn relabel(&mut self) {
+        let s = self.main();
+        self.runners[0].label =
+            format!("{} η={}", s.optimizer().kind, crate::numfmt::short(s.lr()));
+    }
+
+    /// The two parameters the contour map shows, if the scene has two or more.
+    pub fn axes(&self) -> Option<(usize, usize)> {
+        let n = self.scene.names.len();
+        if n < 2 {
+            return None;
+        }
+        Some(self.scene.axes.unwrap_or((0, 1)))
+    }
+
+    /// A run's visited points projected onto the chart's axes.
+    pub fn path(&self, runner: usize, (i, j): (usize, usize)) -> Vec<(f64, f64)> {
+        self.runners
+            .get(runner)
+            .map(|r| {
+                r.session
+                    .history()
+                    .iter()
+                    .map(|p| (p.params[i], p.params[j]))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The Taylor view's unit direction v in the two chart axes.
+    pub fn direction(&self) -> (f64, f64) {
+        (self.angle.cos(), self.angle.sin())
+    }
+
+    /// Every point the chart should keep in view: all runs so far, where each is heading (a
+    /// short look ahead on a copy, so the window need not move on every step as the path
+    /// walks towards the minimum), and the Taylor dial's probe.
+    fn points_to_show(&self, axes: (usize, usize)) -> Vec<(f64, f64)> {
+        let mut pts = Vec::new();
+        for k in 0..self.runners.len() {
+            pts.extend(self.path(k, axes));
+            let mut ahead = self.runners[k].session.clone();
+            for _ in 0..LOOK_AHEAD {
+                if ahead.step() == Status::Diverged {
+                    break;
+                }
+                let p = &ahead.current().params;
+                pts.push((p[axes.0], p[axes.1]));
+                if ahead.status() != Status::Running {
+                    break;
+                }
+            }
+        }
+        if self.scene.view == View::Taylor {
+            let cur = &self.main().current().params;
+            let (vx, vy) = self.direction();
+            pts.push((cur[axes.0] + self.probe * vx, cur[axes.1] + self.probe * vy));
+            pts.push((cur[axes.0] - self.probe * vx, cur[axes.1] - self.probe * vy));
+        }
+        pts.retain(|(x, y)| x.is_finite() && y.is_finite() && x.abs() < 1e9 && y.abs() < 1e9);
+        pts
+    }
+
+    /// Updates the contour window for a plot of `cols × rows` cells: the lesson's fixed window
+    /// where it gives one, else a fit that stays still until the path leaves it.
+    pub fn fit_window(&mut self, cols: u16, rows: u16) {
+        if self.manual_window {
+            return;
+        }
+        let Some(axes) = self.axes() else {
+            self.fit_line();
+            return;
+        };
+        let opts = FitOptions::new(cols.max(1), rows.max(1));
+        let pts = self.points_to_show(axes);
+        let fitted = match self.window {
+            Some(w) => charts::keep_or_refit(w, &pts, &opts),
+            None => charts::fit(&pts, &opts),
+        };
+        let w = &self.scene.window;
+        let fixed = |given: Option<(f64, f64)>, lo: f64, hi: f64| given.unwrap_or((lo, hi));
+        let (x0, x1) = fixed(w.x, fitted.x0, fitted.x1);
+        let (y0, y1) = fixed(w.y, fitted.y0, fitted.y1);
+        self.window = Some(charts::Window::new(x0, x1, y0, y1));
+    }
+
+    /// The slope view's range of w: the visited points and the next one with a margin, kept
+    /// still while they stay inside (the y range follows the curve).
+    fn fit_line(&mut self) {
+        let mut ws: Vec<f64> = self.path(0, (0, 0)).into_iter().map(|p| p.0).collect();
+        if self.main().status() == Status::Running {
+            ws.extend(self.main().preview().next.first().copied());
+        }
+        ws.retain(|w| w.is_finite() && w.abs() < 1e9);
+        if let Some((x0, x1)) = self.scene.window.x {
+            self.window = Some(charts::Window::new(x0, x1, 0.0, 1.0));
+            return;
+        }
+        let lo = ws.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = ws.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !lo.is_finite() {
+            return;
+        }
+        if let Some(w) = self.window
+            && lo >= w.x0
+            && hi <= w.x1
+        {
+            return;
+        }
+        let span = (hi - lo).max(2.0);
+        let mid = (hi + lo) / 2.0;
+        self.window = Some(charts::Window::new(
+            mid - 0.8 * span,
+            mid + 0.8 * span,
+            0.0,
+            1.0,
+        ));
+    }
+
+    /// The chart of this stage at `width × height` cells.
+    pub fn chart(&self, glyphs: charts::Glyphs, width: u16, height: u16) -> charts::Canvas {
+        chart::chart(self, glyphs, width, height)
+    }
+
+    pub fn zoom(&mut self, factor: f64) {
+        if let Some(w) = self.window {
+            self.window = Some(w.zoom(factor));
+            self.manual_window = true;
+        }
+    }
+
+    pub fn pan(&mut self, fx: f64, fy: f64) {
+        if let Some(w) = self.window {
+            self.window = Some(w.pan(fx, fy));
+            self.manual_window = true;
+        }
+    }
+
+    /// Hands the window back to automatic fitting.
+    pub fn auto_window(&mut self) {
+        self.manual_window = false;
+        self.window = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sandbox() -> Stage {
+        let f = Formula::parse(SANDBOX_FORMULA).unwrap();
+        Stage::new(formula_scene(
+            f,
+            vec![3.0, 4.0],
+            0.1,
+            Optimizer::new(Kind::Sgd),
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn steps_undo_and_reset() {
+        let mut s = sandbox();
+        assert!(s.step());
+        assert_eq!(s.main().current().params, vec![2.0, 2.9]);
+        assert!(s.undo());
+        assert_eq!(s.main().current().params, vec![3.0, 4.0]);
+        assert!(!s.undo());
+        s.step();
+        s.step();
+        s.reset();
+        assert_eq!(s.main().current().t, 0);
+    }
+
+    #[test]
+    fn the_lr_ladder_moves_one_rung() {
+        let mut s = sandbox();
+        assert_eq!(s.nudge_lr(true), 0.2);
+        assert_eq!(s.nudge_lr(false), 0.1);
+        assert_eq!(s.nudge_lr(false), 0.05);
+        for _ in 0..40 {
+            s.nudge_lr(false);
+        }
+        assert_eq!(s.main().lr(), 1e-4);
+        assert!(s.runners[0].label.contains("η=0.0001"));
+    }
+
+    #[test]
+    fn the_window_keeps_still_while_the_path_stays_inside() {
+        let mut s = sandbox();
+        s.fit_window(60, 20);
+        let w0 = s.window.unwrap();
+        assert!(w0.contains((3.0, 4.0)) && w0.contains((2.0, 2.9)));
+        s.step();
+        s.fit_window(60, 20);
+        assert_eq!(s.window.unwrap(), w0);
+        s.zoom(0.5);
+        assert!(s.manual_window);
+        s.step();
+        s.fit_window(60, 20);
+        assert_ne!(s.window.unwrap(), w0);
+    }
+}

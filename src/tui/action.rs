@@ -1,0 +1,25 @@
+//! What the adapters feed the app: keys, pastes, resizes and auto-play ticks. The local
+//! terminal and the SSH server both turn their input into these.
+
+use crossterm::event::{Event, KeyEvent};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// Time for the next auto-play step; the adapter owns the clock.
+    Tick,
+}
+
+impl Action {
+    /// The action for a terminal event, if it is one the tutor uses.
+    pub fn from_event(event: Event) -> Option<Action> {
+        match event {
+            Event::Key(k) => Some(Action::Key(k)),
+            Event::Paste(s) => Some(Action::Paste(s)),
+            Event::Resize(w, h) => Some(Action::Resize(w, h)),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The local terminal adapter: raw mode and the alternate screen on a crossterm terminal,
+//! input read from stdin, ticks from the clock while auto-play runs, and the terminal restored
+//! on quit, on Ctrl-C and on panic.
+
+use std::io::{self, Stdout, Write};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+
+use super::action::Action;
+use super::app::{App, AppOptions, Open};
+use super::view;
+use crate::chart::Glyphs;
+use crate::cli::{Opening, TutorRequest};
+use crate::lesson;
+use crate::progress::Progress;
+
+/// Time between auto-play steps.
+pub const TICK: Duration = Duration::from_millis(250);
+
+/// Whether the terminal can only show ASCII: `TERM=dumb` or the Linux console.
+pub fn ascii_terminal(term: Option<&str>) -> bool {
+    matches!(term, Some("dumb") | Some("linux"))
+}
+
+/// Colours unless `NO_COLOR` is set to anything non-empty (no-color.org).
+pub fn color_wanted(no_color: Option<&str>) -> bool {
+    no_color.is_none_or(str::is_empty)
+}
+
+/// The app a request asks for, with lessons and progress loaded from the usual places.
+pub fn app_for(req: &TutorRequest, size: (u16, u16)) -> App {
+    let lessons = lesson::load(req.lessons_dir.as_deref());
+    let (progress, notice) = match Progress::default_path() {
+        Some(p) => Progress::load(&p),
+        None => (Progress::in_memory(), None),
+    };
+    let term = std::env::var("TERM").ok();
+    let ascii = req.ascii || ascii_terminal(term.as_deref());
+    App::new(AppOptions {
+        lang: req.lang,
+        glyphs: if ascii {
+            Glyphs::Ascii
+        } else {
+            Glyphs::Unicode
+        },
+        color: color_wanted(std::env::var("NO_COLOR").ok().as_deref()),
+        size,
+        lessons,
+        progress,
+        notice,
+        open: match &req.open {
+            Opening::Start => Open::Start,
+            Opening::Lesson(id) => Open::Lesson(id.clone()),
+            Opening::Sandbox(spec) => Open::Sandbox(spec.clone()),
+        },
+    })
+}
+
+fn restore(out: &mut impl Write) {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+}
+
+/// Runs the tutor in this terminal until the learner quits; returns the exit status.
+pub fn launch(req: TutorRequest) -> i32 {
+    match run(req) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("gradstep: {e}");
+            1
+        }
+    }
+}
+
+fn run(req: TutorRequest) -> io::Result<()> {
+    let (w, h) = crossterm::terminal::size()?;
+    let mut app = app_for(&req, (w, h));
+    enable_raw_mode()?;
+    let mut stdout = io::stdout();
+    if let Err(e) = execute!(
+        stdout,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    ) {
+        restore(&mut stdout);
+        return Err(e);
+    }
+    // A panic must not leave the learner's shell in raw mode on the alternate screen.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore(&mut io::stdout());
+        previous(info);
+    }));
+    let result = Terminal::new(CrosstermBackend::new(io::stdout()))
+        .and_then(|mut terminal| event_loop(&mut terminal, &mut app));
+    restore(&mut stdout);
+    let _ = std::panic::take_hook();
+    result
+}
+
+fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> io::Result<()> {
+    let mut next_tick = Instant::now() + TICK;
+    loop {
+        terminal.draw(|f| view::draw(app, f))?;
+        let action = if app.playing() {
+            let wait = next_tick.saturating_duration_since(Instant::now());
+            if event::poll(wait)? {
+                Action::from_event(event::read()?)
+            } else {
+                next_tick = Instant::now() + TICK;
+                Some(Action::Tick)
+            }
+        } else {
+            next_tick = Instant::now() + TICK;
+            Action::from_event(event::read()?)
+        };
+        if let Some(a) = action
+            && !app.update(a)
+        {
+            return Ok(());
+        }
+        // Take whatever else is already waiting before drawing again (a paste, key repeat).
+        while event::poll(Duration::ZERO)? {
+            if let Some(a) = Action::from_event(event::read()?)
+                && !app.update(a)
+            {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Draws one frame of `app` into any backend (used by tests and the SSH server).
+pub fn draw_into<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), B::Error> {
+    terminal.draw(|f| view::draw(app, f)).map(|_| ())
+}

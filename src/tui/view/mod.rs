@@ -1,0 +1,137 @@
+//! Drawing: a pure function of the app state into a ratatui frame.
+
+pub mod layout;
+mod numbers;
+mod panels;
+mod start;
+mod tutor;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::border;
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::app::{App, Screen};
+use super::strings::tr;
+use crate::chart::{Glyphs, Theme};
+
+/// Draws the whole screen.
+pub fn draw(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < layout::MIN_SIZE.0 || area.height < layout::MIN_SIZE.1 {
+        let msg = format!(
+            "{} {}×{} (≥ {}×{})",
+            tr(app.lang, "window too small:", "窗口太小："),
+            area.width,
+            area.height,
+            layout::MIN_SIZE.0,
+            layout::MIN_SIZE.1
+        );
+        frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    match &app.screen {
+        Screen::Start => start::draw(app, frame, area),
+        Screen::Tutor(t) => tutor::draw(app, t, frame, area),
+    }
+    if app.help {
+        panels::help(app, frame, centered(area, 64, 26));
+    }
+}
+
+/// A box of at most w × h in the middle of `area`, cleared.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Styles shared by every screen, honouring NO_COLOR and ASCII mode.
+pub struct Look {
+    pub color: bool,
+    pub glyphs: Glyphs,
+}
+
+impl Look {
+    pub fn of(app: &App) -> Look {
+        Look {
+            color: app.color,
+            glyphs: app.glyphs,
+        }
+    }
+
+    pub fn block<'a>(&self, title: impl Into<ratatui::text::Line<'a>>) -> Block<'a> {
+        let set = match self.glyphs {
+            Glyphs::Ascii => border::Set {
+                top_left: "+",
+                top_right: "+",
+                bottom_left: "+",
+                bottom_right: "+",
+                vertical_left: "|",
+                vertical_right: "|",
+                horizontal_top: "-",
+                horizontal_bottom: "-",
+            },
+            Glyphs::Unicode => border::ROUNDED,
+        };
+        Block::bordered().border_set(set).title(title)
+    }
+
+    pub fn title(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    pub fn key(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    pub fn dim(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn error(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    pub fn good(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    pub fn theme(&self) -> Theme {
+        if self.color {
+            Theme::color()
+        } else {
+            Theme::mono()
+        }
+    }
+
+    pub fn clear(frame: &mut Frame, area: Rect) {
+        frame.render_widget(Clear, area);
+    }
+}

@@ -1,0 +1,256 @@
+//! The numbers panel: t, θ, L, ∇L, ‖∇L‖, the step, the next point and the status, written the
+//! way the lesson pages write them. In the Taylor view: the dial's dot product and the
+//! first-order prediction against the true change.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::Look;
+use crate::lesson::{Lang, View};
+use crate::math::optimizer::Kind;
+use crate::math::{Objective, norm};
+use crate::numfmt::pretty_name;
+use crate::numfmt::{short, vector};
+use crate::session::Status;
+use crate::stage::Stage;
+use crate::tui::strings::tr;
+
+pub fn status_word(lang: Lang, s: Status) -> &'static str {
+    match s {
+        Status::Running => tr(lang, "stepping", "迭代中"),
+        Status::Converged => tr(lang, "converged", "已收敛"),
+        Status::Diverged => tr(lang, "diverged", "已发散"),
+        Status::MaxSteps => tr(lang, "step limit", "达到步数上限"),
+    }
+}
+
+fn row<'a>(label: &str, value: String, look: &Look) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:<11}"), look.dim()),
+        Span::raw(value),
+    ])
+}
+
+/// The parameter tuple's names, e.g. `(x, y)` or `(w₁, w₂, b)`.
+fn names(stage: &Stage) -> String {
+    let n: Vec<String> = stage.scene.names.iter().map(|s| pretty_name(s)).collect();
+    if n.len() == 1 {
+        n[0].clone()
+    } else {
+        format!("({})", n.join(", "))
+    }
+}
+
+/// A vector as a tuple, or a bare number for one parameter.
+fn tuple(v: &[f64]) -> String {
+    if v.len() == 1 {
+        short(v[0])
+    } else {
+        let s = vector(v);
+        format!("({})", &s[1..s.len() - 1])
+    }
+}
+
+pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look) -> Vec<Line<'a>> {
+    if stage.scene.view == View::Taylor {
+        return taylor(stage, lang, look);
+    }
+    let s = stage.main();
+    let cur = s.current();
+    let status = s.status();
+    let status_style = match status {
+        Status::Running => Style::new(),
+        Status::Converged => look.good(),
+        _ => look.error(),
+    };
+    let mut out = vec![Line::from(vec![
+        Span::styled(format!("t = {:<6}", cur.t), look.title()),
+        Span::styled(status_word(lang, status).to_string(), status_style),
+        Span::styled(
+            format!("   {}  η = {}", s.optimizer().kind, short(s.lr())),
+            look.dim(),
+        ),
+    ])];
+    out.push(row(
+        "θ",
+        format!("{} = {}", names(stage), tuple(&cur.params)),
+        look,
+    ));
+    out.push(row("L(θ)", short(cur.value), look));
+    let grad_label = if matches!(s.objective(), Objective::Model(m) if m.batch_size < m.data.len())
+    {
+        tr(lang, "∇L (batch)", "∇L（批）")
+    } else {
+        "∇L(θ)"
+    };
+    out.push(row(grad_label, tuple(&cur.grad), look));
+    out.push(row("‖∇L‖", short(norm(&cur.grad)), look));
+    if status == Status::Running {
+        let p = s.preview();
+        let step_label = match s.optimizer().kind {
+            Kind::Sgd => "Δθ = −η∇L".to_string(),
+            k => format!("Δθ ({k})"),
+        };
+        out.push(row(&step_label, tuple(&p.delta), look));
+        out.push(row(tr(lang, "θ next", "下一点 θ"), tuple(&p.next), look));
+        for (name, v) in cur.opt.vectors() {
+            out.push(row(name, tuple(v), look));
+        }
+    } else {
+        out.push(Line::from(Span::styled(
+            match status {
+                Status::Converged => tr(
+                    lang,
+                    "the run has stopped: b undo, r reset",
+                    "已停止：b 撤销，r 重来",
+                ),
+                Status::Diverged => tr(
+                    lang,
+                    "the loss blew up: b undo, - lower η, r reset",
+                    "损失发散：b 撤销，- 减小 η，r 重来",
+                ),
+                _ => tr(
+                    lang,
+                    "no more steps: b undo, r reset",
+                    "没有更多步数：b 撤销，r 重来",
+                ),
+            },
+            status_style,
+        )));
+    }
+    if let Objective::Model(m) = s.objective() {
+        let batch = m.batch_for_step(cur.t);
+        let nb = m.batches_per_epoch();
+        let first = batch.first().map(|i| i + 1).unwrap_or(0);
+        let rows: Vec<String> = batch.iter().take(6).map(|i| (i + 1).to_string()).collect();
+        let more = if batch.len() > 6 { ", …" } else { "" };
+        out.push(row(
+            tr(lang, "batch", "批次"),
+            format!(
+                "{} {}/{nb}, {} {}{more}  (m = {})",
+                tr(lang, "#", "第"),
+                cur.t % nb + 1,
+                tr(lang, "examples", "样本"),
+                if rows.is_empty() {
+                    first.to_string()
+                } else {
+                    rows.join(", ")
+                },
+                m.data.len()
+            ),
+            look,
+        ));
+    }
+    if stage.runners.len() > 1 {
+        out.push(Line::from(Span::styled(
+            tr(
+                lang,
+                "run            t       L      ‖∇L‖",
+                "运行           t       L      ‖∇L‖",
+            ),
+            look.dim(),
+        )));
+        for (k, r) in stage.runners.iter().enumerate() {
+            let c = r.session.current();
+            let mark = if k == 0 {
+                '@'
+            } else {
+                crate::stage::RACE_MARKS[(k - 1) % crate::stage::RACE_MARKS.len()]
+            };
+            out.push(Line::from(format!(
+                "{mark} {:<12} {:>3} {:>8} {:>8}  {}",
+                r.label,
+                c.t,
+                short(c.value),
+                short(norm(&c.grad)),
+                status_word(lang, r.session.status())
+            )));
+        }
+    }
+    out
+}
+
+/// The Taylor dial: v, the angle to ∇L, ∇L·v, and prediction against truth for the probe.
+fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look) -> Vec<Line<'a>> {
+    let s = stage.main();
+    let cur = s.current();
+    let Some((i, j)) = stage.axes() else {
+        return vec![];
+    };
+    let (vx, vy) = stage.direction();
+    let (gx, gy) = (cur.grad[i], cur.grad[j]);
+    let gnorm = (gx * gx + gy * gy).sqrt();
+    let dot = gx * vx + gy * vy;
+    let phi = if gnorm > 0.0 {
+        (dot / gnorm).clamp(-1.0, 1.0).acos().to_degrees()
+    } else {
+        f64::NAN
+    };
+    let eps = stage.probe;
+    let mut probe = cur.params.clone();
+    probe[i] += eps * vx;
+    probe[j] += eps * vy;
+    let truth = s.objective().value(&probe) - cur.value;
+    let predicted = eps * dot;
+    let mut out = vec![
+        row(
+            "θ",
+            format!("{} = {}", names(stage), tuple(&cur.params)),
+            look,
+        ),
+        row("L(θ)", short(cur.value), look),
+        row("∇L(θ)", tuple(&cur.grad), look),
+        row(
+            "v",
+            format!(
+                "({}, {})  ∠ {}°",
+                short(vx),
+                short(vy),
+                short(stage.angle.to_degrees().rem_euclid(360.0))
+            ),
+            look,
+        ),
+        row(
+            tr(lang, "φ(v, ∇L)", "φ(v, ∇L)"),
+            format!("{}°", short(phi)),
+            look,
+        ),
+        row("∇L·v", format!("= ‖∇L‖cos φ = {}", short(dot)), look),
+        row(
+            "ε",
+            format!("{}   (+/- {})", short(eps), tr(lang, "change", "调整")),
+            look,
+        ),
+        row(
+            tr(lang, "predicted", "预测"),
+            format!("ε ∇L·v = {}", short(predicted)),
+            look,
+        ),
+        row(
+            tr(lang, "true ΔL", "真实 ΔL"),
+            format!("L(θ+εv) − L(θ) = {}", short(truth)),
+            look,
+        ),
+        row(tr(lang, "gap", "误差"), short(truth - predicted), look),
+    ];
+    if gnorm > 0.0 && phi > 179.5 {
+        out.push(Line::from(Span::styled(
+            tr(
+                lang,
+                "v points against ∇L: the steepest descent",
+                "v 与 ∇L 反向：下降最快",
+            ),
+            look.good(),
+        )));
+    } else {
+        out.push(Line::from(Span::styled(
+            tr(
+                lang,
+                "* marks −∇L; g turns v to it",
+                "* 标出 −∇L 方向；按 g 让 v 指向它",
+            ),
+            look.dim(),
+        )));
+    }
+    out
+}

@@ -1,0 +1,141 @@
+//! The start screen: the lessons with their progress, and the sandbox.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::Look;
+use super::panels::footer;
+use crate::tui::app::App;
+use crate::tui::strings::tr;
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let look = Look::of(app);
+    let lang = app.lang;
+    let notes = app.problems.len().min(3) as u16 + u16::from(app.notice.is_some());
+    let [title, list, notes_area, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(notes),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    let heading = Line::from(vec![
+        Span::styled(" gradstep ", look.title()),
+        Span::raw(tr(
+            lang,
+            "— gradient descent, one step at a time",
+            "— 梯度下降，一步一步看清楚",
+        )),
+    ]);
+    frame.render_widget(Paragraph::new(heading), title);
+    super::panels::language_tag(app, frame, title);
+
+    let block = look.block(Span::styled(tr(lang, " Lessons ", " 课程 "), look.title()));
+    let inner = block.inner(list);
+    frame.render_widget(block, list);
+
+    let two_lines = inner.height as usize >= 2 * (app.lessons.len() + 1);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_line = 0;
+    for (i, lesson) in app.lessons.iter().enumerate() {
+        let p = app.progress.get(&lesson.id);
+        let mark = if p.done {
+            tr(lang, "done", "已完成").to_string()
+        } else if p.page > 0 {
+            format!("{}/{}", p.page + 1, lesson.pages.len())
+        } else {
+            String::new()
+        };
+        let sel = i == app.selected;
+        if sel {
+            selected_line = lines.len();
+        }
+        let style = if sel {
+            look.selected()
+        } else {
+            ratatui::style::Style::new()
+        };
+        let mut spans = vec![
+            Span::styled(
+                format!("{} {:>2}. ", if sel { ">" } else { " " }, i + 1),
+                style,
+            ),
+            Span::styled(
+                lesson.title.get(lang).to_string(),
+                style.patch(look.title()),
+            ),
+        ];
+        if !mark.is_empty() {
+            spans.push(Span::styled(format!("  [{mark}]"), look.good()));
+        }
+        if two_lines {
+            lines.push(Line::from(spans));
+            lines.push(Line::from(Span::styled(
+                format!("      {}", lesson.summary.get(lang)),
+                look.dim(),
+            )));
+        } else {
+            spans.push(Span::styled(
+                format!("  {}", lesson.summary.get(lang)),
+                look.dim(),
+            ));
+            lines.push(Line::from(spans));
+        }
+    }
+    let sel = app.selected >= app.lessons.len();
+    if sel {
+        selected_line = lines.len();
+    }
+    let style = if sel {
+        look.selected()
+    } else {
+        ratatui::style::Style::new()
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("{}     ", if sel { ">" } else { " " }), style),
+        Span::styled(
+            tr(lang, "Sandbox: your own formula", "沙盒：输入你自己的公式"),
+            style.patch(look.title()),
+        ),
+    ]));
+    if two_lines {
+        lines.push(Line::from(Span::styled(
+            tr(
+                lang,
+                "      type any loss, pick a start, watch every step",
+                "      输入任意损失函数，选起点，逐步观察",
+            ),
+            look.dim(),
+        )));
+    }
+    // Scroll so the highlighted row stays in view on short terminals.
+    let h = inner.height as usize;
+    let scroll = (selected_line + 2).saturating_sub(h);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+
+    let mut note_lines: Vec<Line> = app
+        .problems
+        .iter()
+        .take(3)
+        .map(|p| Line::from(Span::styled(format!("! {p}"), look.error())))
+        .collect();
+    if let Some(n) = &app.notice {
+        note_lines.push(Line::from(Span::styled(n.clone(), look.error())));
+    }
+    frame.render_widget(
+        Paragraph::new(note_lines).wrap(Wrap { trim: true }),
+        notes_area,
+    );
+
+    let keys: [(&str, &str); 5] = [
+        ("↑↓", tr(lang, "choose", "选择")),
+        ("Enter", tr(lang, "open", "打开")),
+        ("L", tr(lang, "中文", "English")),
+        ("?", tr(lang, "help", "帮助")),
+        ("q", tr(lang, "quit", "退出")),
+    ];
+    footer(&look, frame, foot, &keys);
+}
