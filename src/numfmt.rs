@@ -126,7 +126,10 @@ pub fn pretty_name(name: &str) -> String {
         .find(|c: char| c.is_ascii_digit())
         .unwrap_or(name.len());
     let (stem, digits) = name.split_at(split);
-    if !digits.chars().all(|c| c.is_ascii_digit()) {
+    if stem.is_empty()
+        || !stem.chars().all(|c| c.is_ascii_alphabetic())
+        || !digits.chars().all(|c| c.is_ascii_digit())
+    {
         return name.to_string();
     }
     let stem = GREEK
