@@ -222,7 +222,9 @@ impl Stage {
 
     /// The Taylor view's unit direction v in the two chart axes.
     pub fn direction(&self) -> (f64, f64) {
-        (self.angle.cos(), self.angle.sin())
+        // cos 90° is 6e-17 in floating point; a learner should read 0.
+        let snap = |v: f64| if v.abs() < 1e-12 { 0.0 } else { v };
+        (snap(self.angle.cos()), snap(self.angle.sin()))
     }
 
     /// Every point the chart should keep in view: all runs so far, where each is heading (a

@@ -24,11 +24,23 @@ pub fn status_word(lang: Lang, s: Status) -> &'static str {
     }
 }
 
-fn row<'a>(label: &str, value: String, look: &Look) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{label:<11}"), look.dim()),
-        Span::raw(value),
-    ])
+/// The label column's width.
+const LABEL: usize = 11;
+
+/// A labelled value on one line, or, when it would not fit in `width`, the label on one line
+/// and the value indented below it, so no number is ever cut off.
+fn row<'a>(out: &mut Vec<Line<'a>>, width: usize, label: &str, value: String, look: &Look) {
+    let label_w = Span::raw(label).width().max(LABEL);
+    if label_w + Span::raw(value.as_str()).width() <= width {
+        let pad = " ".repeat(label_w - Span::raw(label).width());
+        out.push(Line::from(vec![
+            Span::styled(format!("{label}{pad}"), look.dim()),
+            Span::raw(value),
+        ]));
+    } else {
+        out.push(Line::from(Span::styled(label.to_string(), look.dim())));
+        out.push(Line::from(format!("  {value}")));
+    }
 }
 
 /// The parameter tuple's names, e.g. `(x, y)` or `(w₁, w₂, b)`.
@@ -51,9 +63,9 @@ fn tuple(v: &[f64]) -> String {
     }
 }
 
-pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look) -> Vec<Line<'a>> {
+pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<'a>> {
     if stage.scene.view == View::Taylor {
-        return taylor(stage, lang, look);
+        return taylor(stage, lang, look, width);
     }
     let s = stage.main();
     let cur = s.current();
@@ -66,35 +78,35 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look) -> Vec<Line<'a>> {
     let mut out = vec![Line::from(vec![
         Span::styled(format!("t = {:<6}", cur.t), look.title()),
         Span::styled(status_word(lang, status).to_string(), status_style),
-        Span::styled(
-            format!("   {}  η = {}", s.optimizer().kind, short(s.lr())),
-            look.dim(),
-        ),
     ])];
-    out.push(row(
+    let optimizer = s.optimizer().kind.to_string();
+    row(&mut out, width, "η", format!("{}  ({optimizer})", short(s.lr())), look);
+    row(
+        &mut out,
+        width,
         "θ",
         format!("{} = {}", names(stage), tuple(&cur.params)),
         look,
-    ));
-    out.push(row("L(θ)", short(cur.value), look));
+    );
+    row(&mut out, width, "L(θ)", short(cur.value), look);
     let grad_label = if matches!(s.objective(), Objective::Model(m) if m.batch_size < m.data.len())
     {
         tr(lang, "∇L (batch)", "∇L（批）")
     } else {
         "∇L(θ)"
     };
-    out.push(row(grad_label, tuple(&cur.grad), look));
-    out.push(row("‖∇L‖", short(norm(&cur.grad)), look));
+    row(&mut out, width, grad_label, tuple(&cur.grad), look);
+    row(&mut out, width, "‖∇L‖", short(norm(&cur.grad)), look);
     if status == Status::Running {
         let p = s.preview();
         let step_label = match s.optimizer().kind {
             Kind::Sgd => "Δθ = −η∇L".to_string(),
             k => format!("Δθ ({k})"),
         };
-        out.push(row(&step_label, tuple(&p.delta), look));
-        out.push(row(tr(lang, "θ next", "下一点 θ"), tuple(&p.next), look));
+        row(&mut out, width, &step_label, tuple(&p.delta), look);
+        row(&mut out, width, tr(lang, "θ next", "下一点 θ"), tuple(&p.next), look);
         for (name, v) in cur.opt.vectors() {
-            out.push(row(name, tuple(v), look));
+            row(&mut out, width, name, tuple(v), look);
         }
     } else {
         out.push(Line::from(Span::styled(
@@ -124,8 +136,7 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look) -> Vec<Line<'a>> {
         let first = batch.first().map(|i| i + 1).unwrap_or(0);
         let rows: Vec<String> = batch.iter().take(6).map(|i| (i + 1).to_string()).collect();
         let more = if batch.len() > 6 { ", …" } else { "" };
-        out.push(row(
-            tr(lang, "batch", "批次"),
+        row(&mut out, width, tr(lang, "batch", "批次"),
             format!(
                 "{} {}/{nb}, {} {}{more}  (m = {})",
                 tr(lang, "#", "第"),
@@ -139,7 +150,7 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look) -> Vec<Line<'a>> {
                 m.data.len()
             ),
             look,
-        ));
+        );
     }
     if stage.runners.len() > 1 {
         out.push(Line::from(Span::styled(
@@ -171,7 +182,7 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look) -> Vec<Line<'a>> {
 }
 
 /// The Taylor dial: v, the angle to ∇L, ∇L·v, and prediction against truth for the probe.
-fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look) -> Vec<Line<'a>> {
+fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<'a>> {
     let s = stage.main();
     let cur = s.current();
     let Some((i, j)) = stage.axes() else {
@@ -192,47 +203,22 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look) -> Vec<Line<'a>> {
     probe[j] += eps * vy;
     let truth = s.objective().value(&probe) - cur.value;
     let predicted = eps * dot;
-    let mut out = vec![
-        row(
-            "θ",
-            format!("{} = {}", names(stage), tuple(&cur.params)),
-            look,
-        ),
-        row("L(θ)", short(cur.value), look),
-        row("∇L(θ)", tuple(&cur.grad), look),
-        row(
-            "v",
-            format!(
-                "({}, {})  ∠ {}°",
-                short(vx),
-                short(vy),
-                short(stage.angle.to_degrees().rem_euclid(360.0))
-            ),
-            look,
-        ),
-        row(
-            tr(lang, "φ(v, ∇L)", "φ(v, ∇L)"),
-            format!("{}°", short(phi)),
-            look,
-        ),
-        row("∇L·v", format!("= ‖∇L‖cos φ = {}", short(dot)), look),
-        row(
-            "ε",
-            format!("{}   (+/- {})", short(eps), tr(lang, "change", "调整")),
-            look,
-        ),
-        row(
-            tr(lang, "predicted", "预测"),
-            format!("ε ∇L·v = {}", short(predicted)),
-            look,
-        ),
-        row(
-            tr(lang, "true ΔL", "真实 ΔL"),
-            format!("L(θ+εv) − L(θ) = {}", short(truth)),
-            look,
-        ),
-        row(tr(lang, "gap", "误差"), short(truth - predicted), look),
-    ];
+    let mut out = Vec::new();
+    let w = width;
+    row(&mut out, w, "θ", format!("{} = {}", names(stage), tuple(&cur.params)), look);
+    row(&mut out, w, "L(θ)", short(cur.value), look);
+    row(&mut out, w, "∇L(θ)", tuple(&cur.grad), look);
+    let angle = short(stage.angle.to_degrees().rem_euclid(360.0));
+    row(&mut out, w, "v", format!("({}, {})  ∠ {angle}°", short(vx), short(vy)), look);
+    row(&mut out, w, "φ(v, ∇L)", format!("{}°", short(phi)), look);
+    row(&mut out, w, "∇L·v", format!("= ‖∇L‖cos φ = {}", short(dot)), look);
+    let change = tr(lang, "change", "调整");
+    row(&mut out, w, "ε", format!("{}   (+/- {change})", short(eps)), look);
+    let predicted_label = tr(lang, "predicted", "预测");
+    row(&mut out, w, predicted_label, format!("ε ∇L·v = {}", short(predicted)), look);
+    let true_label = tr(lang, "true ΔL", "真实 ΔL");
+    row(&mut out, w, true_label, format!("L(θ+εv) − L(θ) = {}", short(truth)), look);
+    row(&mut out, w, tr(lang, "gap", "误差"), short(truth - predicted), look);
     if gnorm > 0.0 && phi > 179.5 {
         out.push(Line::from(Span::styled(
             tr(

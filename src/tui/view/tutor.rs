@@ -20,7 +20,9 @@ use crate::tui::strings::tr;
 pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) {
     let look = Look::of(app);
     let lang = app.lang;
-    let num_lines = numbers::lines(&t.stage, lang, &look);
+    // The numbers panel's width does not depend on its height, so ask the layout once for it.
+    let width = layout::tutor(area, t.stage.scene.view, 0).numbers.width;
+    let num_lines = numbers::lines(&t.stage, lang, &look, width.saturating_sub(2) as usize);
     let l = layout::tutor(area, t.stage.scene.view, num_lines.len() as u16 + 2);
 
     // Title row.

@@ -1,0 +1,171 @@
+//! What the learner sees: the tutor drawn into ratatui's TestBackend after real key presses,
+//! snapshotted as text.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gradstep::chart::Glyphs;
+use gradstep::cli::play::PlaySpec;
+use gradstep::lesson::{self, Lang};
+use gradstep::progress::Progress;
+use gradstep::tui::{Action, App, AppOptions, Open, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app(open: Open, w: u16, h: u16) -> App {
+    App::new(AppOptions {
+        lang: Lang::En,
+        glyphs: Glyphs::Ascii,
+        color: false,
+        size: (w, h),
+        lessons: lesson::load_embedded(),
+        progress: Progress::in_memory(),
+        notice: None,
+        open,
+    })
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::draw(app, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| {
+            // A wide character (中) fills two cells; the second holds nothing to print.
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..w {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                line.push_str(sym);
+            }
+            line.trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn key(app: &mut App, c: char) {
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+    )));
+}
+
+fn code(app: &mut App, c: KeyCode) {
+    app.update(Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, c);
+    }
+}
+
+#[test]
+fn start_screen() {
+    let a = app(Open::Start, 100, 30);
+    insta::assert_snapshot!(screen(&a, 100, 30));
+}
+
+#[test]
+fn start_screen_in_chinese_at_80x24() {
+    let mut a = app(Open::Start, 80, 24);
+    key(&mut a, 'L');
+    insta::assert_snapshot!(screen(&a, 80, 24));
+}
+
+#[test]
+fn core_lessons_first_page_and_one_step() {
+    for id in ["slope", "partial-derivatives", "taylor", "slp-logistic"] {
+        for (w, h) in [(100, 30), (80, 24)] {
+            let mut a = app(Open::Lesson(id.into()), w, h);
+            insta::assert_snapshot!(format!("{id}_{w}x{h}_first"), screen(&a, w, h));
+            key(&mut a, 'n');
+            insta::assert_snapshot!(format!("{id}_{w}x{h}_step1"), screen(&a, w, h));
+        }
+    }
+}
+
+#[test]
+fn slp_logistic_after_one_step_shows_the_books_numbers() {
+    let mut a = app(Open::Lesson("slp-logistic".into()), 100, 30);
+    let before = screen(&a, 100, 30);
+    assert!(before.contains("(-1.5, -1, -0.5)"), "{before}");
+    key(&mut a, 'n');
+    let after = screen(&a, 100, 30);
+    assert!(after.contains("(0.15, 0.1, 0.05)"), "{after}");
+}
+
+#[test]
+fn sandbox_after_a_bad_then_a_good_formula() {
+    let mut a = app(Open::Sandbox(PlaySpec::default()), 100, 30);
+    key(&mut a, 'f');
+    code(&mut a, KeyCode::End);
+    for _ in 0..20 {
+        code(&mut a, KeyCode::Backspace);
+    }
+    typed(&mut a, "x^^2 + y");
+    let bad = screen(&a, 100, 30);
+    assert!(bad.contains("unexpected '^' at column 3"), "{bad}");
+    insta::assert_snapshot!("sandbox_bad_formula", bad);
+    code(&mut a, KeyCode::Enter);
+    assert!(
+        screen(&a, 100, 30).contains("unexpected '^'"),
+        "a bad formula is never accepted"
+    );
+    code(&mut a, KeyCode::Esc);
+    let kept = screen(&a, 100, 30);
+    assert!(
+        kept.contains("x^2 + x*y + y^2"),
+        "the working formula stays: {kept}"
+    );
+    key(&mut a, 'f');
+    for _ in 0..20 {
+        code(&mut a, KeyCode::Backspace);
+    }
+    typed(&mut a, "x^2 + 3*x*y + y^2");
+    code(&mut a, KeyCode::Enter);
+    key(&mut a, 'n');
+    let good = screen(&a, 100, 30);
+    insta::assert_snapshot!("sandbox_good_formula", good);
+}
+
+#[test]
+fn help_overlay() {
+    let mut a = app(Open::Sandbox(PlaySpec::default()), 100, 30);
+    key(&mut a, '?');
+    insta::assert_snapshot!(screen(&a, 100, 30));
+    key(&mut a, 'x');
+    assert!(!screen(&a, 100, 30).contains("any key closes"));
+}
+
+#[test]
+fn tiny_windows() {
+    let a = app(Open::Sandbox(PlaySpec::default()), 19, 7);
+    insta::assert_snapshot!("tiny_19x7", screen(&a, 19, 7));
+    let a = app(Open::Sandbox(PlaySpec::default()), 20, 8);
+    insta::assert_snapshot!("small_20x8", screen(&a, 20, 8));
+}
+
+#[test]
+fn every_size_from_tiny_to_huge_draws_without_panic() {
+    for (w, h) in [
+        (1, 1),
+        (20, 8),
+        (33, 12),
+        (63, 13),
+        (64, 14),
+        (120, 40),
+        (300, 100),
+    ] {
+        for id in ["slope", "taylor", "batch-minibatch", "optimizers"] {
+            let mut a = app(Open::Lesson(id.into()), w, h);
+            a.update(Action::Resize(w, h));
+            key(&mut a, 'n');
+            screen(&a, w, h);
+        }
+    }
+}
