@@ -80,7 +80,13 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         Span::styled(status_word(lang, status).to_string(), status_style),
     ])];
     let optimizer = s.optimizer().kind.to_string();
-    row(&mut out, width, "η", format!("{}  ({optimizer})", short(s.lr())), look);
+    row(
+        &mut out,
+        width,
+        "η",
+        format!("{}  ({optimizer})", short(s.lr())),
+        look,
+    );
     row(
         &mut out,
         width,
@@ -104,7 +110,13 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
             k => format!("Δθ ({k})"),
         };
         row(&mut out, width, &step_label, tuple(&p.delta), look);
-        row(&mut out, width, tr(lang, "θ next", "下一点 θ"), tuple(&p.next), look);
+        row(
+            &mut out,
+            width,
+            tr(lang, "θ next", "下一点 θ"),
+            tuple(&p.next),
+            look,
+        );
         for (name, v) in cur.opt.vectors() {
             row(&mut out, width, name, tuple(v), look);
         }
@@ -136,7 +148,10 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         let first = batch.first().map(|i| i + 1).unwrap_or(0);
         let rows: Vec<String> = batch.iter().take(6).map(|i| (i + 1).to_string()).collect();
         let more = if batch.len() > 6 { ", …" } else { "" };
-        row(&mut out, width, tr(lang, "batch", "批次"),
+        row(
+            &mut out,
+            width,
+            tr(lang, "batch", "批次"),
             format!(
                 "{} {}/{nb}, {} {}{more}  (m = {})",
                 tr(lang, "#", "第"),
@@ -205,20 +220,62 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
     let predicted = eps * dot;
     let mut out = Vec::new();
     let w = width;
-    row(&mut out, w, "θ", format!("{} = {}", names(stage), tuple(&cur.params)), look);
+    row(
+        &mut out,
+        w,
+        "θ",
+        format!("{} = {}", names(stage), tuple(&cur.params)),
+        look,
+    );
     row(&mut out, w, "L(θ)", short(cur.value), look);
     row(&mut out, w, "∇L(θ)", tuple(&cur.grad), look);
     let angle = short(stage.angle.to_degrees().rem_euclid(360.0));
-    row(&mut out, w, "v", format!("({}, {})  ∠ {angle}°", short(vx), short(vy)), look);
+    row(
+        &mut out,
+        w,
+        "v",
+        format!("({}, {})  ∠ {angle}°", short(vx), short(vy)),
+        look,
+    );
     row(&mut out, w, "φ(v, ∇L)", format!("{}°", short(phi)), look);
-    row(&mut out, w, "∇L·v", format!("= ‖∇L‖cos φ = {}", short(dot)), look);
+    row(
+        &mut out,
+        w,
+        "∇L·v",
+        format!("= ‖∇L‖cos φ = {}", short(dot)),
+        look,
+    );
     let change = tr(lang, "change", "调整");
-    row(&mut out, w, "ε", format!("{}   (+/- {change})", short(eps)), look);
+    row(
+        &mut out,
+        w,
+        "ε",
+        format!("{}   (+/- {change})", short(eps)),
+        look,
+    );
     let predicted_label = tr(lang, "predicted", "预测");
-    row(&mut out, w, predicted_label, format!("ε ∇L·v = {}", short(predicted)), look);
+    row(
+        &mut out,
+        w,
+        predicted_label,
+        format!("ε ∇L·v = {}", short(predicted)),
+        look,
+    );
     let true_label = tr(lang, "true ΔL", "真实 ΔL");
-    row(&mut out, w, true_label, format!("L(θ+εv) − L(θ) = {}", short(truth)), look);
-    row(&mut out, w, tr(lang, "gap", "误差"), short(truth - predicted), look);
+    row(
+        &mut out,
+        w,
+        true_label,
+        format!("L(θ+εv) − L(θ) = {}", short(truth)),
+        look,
+    );
+    row(
+        &mut out,
+        w,
+        tr(lang, "gap", "误差"),
+        short(truth - predicted),
+        look,
+    );
     if gnorm > 0.0 && phi > 179.5 {
         out.push(Line::from(Span::styled(
             tr(

@@ -1,0 +1,78 @@
+//! How many bytes one step costs on the wire: after the first frame, ratatui sends only the
+//! cells that changed. Over a slow SSH link this is what makes stepping feel instant.
+
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gradstep::chart::Glyphs;
+use gradstep::cli::play::PlaySpec;
+use gradstep::lesson::{self, Lang};
+use gradstep::progress::Progress;
+use gradstep::tui::{Action, App, AppOptions, Open, view};
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+#[derive(Clone, Default)]
+struct Wire(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Wire {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn bytes_for_one_step(glyphs: Glyphs) -> (usize, usize, String) {
+    let (w, h) = (120, 40);
+    let mut app = App::new(AppOptions {
+        lang: Lang::En,
+        glyphs,
+        color: true,
+        size: (w, h),
+        lessons: lesson::load_embedded(),
+        progress: Progress::in_memory(),
+        notice: None,
+        open: Open::Sandbox(PlaySpec::default()),
+    });
+    let wire = Wire::default();
+    let mut term = Terminal::with_options(
+        CrosstermBackend::new(wire.clone()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+        },
+    )
+    .unwrap();
+    term.draw(|f| view::draw(&app, f)).unwrap();
+    let first = std::mem::take(&mut *wire.0.lock().unwrap()).len();
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('n'),
+        KeyModifiers::NONE,
+    )));
+    term.draw(|f| view::draw(&app, f)).unwrap();
+    let step = wire.0.lock().unwrap().clone();
+    (
+        first,
+        step.len(),
+        String::from_utf8_lossy(&step).into_owned(),
+    )
+}
+
+#[test]
+fn one_step_after_the_first_frame_is_under_4_kib() {
+    for glyphs in [Glyphs::Ascii, Glyphs::Unicode] {
+        let (first, step, text) = bytes_for_one_step(glyphs);
+        eprintln!("{glyphs:?}: first frame {first} bytes, one step {step} bytes");
+        assert!(step < 4096, "{glyphs:?}: one step wrote {step} bytes");
+        assert!(
+            step < first / 2,
+            "a step must redraw less than the whole screen"
+        );
+        // The new point really went out: (2, 2.9) after one step from (3, 4).
+        assert!(text.contains("2.9"), "{text}");
+    }
+}
