@@ -54,7 +54,7 @@ pub enum Command {
     Lessons(lessons::LessonsArgs),
     /// Validate lesson files and run the checks they assert (exit 2 on any problem).
     Check(lessons::CheckArgs),
-    /// Print one lesson's pages as text.
+    /// Open one lesson in the tutor (with --print: its pages as text).
     Lesson(lessons::LessonArgs),
     /// Open the tutor's sandbox on your own formula.
     Play(play::PlayArgs),
