@@ -231,6 +231,18 @@ impl Session {
         self.status()
     }
 
+    /// A new session that starts where this one stands (same t, optimizer state, rule),
+    /// without the history: for looking ahead without copying every visited point.
+    pub fn fork(&self) -> Session {
+        Session {
+            objective: self.objective.clone(),
+            optimizer: self.optimizer,
+            lr: self.lr,
+            stop: self.stop,
+            history: vec![self.current().clone()],
+        }
+    }
+
     /// Goes back one update; false at the start point.
     pub fn undo(&mut self) -> bool {
         if self.history.len() > 1 {

@@ -20,6 +20,31 @@ struct Slice<'a> {
     objective: &'a Objective,
     at: Vec<f64>,
     axes: (usize, usize),
+    /// For a model: the examples the map averages over (all of a small data set, an even
+    /// subsample of a large one, so a big CSV cannot freeze the screen).
+    examples: Vec<usize>,
+}
+
+/// The most examples one contour sample of a model's cost reads.
+const MAP_EXAMPLES: usize = 1000;
+
+impl<'a> Slice<'a> {
+    fn new(objective: &'a Objective, at: Vec<f64>, axes: (usize, usize)) -> Slice<'a> {
+        let examples = match objective {
+            Objective::Formula(_) => Vec::new(),
+            Objective::Model(m) => {
+                let n = m.data.len();
+                let k = n.min(MAP_EXAMPLES);
+                (0..k).map(|i| i * n / k.max(1)).collect()
+            }
+        };
+        Slice {
+            objective,
+            at,
+            axes,
+            examples,
+        }
+    }
 }
 
 impl Sampler for Slice<'_> {
@@ -27,7 +52,10 @@ impl Sampler for Slice<'_> {
         let mut p = self.at.clone();
         p[self.axes.0] = x;
         p[self.axes.1] = y;
-        self.objective.value(&p)
+        match self.objective {
+            Objective::Formula(f) => f.value(&p),
+            Objective::Model(m) => m.cost_on(&p, &self.examples),
+        }
     }
 
     fn row(&self, xs: &[f64], y: f64, out: &mut Vec<f64>) {
@@ -65,11 +93,7 @@ pub fn chart(stage: &Stage, glyphs: chart::Glyphs, width: u16, height: u16) -> c
         };
         return chart::curve(&spec, width, height);
     };
-    let slice = Slice {
-        objective: s.objective(),
-        at: cur.params.clone(),
-        axes,
-    };
+    let slice = Slice::new(s.objective(), cur.params.clone(), axes);
     let window = stage
         .window
         .unwrap_or(chart::Window::new(-1.0, 1.0, -1.0, 1.0));

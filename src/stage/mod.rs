@@ -232,10 +232,15 @@ impl Stage {
     /// walks towards the minimum), and the Taylor dial's probe.
     fn points_to_show(&self, axes: (usize, usize)) -> Vec<(f64, f64)> {
         let mut pts = Vec::new();
+        // A model on a large data set costs a pass over the data per step: no look-ahead then.
+        let ahead_steps = match self.main().objective() {
+            Objective::Model(m) if m.data.len() > 1000 => 0,
+            _ => LOOK_AHEAD,
+        };
         for k in 0..self.runners.len() {
             pts.extend(self.path(k, axes));
-            let mut ahead = self.runners[k].session.clone();
-            for _ in 0..LOOK_AHEAD {
+            let mut ahead = self.runners[k].session.fork();
+            for _ in 0..ahead_steps {
                 if ahead.step() == Status::Diverged {
                     break;
                 }
