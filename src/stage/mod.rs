@@ -239,6 +239,9 @@ impl Stage {
         };
         for k in 0..self.runners.len() {
             pts.extend(self.path(k, axes));
+            if ahead_steps == 0 {
+                continue;
+            }
             let mut ahead = self.runners[k].session.fork();
             for _ in 0..ahead_steps {
                 if ahead.step() == Status::Diverged {
