@@ -168,32 +168,57 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         );
     }
     if stage.runners.len() > 1 {
-        out.push(Line::from(Span::styled(
-            tr(
-                lang,
-                "run            t       L      ‖∇L‖",
-                "运行           t       L      ‖∇L‖",
-            ),
-            look.dim(),
-        )));
-        for (k, r) in stage.runners.iter().enumerate() {
-            let c = r.session.current();
-            let mark = if k == 0 {
-                '@'
-            } else {
-                crate::stage::RACE_MARKS[(k - 1) % crate::stage::RACE_MARKS.len()]
-            };
-            out.push(Line::from(format!(
-                "{mark} {:<12} {:>3} {:>8} {:>8}  {}",
-                r.label,
-                c.t,
-                short(c.value),
-                short(norm(&c.grad)),
-                status_word(lang, r.session.status())
-            )));
-        }
+        race_table(&mut out, stage, lang, look);
     }
     out
+}
+
+/// One row per run of a race: its marker on the chart, label, t, L and ‖∇L‖ in aligned
+/// columns, and a word for its status.
+fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Look) {
+    let rows: Vec<[String; 5]> = stage
+        .runners
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let c = r.session.current();
+            let mark = match k {
+                0 => '@',
+                _ => crate::stage::RACE_MARKS[(k - 1) % crate::stage::RACE_MARKS.len()],
+            };
+            [
+                format!("{mark} {}", r.label),
+                c.t.to_string(),
+                crate::numfmt::sig(c.value, 4),
+                crate::numfmt::sig(norm(&c.grad), 4),
+                // Only a stopped run needs a word; "stepping" on every row is noise.
+                match r.session.status() {
+                    Status::Running => String::new(),
+                    st => status_word(lang, st).to_string(),
+                },
+            ]
+        })
+        .collect();
+    let header = [tr(lang, "  run", "  运行"), "t", "L", "‖∇L‖", ""].map(str::to_string);
+    let width = |c: usize| {
+        rows.iter()
+            .chain(std::iter::once(&header))
+            .map(|r| Span::raw(r[c].as_str()).width())
+            .max()
+            .unwrap_or(0)
+    };
+    let w: Vec<usize> = (0..4).map(width).collect();
+    let line = |r: &[String; 5]| {
+        let pad = |c: usize, right: bool| {
+            let fill = " ".repeat(w[c].saturating_sub(Span::raw(r[c].as_str()).width()));
+            if right { format!("{fill}{}", r[c]) } else { format!("{}{fill}", r[c]) }
+        };
+        format!("{} {} {} {} {}", pad(0, false), pad(1, true), pad(2, true), pad(3, true), r[4])
+    };
+    out.push(Line::from(Span::styled(line(&header), look.dim())));
+    for r in &rows {
+        out.push(Line::from(line(r)));
+    }
 }
 
 /// The Taylor dial: v, the angle to ∇L, ∇L·v, and prediction against truth for the probe.
