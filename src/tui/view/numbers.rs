@@ -145,32 +145,33 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
     if let Objective::Model(m) = s.objective() {
         let batch = m.batch_for_step(cur.t);
         let nb = m.batches_per_epoch();
-        let first = batch.first().map(|i| i + 1).unwrap_or(0);
-        let rows: Vec<String> = batch.iter().take(6).map(|i| (i + 1).to_string()).collect();
-        let more = if batch.len() > 6 { ", …" } else { "" };
-        row(
-            &mut out,
-            width,
-            tr(lang, "batch", "批次"),
-            format!(
-                "{} {}/{nb}, {} {}{more}  (m = {})",
-                tr(lang, "#", "第"),
-                cur.t % nb + 1,
-                tr(lang, "examples", "样本"),
-                if rows.is_empty() {
-                    first.to_string()
-                } else {
-                    rows.join(", ")
-                },
-                m.data.len()
-            ),
-            look,
-        );
+        let which = examples(&batch);
+        let value = match lang {
+            Lang::Zh => format!("{}/{nb}：样本 {which}（共 {}）", cur.t % nb + 1, m.data.len()),
+            Lang::En => format!("{}/{nb}: example {which} of {}", cur.t % nb + 1, m.data.len()),
+        };
+        row(&mut out, width, tr(lang, "batch", "批次"), value, look);
     }
     if stage.runners.len() > 1 {
         race_table(&mut out, stage, lang, look);
     }
     out
+}
+
+/// Example numbers (1-based) compactly: `3`, `1–8`, or `2, 7, 5, …` for a shuffled batch.
+fn examples(batch: &[usize]) -> String {
+    match batch {
+        [] => String::new(),
+        [one] => (one + 1).to_string(),
+        [first, .., last] if batch.windows(2).all(|w| w[1] == w[0] + 1) => {
+            format!("{}–{}", first + 1, last + 1)
+        }
+        _ => {
+            let shown: Vec<String> = batch.iter().take(3).map(|i| (i + 1).to_string()).collect();
+            let more = if batch.len() > 3 { ", …" } else { "" };
+            format!("{}{more}", shown.join(", "))
+        }
+    }
 }
 
 /// One row per run of a race: its marker on the chart, label, t, L and ‖∇L‖ in aligned
