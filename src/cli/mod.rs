@@ -108,7 +108,14 @@ pub fn dispatch() -> Launch {
     Launch::Exit(match cli.command {
         None => return tutor(Opening::Start, None),
         Some(Command::Lesson(args)) if !args.print => {
-            return tutor(Opening::Lesson(args.id.clone()), args.dir.clone());
+            // Say so on the command line, not inside a full-screen app, if the id is wrong.
+            let loaded = crate::lesson::load(args.dir.as_deref());
+            if loaded.get(&args.id).is_some() {
+                return tutor(Opening::Lesson(args.id.clone()), args.dir.clone());
+            }
+            let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
+            eprintln!("gradstep lesson: no lesson '{}' (lessons: {})", args.id, ids.join(", "));
+            2
         }
         Some(Command::Play(args)) => match args.formula.spec() {
             Ok(spec) => {

@@ -5,7 +5,7 @@
 use clap::Args;
 
 use super::UsageError;
-use super::run::{parse_f64, parse_list};
+use super::run::{parse_formula, parse_list, parse_optimizer, positive};
 use crate::chart::{Glyphs, contour_plot_size};
 use crate::math::Formula;
 use crate::math::optimizer::{Kind, Optimizer};
@@ -62,21 +62,11 @@ impl FormulaArgs {
             if let Some(s) = &self.start {
                 spec.start = checked_start(s, 2, &["x".into(), "y".into()])?;
             }
-            spec.lr = lr(&self.lr)?;
-            spec.optimizer = optimizer(&self.optimizer)?;
+            spec.lr = positive("--lr", &self.lr)?;
+            spec.optimizer = parse_optimizer(&self.optimizer)?;
             return Ok(spec);
         };
-        let formula = match &self.vars {
-            Some(v) => Formula::parse_with_vars(src, &v.split(',').collect::<Vec<_>>()),
-            None => Formula::parse(src),
-        }
-        .map_err(|e| {
-            let caret = e
-                .caret()
-                .map(|c| format!("\n  {src}\n  {c}"))
-                .unwrap_or_default();
-            UsageError(format!("--formula: {e}{caret}"))
-        })?;
+        let formula = parse_formula(src, self.vars.as_deref())?;
         let n = formula.vars().len();
         if n == 0 {
             return Err(UsageError(
@@ -90,8 +80,8 @@ impl FormulaArgs {
         Ok(PlaySpec {
             formula,
             start,
-            lr: lr(&self.lr)?,
-            optimizer: optimizer(&self.optimizer)?,
+            lr: positive("--lr", &self.lr)?,
+            optimizer: parse_optimizer(&self.optimizer)?,
         })
     }
 }
@@ -106,21 +96,6 @@ fn checked_start(s: &str, n: usize, names: &[String]) -> Result<Vec<f64>, UsageE
         )));
     }
     Ok(v)
-}
-
-fn lr(s: &str) -> Result<f64, UsageError> {
-    let v = parse_f64("--lr", s)?;
-    if v <= 0.0 {
-        return Err(UsageError(format!("--lr must be greater than 0, got {s}")));
-    }
-    Ok(v)
-}
-
-fn optimizer(s: &str) -> Result<Optimizer, UsageError> {
-    let kind: Kind = s
-        .parse()
-        .map_err(|e| UsageError(format!("--optimizer: {e}")))?;
-    Ok(Optimizer::new(kind))
 }
 
 /// Opens the tutor's sandbox on a formula.

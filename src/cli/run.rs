@@ -135,7 +135,8 @@ pub fn parse_list(flag: &str, s: &str) -> Result<Vec<f64>, UsageError> {
     s.split(',').map(|p| parse_f64(flag, p)).collect()
 }
 
-fn positive(flag: &str, s: &str) -> Result<f64, UsageError> {
+/// A number that must be greater than 0 (η, a tolerance).
+pub fn positive(flag: &str, s: &str) -> Result<f64, UsageError> {
     let v = parse_f64(flag, s)?;
     if v <= 0.0 {
         return Err(UsageError(format!(
@@ -143,6 +144,36 @@ fn positive(flag: &str, s: &str) -> Result<f64, UsageError> {
         )));
     }
     Ok(v)
+}
+
+/// Parses `--formula` (over `--vars` when given), with the caret under the column of a
+/// mistake; a formula without variables is refused (there is nothing to descend on).
+pub fn parse_formula(src: &str, vars: Option<&str>) -> Result<Formula, UsageError> {
+    let formula = match vars {
+        Some(v) => Formula::parse_with_vars(src, &v.split(',').collect::<Vec<_>>()),
+        None => Formula::parse(src),
+    }
+    .map_err(|e| {
+        let caret = e
+            .caret()
+            .map(|c| format!("\n  {src}\n  {c}"))
+            .unwrap_or_default();
+        UsageError(format!("--formula: {e}{caret}"))
+    })?;
+    if formula.vars().is_empty() {
+        return Err(UsageError(
+            "--formula has no variables to descend on (e.g. x^2 + y^2)".into(),
+        ));
+    }
+    Ok(formula)
+}
+
+/// `--optimizer NAME` with torch's defaults.
+pub fn parse_optimizer(s: &str) -> Result<Optimizer, UsageError> {
+    let kind: Kind = s
+        .parse()
+        .map_err(|e| UsageError(format!("--optimizer: {e}")))?;
+    Ok(Optimizer::new(kind))
 }
 
 /// Everything `run` needs, checked.
@@ -201,25 +232,7 @@ impl RunArgs {
                         )));
                     }
                 }
-                let formula = match &self.vars {
-                    Some(v) => {
-                        let names: Vec<&str> = v.split(',').collect();
-                        Formula::parse_with_vars(f, &names)
-                    }
-                    None => Formula::parse(f),
-                };
-                let formula = formula.map_err(|e| {
-                    let caret = e
-                        .caret()
-                        .map(|c| format!("\n  {f}\n  {c}"))
-                        .unwrap_or_default();
-                    UsageError(format!("--formula: {e}{caret}"))
-                })?;
-                if formula.vars().is_empty() {
-                    return Err(UsageError(
-                        "--formula has no variables to descend on (e.g. x^2 + y^2)".into(),
-                    ));
-                }
+                let formula = parse_formula(f, self.vars.as_deref())?;
                 Ok(Objective::Formula(formula))
             }
             (None, Some(m)) => {

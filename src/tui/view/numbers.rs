@@ -147,8 +147,16 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         let nb = m.batches_per_epoch();
         let which = examples(&batch);
         let value = match lang {
-            Lang::Zh => format!("{}/{nb}：样本 {which}（共 {}）", cur.t % nb + 1, m.data.len()),
-            Lang::En => format!("{}/{nb}: example {which} of {}", cur.t % nb + 1, m.data.len()),
+            Lang::Zh => format!(
+                "{}/{nb}：样本 {which}（共 {}）",
+                cur.t % nb + 1,
+                m.data.len()
+            ),
+            Lang::En => format!(
+                "{}/{nb}: example {which} of {}",
+                cur.t % nb + 1,
+                m.data.len()
+            ),
         };
         row(&mut out, width, tr(lang, "batch", "批次"), value, look);
     }
@@ -212,9 +220,20 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
     let line = |r: &[String; 5]| {
         let pad = |c: usize, right: bool| {
             let fill = " ".repeat(w[c].saturating_sub(Span::raw(r[c].as_str()).width()));
-            if right { format!("{fill}{}", r[c]) } else { format!("{}{fill}", r[c]) }
+            if right {
+                format!("{fill}{}", r[c])
+            } else {
+                format!("{}{fill}", r[c])
+            }
         };
-        format!("{} {} {} {} {}", pad(0, false), pad(1, true), pad(2, true), pad(3, true), r[4])
+        format!(
+            "{} {} {} {} {}",
+            pad(0, false),
+            pad(1, true),
+            pad(2, true),
+            pad(3, true),
+            r[4]
+        )
     };
     out.push(Line::from(Span::styled(line(&header), look.dim())));
     for r in &rows {
