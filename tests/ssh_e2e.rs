@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 /// What the tutor shows and which keys drive it.
 mod screen {
     pub use gradstep::ssh::demo::{
-        KEY_QUIT, KEY_STEP, PANIC_WORD, TITLE, counter_line, input_line, size_line,
+        KEY_FILL, KEY_QUIT, KEY_STEP, PANIC_WORD, TITLE, counter_line, input_line, size_line,
     };
     /// After a tutor panic, on the client's restored screen.
     pub const PANIC_MESSAGE: &str = "internal error";
@@ -543,4 +543,43 @@ fn rss_kb(pid: u32) -> u64 {
                 .and_then(|v| v.parse().ok())
         })
         .unwrap_or(0)
+}
+
+#[test]
+fn a_client_that_stops_reading_cannot_grow_the_server() {
+    let mut server = Server::start(&[]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let before = rt.block_on(async {
+        let mut term = client::open(server.port, 500, 200).await.unwrap();
+        term.wait_for(screen::TITLE, WAIT).await.unwrap();
+        let before = rss_kb(server.child.id());
+        // In fill mode every step redraws all 100 000 cells (~100 kB of output); 1000 steps
+        // would be ~100 MB if the server queued frames for a client that reads nothing.
+        term.send(&[screen::KEY_FILL as u8]).await.unwrap();
+        for _ in 0..1000 {
+            term.send(&[screen::KEY_STEP as u8]).await.unwrap();
+        }
+        // Give the server time to render them all.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let after = rss_kb(server.child.id());
+        assert!(
+            after < before + 30_000,
+            "server grew from {before} kB to {after} kB for one slow client"
+        );
+        // Reading again: the screen converges on the last state.
+        term.wait_for(&screen::counter_line(1000), WAIT)
+            .await
+            .unwrap();
+        before
+    });
+    assert!(server.alive());
+    assert!(before > 0);
+    assert!(
+        server.log().contains("slow client"),
+        "the drop path was not exercised: {}",
+        server.log()
+    );
 }

@@ -19,6 +19,9 @@ pub const KEY_STEP: char = 'n';
 pub const KEY_QUIT: char = 'q';
 /// Key that toggles auto-play (the counter then grows on every tick).
 pub const KEY_AUTO: char = 'a';
+/// Key that toggles fill mode: every cell changes with the counter, so each step is a
+/// full-screen frame (for the slow-client test and heavy-frame benchmarks).
+pub const KEY_FILL: char = 'f';
 /// Typing this and pressing Enter panics inside the tutor (tests that a panic ends one session).
 pub const PANIC_WORD: &str = "boom";
 
@@ -40,6 +43,7 @@ pub struct DemoTutor {
     size: (u16, u16),
     input: String,
     auto: bool,
+    fill: bool,
     who: String,
 }
 
@@ -51,6 +55,7 @@ impl DemoTutor {
             size: (0, 0),
             input: String::new(),
             auto: false,
+            fill: false,
             who: format!("{} from {} ({key})", info.user, info.peer.ip()),
         }
     }
@@ -69,6 +74,7 @@ impl Tutor for DemoTutor {
                 KeyCode::Char(KEY_QUIT) | KeyCode::Esc => return false,
                 KeyCode::Char(KEY_STEP) => self.count += 1,
                 KeyCode::Char(KEY_AUTO) => self.auto = !self.auto,
+                KeyCode::Char(KEY_FILL) => self.fill = !self.fill,
                 KeyCode::Char(c) => self.input.push(c),
                 KeyCode::Backspace => {
                     self.input.pop();
@@ -111,6 +117,13 @@ impl Tutor for DemoTutor {
                 if self.auto { " (on)" } else { "" }
             )),
         ];
+        if self.fill {
+            let c = char::from(b'a' + (self.count % 26) as u8).to_string();
+            let buf = frame.buffer_mut();
+            for pos in area.positions() {
+                buf[pos].set_symbol(&c);
+            }
+        }
         frame.render_widget(Paragraph::new(lines).block(Block::bordered()), area);
     }
 }

@@ -216,6 +216,7 @@ async fn event_loop(
     let mut esc_deadline: Option<Instant> = None;
     let mut next_tick: Option<Instant> = None;
     let mut eof = false;
+    let mut slow_noted = false;
 
     loop {
         // Hand the batch to the tutor, in order.
@@ -233,7 +234,7 @@ async fn event_loop(
         if eof {
             return Outcome::Eof;
         }
-        if render(info, tutor, terminal, outbox).is_err() {
+        if render(info, tutor, terminal, outbox, &mut slow_noted).is_err() {
             return Outcome::Panicked;
         }
         let interval = match guarded("tick_interval", info, || tutor.tick_interval()) {
@@ -298,12 +299,17 @@ fn render(
     tutor: &mut dyn Tutor,
     terminal: &mut Terminal<SshBackend>,
     outbox: &Outbox,
+    slow_noted: &mut bool,
 ) -> Result<(), ()> {
     guarded("draw", info, || {
         terminal.draw(|f| tutor.draw(f)).map(|_| ())
     })?
     .ok();
     if outbox.take_resync() {
+        if !*slow_noted {
+            *slow_noted = true;
+            tracing::info!(peer = %info.peer, "slow client: dropping frames for full redraws");
+        }
         let _ = terminal.backend_mut().begin_resync();
         let _ = terminal.clear();
         let drawn = guarded("draw", info, || {
