@@ -8,7 +8,8 @@
 //! ```text
 //! cargo build --release && cargo run --release --example ssh_load -- --sessions 100 --rate 4 --secs 20
 //! ```
-//! Flags: --sessions N, --rate presses/s per session, --secs duration, --server PATH
+//! Flags: --sessions N, --rate presses/s per session, --secs duration, --cols C --rows R
+//! (window, default 80×24), --fill (every step repaints every cell), --server PATH
 //! (default: the `gradstep` binary next to this example's target dir).
 
 #[path = "../tests/support/client.rs"]
@@ -25,6 +26,10 @@ struct Args {
     sessions: usize,
     rate: f64,
     secs: u64,
+    cols: u32,
+    rows: u32,
+    /// Demo fill mode: every step repaints every cell (a stand-in for a busy chart).
+    fill: bool,
     server: std::path::PathBuf,
 }
 
@@ -33,6 +38,9 @@ fn args() -> Args {
         sessions: 100,
         rate: 4.0,
         secs: 20,
+        cols: 80,
+        rows: 24,
+        fill: false,
         server: std::env::current_exe()
             .ok()
             .and_then(|p| Some(p.parent()?.parent()?.join("gradstep")))
@@ -40,12 +48,18 @@ fn args() -> Args {
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--fill" {
+            a.fill = true;
+            continue;
+        }
         let v = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
         match flag.as_str() {
             "--sessions" => a.sessions = v.parse().expect("--sessions N"),
             "--rate" => a.rate = v.parse().expect("--rate presses per second"),
             "--secs" => a.secs = v.parse().expect("--secs S"),
             "--server" => a.server = v.into(),
+            "--cols" => a.cols = v.parse().expect("--cols N"),
+            "--rows" => a.rows = v.parse().expect("--rows N"),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -158,10 +172,14 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     let mut opening = Vec::new();
     for _ in 0..a.sessions {
         let gate = gate.clone();
+        let (cols, rows, fill) = (a.cols, a.rows, a.fill);
         opening.push(tokio::spawn(async move {
             let _p = gate.acquire().await;
-            let mut t = client::open(port, 80, 24).await?;
+            let mut t = client::open(port, cols, rows).await?;
             t.wait_for(demo::TITLE, Duration::from_secs(30)).await?;
+            if fill {
+                t.send(&[demo::KEY_FILL as u8]).await?;
+            }
             anyhow::Ok(t)
         }));
     }
