@@ -10,6 +10,7 @@
 //! - [`stage`]: what a learner steps: the runs of a scene, the chart window, the Taylor dial.
 //! - [`progress`]: lesson progress kept in the XDG data directory.
 //! - [`tui`]: the tutor itself (state, update, view) and the local terminal adapter.
+//! - [`ssh`]: `gradstep serve`: a russh server, one tutor per connection, bytes → keys, limits.
 
 pub mod chart;
 pub mod cli;
@@ -18,5 +19,6 @@ pub mod math;
 pub mod numfmt;
 pub mod progress;
 pub mod session;
+pub mod ssh;
 pub mod stage;
 pub mod tui;

@@ -1,12 +1,22 @@
 //! The `gradstep` binary: a thin switch from the command line to the headless commands
-//! (`gradstep::cli`) or the tutor in this terminal (`gradstep::tui::local`).
+//! (`gradstep::cli`), the tutor in this terminal (`gradstep::tui::local`) or the SSH server
+//! (`gradstep::ssh`).
 
 use gradstep::cli::{self, Launch};
+use gradstep::ssh;
 
 fn main() {
     let code = match cli::dispatch() {
         Launch::Exit(code) => code,
         Launch::Tutor(req) => gradstep::tui::local::launch(req),
+        Launch::Serve(args, lessons, lang) => {
+            let factory = if args.demo_tutor {
+                ssh::demo::factory()
+            } else {
+                ssh::app::factory(lessons, lang)
+            };
+            ssh::run_serve(args, factory)
+        }
     };
     std::process::exit(code);
 }

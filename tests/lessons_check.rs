@@ -279,8 +279,11 @@ fn csv_data_is_read_relative_to_the_lesson() {
 
 #[test]
 fn the_authoring_guide_example_passes_check() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let guide = &readme[readme.find("## Writing a lesson").expect("the README has the guide")..];
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let guide = &readme[readme
+        .find("## Writing a lesson")
+        .expect("the README has the guide")..];
     let start = guide.find("```toml\n").expect("a toml example") + "```toml\n".len();
     let end = start + guide[start..].find("```").unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -60,6 +60,8 @@ pub enum Command {
     Play(play::PlayArgs),
     /// Print the tutor's chart of a descent to stdout, without the TUI.
     Plot(play::PlotArgs),
+    /// Serve the tutor over SSH: every learner gets their own session, nothing to install.
+    Serve(crate::ssh::ServeArgs),
 }
 
 /// Where the tutor opens.
@@ -84,6 +86,8 @@ pub enum Launch {
     /// A headless command ran; exit with this status.
     Exit(i32),
     Tutor(TutorRequest),
+    /// Serve the tutor over SSH, with lessons and language already chosen.
+    Serve(crate::ssh::ServeArgs, crate::lesson::Loaded, Lang),
 }
 
 /// Parses the arguments and runs the command; returns the process exit status.
@@ -107,6 +111,13 @@ pub fn dispatch() -> Launch {
     };
     Launch::Exit(match cli.command {
         None => return tutor(Opening::Start, None),
+        Some(Command::Serve(args)) => {
+            let loaded = crate::lesson::load(None);
+            for p in &loaded.problems {
+                eprintln!("gradstep serve: {p}");
+            }
+            return Launch::Serve(args, loaded, lang);
+        }
         Some(Command::Lesson(args)) if !args.print => {
             // Say so on the command line, not inside a full-screen app, if the id is wrong.
             let loaded = crate::lesson::load(args.dir.as_deref());
@@ -114,7 +125,11 @@ pub fn dispatch() -> Launch {
                 return tutor(Opening::Lesson(args.id.clone()), args.dir.clone());
             }
             let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
-            eprintln!("gradstep lesson: no lesson '{}' (lessons: {})", args.id, ids.join(", "));
+            eprintln!(
+                "gradstep lesson: no lesson '{}' (lessons: {})",
+                args.id,
+                ids.join(", ")
+            );
             2
         }
         Some(Command::Play(args)) => match args.formula.spec() {

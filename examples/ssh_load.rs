@@ -1,0 +1,250 @@
+//! Load benchmark for `gradstep serve` (not a test): N concurrent sessions, each pressing the
+//! step key several times a second, on this machine's loopback.
+//!
+//! Measures sessions held, the server's memory per session (RSS delta / N, from
+//! /proc/PID/status) and the keypress-to-frame delay (from sending the key to the new counter
+//! being on the client's emulated screen; the client shares the CPU with the server).
+//!
+//! ```text
+//! cargo build --release && cargo run --release --example ssh_load -- --sessions 100 --rate 4 --secs 20
+//! ```
+//! Flags: --sessions N, --rate presses/s per session, --secs duration, --cols C --rows R
+//! (window, default 80×24), --fill (every step repaints every cell), --server PATH
+//! (default: the `gradstep` binary next to this example's target dir).
+
+#[path = "../tests/support/client.rs"]
+mod client;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use gradstep::ssh::demo;
+
+struct Args {
+    sessions: usize,
+    rate: f64,
+    secs: u64,
+    cols: u32,
+    rows: u32,
+    /// Demo fill mode: every step repaints every cell (a stand-in for a busy chart).
+    fill: bool,
+    server: std::path::PathBuf,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        sessions: 100,
+        rate: 4.0,
+        secs: 20,
+        cols: 80,
+        rows: 24,
+        fill: false,
+        server: std::env::current_exe()
+            .ok()
+            .and_then(|p| Some(p.parent()?.parent()?.join("gradstep")))
+            .unwrap_or_else(|| "target/release/gradstep".into()),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        if flag == "--fill" {
+            a.fill = true;
+            continue;
+        }
+        let v = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--sessions" => a.sessions = v.parse().expect("--sessions N"),
+            "--rate" => a.rate = v.parse().expect("--rate presses per second"),
+            "--secs" => a.secs = v.parse().expect("--secs S"),
+            "--server" => a.server = v.into(),
+            "--cols" => a.cols = v.parse().expect("--cols N"),
+            "--rows" => a.rows = v.parse().expect("--rows N"),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    a
+}
+
+fn status_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn main() -> anyhow::Result<()> {
+    let a = args();
+    let data = tempfile::tempdir()?;
+    let cap = (a.sessions + 10).to_string();
+    let mut server = Command::new(&a.server)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--max-sessions",
+            &cap,
+            "--max-per-ip",
+            &cap,
+        ])
+        .env("XDG_DATA_HOME", data.path())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("starting {}: {e}", a.server.display()))?;
+    let pid = server.id();
+    let mut out = BufReader::new(server.stdout.take().expect("piped"));
+    let mut port = 0u16;
+    let mut line = String::new();
+    while out.read_line(&mut line)? > 0 {
+        if let Some(addr) = line.trim().strip_prefix("gradstep serve: listening on ") {
+            port = addr
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            break;
+        }
+        line.clear();
+    }
+    anyhow::ensure!(port != 0, "server did not start");
+    std::thread::sleep(Duration::from_millis(200));
+    let rss0 = status_kb(pid, "VmRSS:");
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let result = rt.block_on(run(&a, port, pid));
+    let peak = status_kb(pid, "VmHWM:");
+    let _ = server.kill();
+    let _ = server.wait();
+    let (held, rss_open, rss_end, mut lat, errors, exit0) = result?;
+    lat.sort();
+    let n = a.sessions.max(1) as f64;
+    println!(
+        "sessions requested {}  held to the end {}  errors {}  exit-status 0 {}",
+        a.sessions, held, errors, exit0
+    );
+    println!(
+        "server RSS: idle {rss0} kB, {} sessions open {rss_open} kB, after load {rss_end} kB, peak {peak} kB",
+        a.sessions,
+    );
+    println!(
+        "memory per session: {:.0} kB on open, {:.0} kB after load",
+        (rss_open.saturating_sub(rss0)) as f64 / n,
+        (rss_end.saturating_sub(rss0)) as f64 / n
+    );
+    println!(
+        "keypresses {}  ({:.1}/s per session for {} s)",
+        lat.len(),
+        a.rate,
+        a.secs
+    );
+    println!(
+        "keypress-to-frame: p50 {:.1} ms  p90 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
+        percentile(&lat, 0.50).as_secs_f64() * 1e3,
+        percentile(&lat, 0.90).as_secs_f64() * 1e3,
+        percentile(&lat, 0.99).as_secs_f64() * 1e3,
+        lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+    );
+    Ok(())
+}
+
+type Outcome = (usize, u64, u64, Vec<Duration>, usize, usize);
+
+async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
+    // Open every session first (a few handshakes at a time), then measure.
+    let gate = Arc::new(tokio::sync::Semaphore::new(16));
+    let mut opening = Vec::new();
+    for _ in 0..a.sessions {
+        let gate = gate.clone();
+        let (cols, rows, fill) = (a.cols, a.rows, a.fill);
+        opening.push(tokio::spawn(async move {
+            let _p = gate.acquire().await;
+            let mut t = client::open(port, cols, rows).await?;
+            t.wait_for(demo::TITLE, Duration::from_secs(30)).await?;
+            if fill {
+                t.send(&[demo::KEY_FILL as u8]).await?;
+            }
+            anyhow::Ok(t)
+        }));
+    }
+    let mut terms = Vec::new();
+    let mut errors = 0;
+    for h in opening {
+        match h.await? {
+            Ok(t) => terms.push(t),
+            Err(e) => {
+                errors += 1;
+                eprintln!("open failed: {e:#}");
+            }
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_open = status_kb(pid, "VmRSS:");
+
+    let period = Duration::from_secs_f64(1.0 / a.rate);
+    let end = Instant::now() + Duration::from_secs(a.secs);
+    let n = terms.len().max(1);
+    let mut running = Vec::new();
+    for (i, mut t) in terms.into_iter().enumerate() {
+        // Spread the sessions over one period so the presses do not all land at once.
+        let offset = period.mul_f64(i as f64 / n as f64);
+        running.push(tokio::spawn(async move {
+            tokio::time::sleep(offset).await;
+            let mut lat = Vec::new();
+            let mut k = 0u64;
+            let mut next = tokio::time::Instant::now();
+            while Instant::now() < end {
+                k += 1;
+                let t0 = Instant::now();
+                t.send(&[demo::KEY_STEP as u8]).await?;
+                t.wait_for(&demo::counter_line(k), Duration::from_secs(10))
+                    .await?;
+                lat.push(t0.elapsed());
+                next += period;
+                tokio::time::sleep_until(next).await;
+            }
+            t.send(&[demo::KEY_QUIT as u8]).await?;
+            let status = t.wait_closed(Duration::from_secs(10)).await?;
+            anyhow::Ok((lat, status == Some(0)))
+        }));
+    }
+    // Memory under load, just before the sessions start quitting.
+    let probe = tokio::spawn(async move {
+        tokio::time::sleep_until((end - Duration::from_millis(300)).into()).await;
+        status_kb(pid, "VmRSS:")
+    });
+    let mut all = Vec::new();
+    let mut held = 0;
+    let mut exit0 = 0;
+    for h in running {
+        match h.await? {
+            Ok((lat, ok)) => {
+                held += 1;
+                exit0 += usize::from(ok);
+                all.extend(lat);
+            }
+            Err(e) => {
+                errors += 1;
+                eprintln!("session failed: {e:#}");
+            }
+        }
+    }
+    let rss_end = probe.await?;
+    Ok((held, rss_open, rss_end, all, errors, exit0))
+}

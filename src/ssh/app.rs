@@ -1,0 +1,117 @@
+//! The real tutor behind `gradstep serve`: one [`App`] per connection, the very core the local
+//! terminal drives, fed the events the server decodes. Progress is kept per public key, so a
+//! learner who logs in with the same key finds their place again; anonymous learners keep
+//! progress for the session only.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::Event;
+
+use super::tutor::{SessionInfo, Tutor, TutorFactory};
+use crate::chart::Glyphs;
+use crate::lesson::{Lang, Loaded};
+use crate::progress::{self, Progress};
+use crate::tui::{Action, App, AppOptions, Open, local, view};
+
+struct Remote {
+    app: App,
+}
+
+impl Tutor for Remote {
+    fn handle(&mut self, event: Event) -> bool {
+        match Action::from_event(event) {
+            Some(a) => self.app.update(a),
+            None => true,
+        }
+    }
+
+    fn tick(&mut self) -> bool {
+        self.app.update(Action::Tick)
+    }
+
+    fn tick_interval(&self) -> Option<Duration> {
+        self.app.playing().then_some(local::TICK)
+    }
+
+    fn draw(&mut self, frame: &mut ratatui::Frame) {
+        view::draw(&self.app, frame);
+    }
+}
+
+/// `SHA256:ab+/…` → a file name: only letters, digits, '-' and '_'.
+fn file_stem(fingerprint: &str) -> String {
+    fingerprint
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Where a key's progress lives: `$XDG_DATA_HOME/gradstep/ssh-progress/<fingerprint>.toml`.
+pub fn progress_path(fingerprint: &str) -> Option<PathBuf> {
+    progress::data_dir().map(|d| {
+        d.join("ssh-progress")
+            .join(format!("{}.toml", file_stem(fingerprint)))
+    })
+}
+
+/// Makes a fresh tutor for each learner, from lessons loaded once at server start.
+pub fn factory(lessons: Loaded, lang: Lang) -> TutorFactory {
+    let lessons = Arc::new(lessons);
+    Arc::new(move |info: &SessionInfo| {
+        let (progress, notice) = match info.key_fingerprint.as_deref().and_then(progress_path) {
+            Some(path) => Progress::load(&path),
+            None => (Progress::in_memory(), None),
+        };
+        let app = App::new(AppOptions {
+            lang,
+            glyphs: Glyphs::Unicode,
+            color: true,
+            // The server sends the client's real size as the first event.
+            size: (80, 24),
+            lessons: (*lessons).clone(),
+            progress,
+            notice,
+            open: Open::Start,
+        });
+        Box::new(Remote { app }) as Box<dyn Tutor>
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_become_safe_file_names() {
+        assert_eq!(file_stem("SHA256:ab+/c=d"), "SHA256_ab__c_d");
+        assert!(!file_stem("../../etc/passwd").contains('/'));
+    }
+
+    #[test]
+    fn each_session_gets_its_own_app() {
+        let f = factory(crate::lesson::load_embedded(), Lang::En);
+        let info = SessionInfo {
+            peer: "127.0.0.1:1".parse().unwrap(),
+            user: "a".into(),
+            key_fingerprint: None,
+            log_formulas: false,
+        };
+        let mut a = f(&info);
+        let mut b = f(&info);
+        let q = Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char('q'),
+        ));
+        // q on the start screen ends a's session; b is a different app and goes on.
+        assert!(!a.handle(q.clone()));
+        assert!(b.handle(Event::Resize(100, 30)));
+        assert!(b.tick_interval().is_none());
+    }
+}

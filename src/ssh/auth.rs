@@ -1,0 +1,207 @@
+//! Who may log in. Decided once at start from the flags, then asked per connection.
+//!
+//! - `--authorized-keys FILE`: public keys from that file only; nothing else.
+//! - no keys: anonymous (`none` auth), but only when listening on loopback, unless
+//!   `--allow-anonymous` says the teacher really wants an open server. Binding a public
+//!   address with neither is refused at start with an explanation, so a server is never open
+//!   by accident.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use russh::MethodKind;
+use russh::keys::ssh_key::{AuthorizedKeys, PublicKey, public::KeyData};
+
+/// How a connection may authenticate.
+#[derive(Debug, Clone)]
+pub enum AuthPolicy {
+    /// Public-key auth against these keys; `none` is refused.
+    Keys(Vec<KeyData>),
+    /// `none` auth; `from_anywhere` is false when only loopback peers may use it.
+    Anonymous { from_anywhere: bool },
+}
+
+impl AuthPolicy {
+    /// Resolve the start-up flags, refusing combinations that would surprise the teacher.
+    pub fn decide(
+        listen: SocketAddr,
+        authorized: Option<Vec<KeyData>>,
+        allow_anonymous: bool,
+    ) -> Result<AuthPolicy> {
+        match (authorized, allow_anonymous) {
+            (Some(_), true) => bail!(
+                "--authorized-keys and --allow-anonymous contradict each other: with a key \
+                 list only those keys get in; drop one of the two flags"
+            ),
+            (Some(keys), false) if keys.is_empty() => bail!(
+                "the --authorized-keys file has no keys, so nobody could log in; add lines \
+                 like `ssh-ed25519 AAAA... name` (one per student or teacher)"
+            ),
+            (Some(keys), false) => Ok(AuthPolicy::Keys(keys)),
+            (None, true) => Ok(AuthPolicy::Anonymous {
+                from_anywhere: true,
+            }),
+            (None, false) if is_loopback(listen.ip()) => Ok(AuthPolicy::Anonymous {
+                from_anywhere: false,
+            }),
+            (None, false) => bail!(
+                "refusing to listen on {listen} with no authentication: anyone who can reach \
+                 that address could use this server. Either pass --authorized-keys FILE \
+                 (public keys only), or --allow-anonymous if an open classroom server is what \
+                 you want, or listen on 127.0.0.1 only"
+            ),
+        }
+    }
+
+    /// May this peer log in with `none`?
+    pub fn accepts_none(&self, peer: IpAddr) -> bool {
+        match self {
+            AuthPolicy::Keys(_) => false,
+            AuthPolicy::Anonymous { from_anywhere } => *from_anywhere || is_loopback(peer),
+        }
+    }
+
+    /// May this (already verified) key log in?
+    pub fn accepts_key(&self, key: &PublicKey) -> bool {
+        match self {
+            AuthPolicy::Keys(keys) => keys.iter().any(|k| k == key.key_data()),
+            AuthPolicy::Anonymous { .. } => false,
+        }
+    }
+
+    /// Methods listed to the client after a refusal.
+    pub fn methods(&self) -> russh::MethodSet {
+        russh::MethodSet::from(&[MethodKind::PublicKey][..])
+    }
+
+    /// For the start message and the logs.
+    pub fn describe(&self) -> String {
+        match self {
+            AuthPolicy::Keys(k) => format!("public keys only ({} authorized)", k.len()),
+            AuthPolicy::Anonymous {
+                from_anywhere: true,
+            } => "anonymous, from anywhere (--allow-anonymous)".into(),
+            AuthPolicy::Anonymous {
+                from_anywhere: false,
+            } => "anonymous, loopback only".into(),
+        }
+    }
+}
+
+/// Loopback, including IPv4-mapped IPv6 (`::ffff:127.0.0.1`). The unspecified address
+/// (`0.0.0.0`, `::`) is every interface, so it is not loopback.
+pub fn is_loopback(ip: IpAddr) -> bool {
+    ip.to_canonical().is_loopback()
+}
+
+/// Read an OpenSSH `authorized_keys` file. Per-key options (`from=`, `command=`) are not
+/// enforced by this server, so a file using them is refused rather than half-honoured.
+pub fn load_authorized_keys(path: &Path) -> Result<Vec<KeyData>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading --authorized-keys {}", path.display()))?;
+    let mut keys = Vec::new();
+    for (i, entry) in AuthorizedKeys::new(&text).enumerate() {
+        let entry = entry.with_context(|| {
+            format!(
+                "{}: entry {} is not an OpenSSH public key line",
+                path.display(),
+                i + 1
+            )
+        })?;
+        if !entry.config_opts().is_empty() {
+            bail!(
+                "{}: key {} has options ({}); gradstep serve does not enforce authorized_keys \
+                 options, remove them",
+                path.display(),
+                i + 1,
+                entry.config_opts().as_str()
+            );
+        }
+        keys.push(entry.public_key().key_data().clone());
+    }
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG49vPpGItgbX1voH2jQZlQLzuz8I+cA7RqEer5zi7Gu student";
+
+    fn addr(s: &str) -> SocketAddr {
+        s.parse().unwrap()
+    }
+    fn keys() -> Vec<KeyData> {
+        vec![PublicKey::from_openssh(KEY).unwrap().key_data().clone()]
+    }
+
+    #[test]
+    fn loopback_without_keys_is_anonymous_for_loopback_peers_only() {
+        let p = AuthPolicy::decide(addr("127.0.0.1:2222"), None, false).unwrap();
+        assert!(p.accepts_none("127.0.0.1".parse().unwrap()));
+        assert!(p.accepts_none("::1".parse().unwrap()));
+        assert!(p.accepts_none("::ffff:127.0.0.1".parse().unwrap()));
+        assert!(!p.accepts_none("192.0.2.7".parse().unwrap()));
+        let p = AuthPolicy::decide(addr("[::1]:2222"), None, false).unwrap();
+        assert!(matches!(
+            p,
+            AuthPolicy::Anonymous {
+                from_anywhere: false
+            }
+        ));
+    }
+
+    #[test]
+    fn public_address_without_auth_is_refused_with_explanation() {
+        for a in ["0.0.0.0:2222", "[::]:2222", "192.0.2.7:22"] {
+            let err = AuthPolicy::decide(addr(a), None, false)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("--allow-anonymous"), "{err}");
+            assert!(err.contains("--authorized-keys"), "{err}");
+        }
+    }
+
+    #[test]
+    fn allow_anonymous_opens_public_address() {
+        let p = AuthPolicy::decide(addr("0.0.0.0:2222"), None, true).unwrap();
+        assert!(p.accepts_none("192.0.2.7".parse().unwrap()));
+    }
+
+    #[test]
+    fn keys_mean_keys_only() {
+        let p = AuthPolicy::decide(addr("0.0.0.0:2222"), Some(keys()), false).unwrap();
+        assert!(!p.accepts_none("127.0.0.1".parse().unwrap()));
+        assert!(p.accepts_key(&PublicKey::from_openssh(KEY).unwrap()));
+        let other = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIERPmUW/uMy2u0njasJbKNyBpebKP4HiE+qdMV3UMStp other";
+        assert!(!p.accepts_key(&PublicKey::from_openssh(other).unwrap()));
+        // Loopback with keys: still keys only.
+        let p = AuthPolicy::decide(addr("127.0.0.1:2222"), Some(keys()), false).unwrap();
+        assert!(!p.accepts_none("127.0.0.1".parse().unwrap()));
+    }
+
+    #[test]
+    fn contradictions_and_empty_key_files_are_refused() {
+        assert!(AuthPolicy::decide(addr("0.0.0.0:1"), Some(keys()), true).is_err());
+        assert!(AuthPolicy::decide(addr("127.0.0.1:1"), Some(vec![]), false).is_err());
+    }
+
+    #[test]
+    fn authorized_keys_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ak");
+        std::fs::write(&path, format!("# teacher\n\n{KEY}\n")).unwrap();
+        assert_eq!(load_authorized_keys(&path).unwrap(), keys());
+        std::fs::write(&path, format!("from=\"10.0.0.1\" {KEY}\n")).unwrap();
+        assert!(
+            load_authorized_keys(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("options")
+        );
+        std::fs::write(&path, "ssh-ed25519 garbage\n").unwrap();
+        assert!(load_authorized_keys(&path).is_err());
+    }
+}

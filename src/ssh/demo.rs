@@ -1,0 +1,129 @@
+//! A tiny stand-in tutor for `gradstep serve` until the real app is wired in, and for the
+//! server's tests: a counter, the terminal size, an input line. The strings the end-to-end
+//! tests look for are the constants below, so retargeting the tests means changing them here.
+
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::Frame;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph};
+
+use super::tutor::{SessionInfo, Tutor, TutorFactory};
+
+/// Shown on the first line of every frame.
+pub const TITLE: &str = "gradstep serve demo";
+/// Key that adds one to the counter.
+pub const KEY_STEP: char = 'n';
+/// Key that quits.
+pub const KEY_QUIT: char = 'q';
+/// Key that toggles auto-play (the counter then grows on every tick).
+pub const KEY_AUTO: char = 'a';
+/// Key that toggles fill mode: every cell changes with the counter, so each step is a
+/// full-screen frame (for the slow-client test and heavy-frame benchmarks).
+pub const KEY_FILL: char = 'f';
+/// Typing this and pressing Enter panics inside the tutor (tests that a panic ends one session).
+pub const PANIC_WORD: &str = "boom";
+
+/// The counter line as drawn.
+pub fn counter_line(n: u64) -> String {
+    format!("n = {n}")
+}
+/// The size line as drawn.
+pub fn size_line(cols: u16, rows: u16) -> String {
+    format!("size {cols}x{rows}")
+}
+/// The input line as drawn.
+pub fn input_line(text: &str) -> String {
+    format!("> {text}")
+}
+
+pub struct DemoTutor {
+    count: u64,
+    size: (u16, u16),
+    input: String,
+    auto: bool,
+    fill: bool,
+    who: String,
+}
+
+impl DemoTutor {
+    pub fn new(info: &SessionInfo) -> Self {
+        let key = info.key_fingerprint.as_deref().unwrap_or("no key");
+        DemoTutor {
+            count: 0,
+            size: (0, 0),
+            input: String::new(),
+            auto: false,
+            fill: false,
+            who: format!("{} from {} ({key})", info.user, info.peer.ip()),
+        }
+    }
+}
+
+/// A factory for [`super::serve`] that gives every session its own [`DemoTutor`].
+pub fn factory() -> TutorFactory {
+    std::sync::Arc::new(|info: &SessionInfo| Box::new(DemoTutor::new(info)) as Box<dyn Tutor>)
+}
+
+impl Tutor for DemoTutor {
+    fn handle(&mut self, event: Event) -> bool {
+        match event {
+            Event::Key(k) if k.kind != KeyEventKind::Release => match k.code {
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => return false,
+                KeyCode::Char(KEY_QUIT) | KeyCode::Esc => return false,
+                KeyCode::Char(KEY_STEP) => self.count += 1,
+                KeyCode::Char(KEY_AUTO) => self.auto = !self.auto,
+                KeyCode::Char(KEY_FILL) => self.fill = !self.fill,
+                KeyCode::Char(c) => self.input.push(c),
+                KeyCode::Backspace => {
+                    self.input.pop();
+                }
+                KeyCode::Enter => {
+                    if self.input == PANIC_WORD {
+                        panic!("demo tutor asked to panic");
+                    }
+                    self.input.clear();
+                }
+                _ => {}
+            },
+            Event::Paste(text) => self.input.push_str(&text),
+            Event::Resize(c, r) => self.size = (c, r),
+            _ => {}
+        }
+        true
+    }
+
+    fn tick(&mut self) -> bool {
+        self.count += 1;
+        true
+    }
+
+    fn tick_interval(&self) -> Option<Duration> {
+        self.auto.then_some(Duration::from_millis(500))
+    }
+
+    fn draw(&mut self, frame: &mut Frame) {
+        let area = frame.area();
+        self.size = (area.width, area.height);
+        let lines = vec![
+            Line::from(TITLE),
+            Line::from(counter_line(self.count)),
+            Line::from(size_line(area.width, area.height)),
+            Line::from(input_line(&self.input)),
+            Line::from(self.who.clone()),
+            Line::from(format!(
+                "{KEY_STEP}: count  {KEY_AUTO}: auto-play{}  text: type  Enter: clear  {KEY_QUIT}: quit",
+                if self.auto { " (on)" } else { "" }
+            )),
+        ];
+        if self.fill {
+            let c = char::from(b'a' + (self.count % 26) as u8).to_string();
+            let buf = frame.buffer_mut();
+            for pos in area.positions() {
+                buf[pos].set_symbol(&c);
+            }
+        }
+        frame.render_widget(Paragraph::new(lines).block(Block::bordered()), area);
+    }
+}
