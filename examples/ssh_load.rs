@@ -8,8 +8,12 @@
 //! ```text
 //! cargo build --release && cargo run --release --example ssh_load -- --sessions 100 --rate 4 --secs 20
 //! ```
+//! By default each session opens gradstep's sandbox (x² + xy + y² from (3, 4)) and presses `n`,
+//! timing until the new `t = k` is on screen (every 100 steps it resets with `r`, untimed).
+//!
 //! Flags: --sessions N, --rate presses/s per session, --secs duration, --cols C --rows R
-//! (window, default 80×24), --fill (every step repaints every cell), --server PATH
+//! (window, default 80×24), --demo (the demo tutor instead), --fill (the demo repaints every
+//! cell each step), --server PATH
 //! (default: the `gradstep` binary next to this example's target dir).
 
 #[path = "../tests/support/client.rs"]
@@ -30,6 +34,8 @@ struct Args {
     rows: u32,
     /// Demo fill mode: every step repaints every cell (a stand-in for a busy chart).
     fill: bool,
+    /// Serve the demo tutor instead of gradstep's own sandbox.
+    demo: bool,
     server: std::path::PathBuf,
 }
 
@@ -41,6 +47,7 @@ fn args() -> Args {
         cols: 80,
         rows: 24,
         fill: false,
+        demo: false,
         server: std::env::current_exe()
             .ok()
             .and_then(|p| Some(p.parent()?.parent()?.join("gradstep")))
@@ -50,6 +57,11 @@ fn args() -> Args {
     while let Some(flag) = it.next() {
         if flag == "--fill" {
             a.fill = true;
+            a.demo = true;
+            continue;
+        }
+        if flag == "--demo" {
+            a.demo = true;
             continue;
         }
         let v = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
@@ -100,6 +112,7 @@ fn main() -> anyhow::Result<()> {
             "--max-per-ip",
             &cap,
         ])
+        .args(a.demo.then_some("--demo-tutor"))
         .env("XDG_DATA_HOME", data.path())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -172,13 +185,19 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     let mut opening = Vec::new();
     for _ in 0..a.sessions {
         let gate = gate.clone();
-        let (cols, rows, fill) = (a.cols, a.rows, a.fill);
+        let (cols, rows, fill, is_demo) = (a.cols, a.rows, a.fill, a.demo);
         opening.push(tokio::spawn(async move {
             let _p = gate.acquire().await;
             let mut t = client::open(port, cols, rows).await?;
-            t.wait_for(demo::TITLE, Duration::from_secs(30)).await?;
-            if fill {
-                t.send(&[demo::KEY_FILL as u8]).await?;
+            if is_demo {
+                t.wait_for(demo::TITLE, Duration::from_secs(30)).await?;
+                if fill {
+                    t.send(&[demo::KEY_FILL as u8]).await?;
+                }
+            } else {
+                t.wait_for("Sandbox", Duration::from_secs(30)).await?;
+                t.send(b"G\r").await?;
+                t.wait_for("(3, 4)", Duration::from_secs(30)).await?;
             }
             anyhow::Ok(t)
         }));
@@ -201,6 +220,7 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     let end = Instant::now() + Duration::from_secs(a.secs);
     let n = terms.len().max(1);
     let mut running = Vec::new();
+    let is_demo = a.demo;
     for (i, mut t) in terms.into_iter().enumerate() {
         // Spread the sessions over one period so the presses do not all land at once.
         let offset = period.mul_f64(i as f64 / n as f64);
@@ -212,12 +232,32 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
             while Instant::now() < end {
                 k += 1;
                 let t0 = Instant::now();
-                t.send(&[demo::KEY_STEP as u8]).await?;
-                t.wait_for(&demo::counter_line(k), Duration::from_secs(10))
-                    .await?;
+                if is_demo {
+                    t.send(&[demo::KEY_STEP as u8]).await?;
+                    t.wait_for(&demo::counter_line(k), Duration::from_secs(10))
+                        .await?;
+                } else {
+                    // The sandbox converges after ~128 steps: start over every 100, untimed.
+                    if k > 100 {
+                        t.send(b"r").await?;
+                        t.wait_for("t = 0 ", Duration::from_secs(10)).await?;
+                        k = 1;
+                    }
+                    let t0 = Instant::now();
+                    t.send(b"n").await?;
+                    t.wait_for(&format!("t = {k} "), Duration::from_secs(10))
+                        .await?;
+                    lat.push(t0.elapsed());
+                    next += period;
+                    tokio::time::sleep_until(next).await;
+                    continue;
+                }
                 lat.push(t0.elapsed());
                 next += period;
                 tokio::time::sleep_until(next).await;
+            }
+            if !is_demo {
+                t.send(b"q").await?;
             }
             t.send(&[demo::KEY_QUIT as u8]).await?;
             let status = t.wait_closed(Duration::from_secs(10)).await?;
