@@ -169,3 +169,76 @@ fn every_size_from_tiny_to_huge_draws_without_panic() {
         }
     }
 }
+
+#[test]
+fn answering_a_question_wrong_then_right() {
+    let mut a = app(Open::Lesson("partial-derivatives".into()), 100, 30);
+    code(&mut a, KeyCode::Enter);
+    typed(&mut a, "4");
+    code(&mut a, KeyCode::Enter);
+    let s = screen(&a, 100, 30);
+    assert!(s.contains("not quite"), "{s}");
+    code(&mut a, KeyCode::Enter);
+    typed(&mut a, "5");
+    code(&mut a, KeyCode::Enter);
+    let s = screen(&a, 100, 30);
+    assert!(s.contains("right!"), "{s}");
+}
+
+#[test]
+fn play_steps_on_ticks_and_stops_when_converged() {
+    let mut a = app(Open::Sandbox(PlaySpec::default()), 100, 30);
+    a.update(Action::Tick);
+    assert!(
+        screen(&a, 100, 30).contains("t = 0 "),
+        "no ticks step before play"
+    );
+    key(&mut a, 'p');
+    assert!(a.playing());
+    a.update(Action::Tick);
+    a.update(Action::Tick);
+    assert!(screen(&a, 100, 30).contains("t = 2 "));
+    for _ in 0..1000 {
+        a.update(Action::Tick);
+    }
+    assert!(!a.playing(), "play stops by itself at convergence");
+    assert!(screen(&a, 100, 30).contains("converged"));
+    key(&mut a, 'n');
+    assert!(screen(&a, 100, 30).contains("converged — b undoes"));
+}
+
+#[test]
+fn the_start_screen_marks_progress() {
+    let mut progress = Progress::in_memory();
+    progress.visit("slope", 3, 4);
+    progress.visit("taylor", 1, 4);
+    let a = App::new(AppOptions {
+        lang: Lang::En,
+        glyphs: Glyphs::Ascii,
+        color: false,
+        size: (100, 30),
+        lessons: lesson::load_embedded(),
+        progress,
+        notice: None,
+        open: Open::Start,
+    });
+    let s = screen(&a, 100, 30);
+    assert!(s.contains("Slope: which way is down  [done]"), "{s}");
+    assert!(s.contains("[2/4]"), "{s}");
+}
+
+#[test]
+fn learning_rate_and_optimizer_keys_change_the_next_step() {
+    let mut a = app(Open::Sandbox(PlaySpec::default()), 100, 30);
+    key(&mut a, '+');
+    let s = screen(&a, 100, 30);
+    assert!(s.contains("0.2  (sgd)") && s.contains("(-2, -2.2)"), "{s}");
+    key(&mut a, 'o');
+    let s = screen(&a, 100, 30);
+    assert!(
+        s.contains("(momentum)") && s.contains("Δθ (momentum)"),
+        "{s}"
+    );
+    key(&mut a, 'n');
+    assert!(screen(&a, 100, 30).contains("velocity"));
+}

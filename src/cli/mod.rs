@@ -77,7 +77,8 @@ pub enum Opening {
 pub struct TutorRequest {
     pub lang: Lang,
     pub ascii: bool,
-    pub lessons_dir: Option<std::path::PathBuf>,
+    /// The lessons, loaded once here (a broken file is reported in the app, not fatal).
+    pub lessons: crate::lesson::Loaded,
     pub open: Opening,
 }
 
@@ -90,7 +91,6 @@ pub enum Launch {
     Serve(crate::ssh::ServeArgs, crate::lesson::Loaded, Lang),
 }
 
-/// Parses the arguments and runs the command; returns the process exit status.
 /// Reads the command line and runs a headless command, or says which tutor to open.
 pub fn dispatch() -> Launch {
     let cli = match Cli::try_parse() {
@@ -101,16 +101,16 @@ pub fn dispatch() -> Launch {
         }
     };
     let lang = Lang::choose(cli.lang);
-    let tutor = |open: Opening, dir: Option<std::path::PathBuf>| {
+    let tutor = |open: Opening, lessons: crate::lesson::Loaded, ascii: bool| {
         Launch::Tutor(TutorRequest {
             lang,
-            ascii: cli.ascii,
-            lessons_dir: dir,
+            ascii: cli.ascii || ascii,
+            lessons,
             open,
         })
     };
     Launch::Exit(match cli.command {
-        None => return tutor(Opening::Start, None),
+        None => return tutor(Opening::Start, crate::lesson::load(None), false),
         Some(Command::Serve(args)) => {
             let loaded = crate::lesson::load(None);
             for p in &loaded.problems {
@@ -122,7 +122,7 @@ pub fn dispatch() -> Launch {
             // Say so on the command line, not inside a full-screen app, if the id is wrong.
             let loaded = crate::lesson::load(args.dir.as_deref());
             if loaded.get(&args.id).is_some() {
-                return tutor(Opening::Lesson(args.id.clone()), args.dir.clone());
+                return tutor(Opening::Lesson(args.id.clone()), loaded, false);
             }
             let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
             eprintln!(
@@ -134,12 +134,11 @@ pub fn dispatch() -> Launch {
         }
         Some(Command::Play(args)) => match args.formula.spec() {
             Ok(spec) => {
-                return Launch::Tutor(TutorRequest {
-                    lang,
-                    ascii: cli.ascii || args.ascii,
-                    lessons_dir: None,
-                    open: Opening::Sandbox(spec),
-                });
+                return tutor(
+                    Opening::Sandbox(spec),
+                    crate::lesson::load(None),
+                    args.ascii,
+                );
             }
             Err(e) => {
                 eprintln!("gradstep play: {e}");

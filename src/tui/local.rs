@@ -18,7 +18,6 @@ use super::app::{App, AppOptions, Open};
 use super::view;
 use crate::chart::Glyphs;
 use crate::cli::{Opening, TutorRequest};
-use crate::lesson;
 use crate::progress::Progress;
 
 /// Time between auto-play steps.
@@ -34,9 +33,8 @@ pub fn color_wanted(no_color: Option<&str>) -> bool {
     no_color.is_none_or(str::is_empty)
 }
 
-/// The app a request asks for, with lessons and progress loaded from the usual places.
-pub fn app_for(req: &TutorRequest, size: (u16, u16)) -> App {
-    let lessons = lesson::load(req.lessons_dir.as_deref());
+/// The app a request asks for, with progress loaded from the usual place.
+pub fn app_for(req: TutorRequest, size: (u16, u16)) -> App {
     let (progress, notice) = match Progress::default_path() {
         Some(p) => Progress::load(&p),
         None => (Progress::in_memory(), None),
@@ -52,13 +50,13 @@ pub fn app_for(req: &TutorRequest, size: (u16, u16)) -> App {
         },
         color: color_wanted(std::env::var("NO_COLOR").ok().as_deref()),
         size,
-        lessons,
+        lessons: req.lessons,
         progress,
         notice,
-        open: match &req.open {
+        open: match req.open {
             Opening::Start => Open::Start,
-            Opening::Lesson(id) => Open::Lesson(id.clone()),
-            Opening::Sandbox(spec) => Open::Sandbox(spec.clone()),
+            Opening::Lesson(id) => Open::Lesson(id),
+            Opening::Sandbox(spec) => Open::Sandbox(spec),
         },
     })
 }
@@ -86,7 +84,7 @@ pub fn launch(req: TutorRequest) -> i32 {
 
 fn run(req: TutorRequest) -> io::Result<()> {
     let (w, h) = crossterm::terminal::size()?;
-    let mut app = app_for(&req, (w, h));
+    let mut app = app_for(req, (w, h));
     enable_raw_mode()?;
     let mut stdout = io::stdout();
     if let Err(e) = execute!(
