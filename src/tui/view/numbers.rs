@@ -30,7 +30,7 @@ const LABEL: usize = 11;
 /// A labelled value on one line, or, when it would not fit in `width`, the label on one line
 /// and the value indented below it, so no number is ever cut off.
 fn row<'a>(out: &mut Vec<Line<'a>>, width: usize, label: &str, value: String, look: &Look) {
-    let label_w = Span::raw(label).width().max(LABEL);
+    let label_w = (Span::raw(label).width() + 1).max(LABEL);
     if label_w + Span::raw(value.as_str()).width() <= width {
         let pad = " ".repeat(label_w - Span::raw(label).width());
         out.push(Line::from(vec![
@@ -87,13 +87,8 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         format!("{}  ({optimizer})", short(s.lr())),
         look,
     );
-    row(
-        &mut out,
-        width,
-        "θ",
-        format!("{} = {}", names(stage), tuple(&cur.params)),
-        look,
-    );
+    let theta = format!("θ = {}", names(stage));
+    row(&mut out, width, &theta, tuple(&cur.params), look);
     row(&mut out, width, "L(θ)", short(cur.value), look);
     let grad_label = if matches!(s.objective(), Objective::Model(m) if m.batch_size < m.data.len())
     {
@@ -265,13 +260,8 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
     let predicted = eps * dot;
     let mut out = Vec::new();
     let w = width;
-    row(
-        &mut out,
-        w,
-        "θ",
-        format!("{} = {}", names(stage), tuple(&cur.params)),
-        look,
-    );
+    let theta = format!("θ = {}", names(stage));
+    row(&mut out, w, &theta, tuple(&cur.params), look);
     row(&mut out, w, "L(θ)", short(cur.value), look);
     row(&mut out, w, "∇L(θ)", tuple(&cur.grad), look);
     let angle = short(stage.angle.to_degrees().rem_euclid(360.0));

@@ -150,8 +150,8 @@ fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) {
             )));
         }
     } else if let Some(p) = page {
-        for l in p.text.get(lang).lines() {
-            lines.push(Line::raw(l.to_string()));
+        for l in reflow(p.text.get(lang)) {
+            lines.push(Line::raw(l));
         }
         if let Some(ex) = &p.exercise {
             lines.push(Line::raw(""));
@@ -202,6 +202,33 @@ fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) {
     if let Some(input) = &t.input {
         draw_input(app, input, frame, input_area, look, &t.stage);
     }
+}
+
+/// Joins a page's lines into paragraphs so they wrap to whatever width the panel has: a blank
+/// line ends a paragraph, and an indented line (a formula) stays on a line of its own.
+/// Chinese lines join without a space, other text with one.
+pub fn reflow(text: &str) -> Vec<String> {
+    let wide =
+        |c: char| ('\u{2e80}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c);
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in text.lines() {
+        let indented = line.starts_with(char::is_whitespace);
+        if line.trim().is_empty() {
+            out.push(String::new());
+            open = false;
+        } else if indented || !open {
+            out.push(line.trim_end().to_string());
+            open = !indented;
+        } else if let Some(last) = out.last_mut() {
+            let join_tight = last.ends_with(wide) || line.starts_with(wide);
+            if !join_tight {
+                last.push(' ');
+            }
+            last.push_str(line.trim());
+        }
+    }
+    out
 }
 
 fn draw_input(
@@ -340,4 +367,25 @@ fn draw_history(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &
         frame.buffer_mut(),
         &look.theme(),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reflow;
+
+    #[test]
+    fn paragraphs_join_and_formulas_stay() {
+        let text = "The first step\njumps over the bottom.\n  θ ← θ − η∇L\nThen it\nswitches.\n\nNew paragraph.";
+        assert_eq!(
+            reflow(text),
+            vec![
+                "The first step jumps over the bottom.",
+                "  θ ← θ − η∇L",
+                "Then it switches.",
+                "",
+                "New paragraph."
+            ]
+        );
+        assert_eq!(reflow("第一步\n越过了谷底。"), vec!["第一步越过了谷底。"]);
+    }
 }
