@@ -315,7 +315,7 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
         out.push(Line::from(Span::styled(
             tr(
                 lang,
-                "v points against ∇L: the steepest descent",
+                "v against ∇L: steepest descent",
                 "v 与 ∇L 反向：下降最快",
             ),
             look.good(),
