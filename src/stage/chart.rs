@@ -75,6 +75,10 @@ pub fn chart(stage: &Stage, glyphs: chart::Glyphs, width: u16, height: u16) -> c
     let cur = s.current();
     let running = s.status() == Status::Running;
     let names: Vec<String> = stage.scene.names.iter().map(|n| pretty_name(n)).collect();
+    if names.is_empty() || cur.params.is_empty() {
+        // Nothing to draw over (a formula without variables is refused before it gets here).
+        return chart::Canvas::new(width, height);
+    }
     let Some(axes) = stage.axes() else {
         // One parameter: the slope view.
         let f = |w: f64| s.objective().value(&[w]);
