@@ -145,3 +145,19 @@ fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) 
 pub fn draw_into<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), B::Error> {
     terminal.draw(|f| view::draw(app, f)).map(|_| ())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_terminals_get_ascii_and_no_color_is_honoured() {
+        assert!(ascii_terminal(Some("dumb")));
+        assert!(ascii_terminal(Some("linux")));
+        assert!(!ascii_terminal(Some("xterm-256color")));
+        assert!(!ascii_terminal(None));
+        assert!(color_wanted(None));
+        assert!(color_wanted(Some("")));
+        assert!(!color_wanted(Some("1")));
+    }
+}
