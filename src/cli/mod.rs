@@ -4,7 +4,6 @@ pub mod lessons;
 pub mod play;
 pub mod run;
 
-use std::fmt;
 use std::io::Write;
 
 use clap::{Parser, Subcommand};
@@ -12,16 +11,9 @@ use clap::{Parser, Subcommand};
 use crate::lesson::Lang;
 
 /// A message for the user about the command line or an input file: printed on stderr, exit 2.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct UsageError(pub String);
-
-impl fmt::Display for UsageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}
 
 #[derive(Debug, Parser)]
 #[command(

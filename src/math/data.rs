@@ -1,7 +1,6 @@
 //! A data set for the models: rows of features and a label, from a CSV file or from numbers
 //! typed on the command line. Every error names the file, the line and the column.
 
-use std::fmt;
 use std::path::Path;
 
 use ndarray::{Array1, Array2};
@@ -23,16 +22,10 @@ pub struct Dataset {
     pub lines: Vec<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What is wrong with a data set, naming the file, line and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct DataError(pub String);
-
-impl fmt::Display for DataError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for DataError {}
 
 fn parse_number(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|v| v.is_finite())

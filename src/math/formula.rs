@@ -1,7 +1,5 @@
 //! A formula a learner typed, ready to evaluate and differentiate.
 
-use std::fmt;
-
 use nalgebra::DVector;
 use num_dual::{Dual2DVec64, DualDVec64};
 
@@ -10,7 +8,8 @@ use super::program::{Input, Program};
 
 /// What is wrong with a formula, and where (1-based character column), in words a learner
 /// can act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct FormulaError {
     pub column: Option<usize>,
     pub message: String,
@@ -37,14 +36,6 @@ impl FormulaError {
             .map(|c| format!("{}^", " ".repeat(c.saturating_sub(1))))
     }
 }
-
-impl fmt::Display for FormulaError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for FormulaError {}
 
 /// A parsed and compiled formula over named variables.
 #[derive(Debug, Clone)]
