@@ -88,7 +88,13 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         look,
     );
     let theta = format!("θ = {}", names(stage));
-    row(&mut out, width, &theta, tuple(&cur.params), look);
+    row(
+        &mut out,
+        width,
+        &theta,
+        format!("= {}", tuple(&cur.params)),
+        look,
+    );
     row(&mut out, width, "L(θ)", short(cur.value), look);
     let grad_label = if matches!(s.objective(), Objective::Model(m) if m.batch_size < m.data.len())
     {
@@ -261,7 +267,13 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
     let mut out = Vec::new();
     let w = width;
     let theta = format!("θ = {}", names(stage));
-    row(&mut out, w, &theta, tuple(&cur.params), look);
+    row(
+        &mut out,
+        w,
+        &theta,
+        format!("= {}", tuple(&cur.params)),
+        look,
+    );
     row(&mut out, w, "L(θ)", short(cur.value), look);
     row(&mut out, w, "∇L(θ)", tuple(&cur.grad), look);
     let angle = short(stage.angle.to_degrees().rem_euclid(360.0));
