@@ -23,6 +23,12 @@ impl Loaded {
     pub fn get(&self, id: &str) -> Option<&Lesson> {
         self.lessons.iter().find(|l| l.id == id)
     }
+
+    /// The lessons behind an `Arc` (so many tutors, e.g. one per SSH session, share one copy)
+    /// and the problems.
+    pub fn into_shared(self) -> (std::sync::Arc<[Lesson]>, Vec<Problem>) {
+        (self.lessons.into(), self.problems)
+    }
 }
 
 /// Parses and validates one lesson text (checks are not run; see [`super::checks`]).

@@ -64,7 +64,7 @@ pub fn progress_path(fingerprint: &str) -> Option<PathBuf> {
 
 /// Makes a fresh tutor for each learner, from lessons loaded once at server start.
 pub fn factory(lessons: Loaded, lang: Lang) -> TutorFactory {
-    let lessons = Arc::new(lessons);
+    let (lessons, problems) = lessons.into_shared();
     Arc::new(move |info: &SessionInfo| {
         let (progress, notice) = match info.key_fingerprint.as_deref().and_then(progress_path) {
             Some(path) => Progress::load(&path),
@@ -76,7 +76,8 @@ pub fn factory(lessons: Loaded, lang: Lang) -> TutorFactory {
             color: true,
             // The server sends the client's real size as the first event.
             size: (80, 24),
-            lessons: (*lessons).clone(),
+            lessons: lessons.clone(),
+            problems: problems.clone(),
             progress,
             notice,
             open: Open::Start,

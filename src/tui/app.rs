@@ -9,7 +9,9 @@ use super::editor::{self, Edit, Editor};
 use super::strings::tr;
 use super::view::layout;
 use crate::chart::Glyphs;
-use crate::lesson::{Attempts, Feedback, Lang, Lesson, Loaded, Problem, View};
+use std::sync::Arc;
+
+use crate::lesson::{Attempts, Feedback, Lang, Lesson, Problem, View};
 use crate::math::{Formula, FormulaError, Objective};
 use crate::progress::Progress;
 use crate::session::Status;
@@ -32,7 +34,9 @@ pub struct AppOptions {
     /// Colour themes (off with NO_COLOR).
     pub color: bool,
     pub size: (u16, u16),
-    pub lessons: Loaded,
+    /// The lessons, shared between apps; `problems` are the files that did not load.
+    pub lessons: Arc<[Lesson]>,
+    pub problems: Vec<Problem>,
     pub progress: Progress,
     /// A message to show once at start (e.g. the progress file was corrupt).
     pub notice: Option<String>,
@@ -78,7 +82,7 @@ pub struct App {
     pub glyphs: Glyphs,
     pub color: bool,
     pub size: (u16, u16),
-    pub lessons: Vec<Lesson>,
+    pub lessons: Arc<[Lesson]>,
     pub problems: Vec<Problem>,
     pub progress: Progress,
     pub screen: Screen,
@@ -99,8 +103,8 @@ impl App {
             glyphs: opts.glyphs,
             color: opts.color,
             size: opts.size,
-            lessons: opts.lessons.lessons,
-            problems: opts.lessons.problems,
+            lessons: opts.lessons,
+            problems: opts.problems,
             progress: opts.progress,
             screen: Screen::Start,
             selected: 0,

@@ -35,6 +35,7 @@ pub fn color_wanted(no_color: Option<&str>) -> bool {
 
 /// The app a request asks for, with progress loaded from the usual place.
 pub fn app_for(req: TutorRequest, size: (u16, u16)) -> App {
+    let crate::lesson::Loaded { lessons, problems } = req.lessons;
     let (progress, notice) = match Progress::default_path() {
         Some(p) => Progress::load(&p),
         None => (Progress::in_memory(), None),
@@ -50,7 +51,8 @@ pub fn app_for(req: TutorRequest, size: (u16, u16)) -> App {
         },
         color: color_wanted(std::env::var("NO_COLOR").ok().as_deref()),
         size,
-        lessons: req.lessons,
+        lessons: lessons.into(),
+        problems,
         progress,
         notice,
         open: match req.open {
