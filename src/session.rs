@@ -162,10 +162,6 @@ impl Session {
             .expect("a session always holds its start point")
     }
 
-    pub fn start(&self) -> &Point {
-        &self.history[0]
-    }
-
     /// The next update from the current point, as the optimizer would take it now.
     pub fn preview(&self) -> Preview {
         let cur = self.current();
@@ -266,9 +262,5 @@ impl Session {
     /// Another optimizer from here on; it starts with fresh state (no velocity, no moments).
     pub fn set_optimizer(&mut self, optimizer: Optimizer) {
         self.optimizer = optimizer;
-    }
-
-    pub fn set_stop_rule(&mut self, stop: StopRule) {
-        self.stop = stop;
     }
 }

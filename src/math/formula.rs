@@ -131,10 +131,6 @@ impl Formula {
         &self.vars
     }
 
-    pub fn program(&self) -> &Program {
-        &self.program
-    }
-
     /// L(θ). Missing coordinates read as NaN.
     pub fn value(&self, theta: &[f64]) -> f64 {
         self.program.eval_f64(theta)
@@ -187,27 +183,9 @@ impl Formula {
         (v, g.iter().copied().collect(), rows)
     }
 
-    /// A fast evaluator for many points (chart grids): it owns its scratch space.
-    pub fn evaluator(&self) -> Evaluator<'_> {
-        Evaluator {
-            program: &self.program,
-        }
-    }
-
     fn pad(&self, theta: &[f64]) -> Vec<f64> {
         let mut v = theta.to_vec();
         v.resize(self.vars.len(), f64::NAN);
         v
-    }
-}
-
-/// Evaluates one compiled formula at many points without allocating per point.
-pub struct Evaluator<'a> {
-    program: &'a Program,
-}
-
-impl Evaluator<'_> {
-    pub fn eval(&self, theta: &[f64]) -> f64 {
-        self.program.eval_f64(theta)
     }
 }

@@ -192,17 +192,4 @@ impl Model {
         g.push(err.sum() / m);
         g
     }
-
-    /// The predictions ŷ for every example (σ(z) or z).
-    pub fn predictions(&self, theta: &[f64]) -> Vec<f64> {
-        let all: Vec<usize> = (0..self.data.len()).collect();
-        if theta.len() != self.dim() {
-            return vec![f64::NAN; all.len()];
-        }
-        let z = self.scores(theta, &all);
-        match self.kind {
-            ModelKind::Logistic => z.mapv(sigmoid).to_vec(),
-            ModelKind::Linear => z.to_vec(),
-        }
-    }
 }

@@ -44,12 +44,4 @@ impl Objective {
             }
         }
     }
-
-    /// The examples update `t` uses (models only).
-    pub fn batch(&self, t: usize) -> Option<Vec<usize>> {
-        match self {
-            Objective::Formula(_) => None,
-            Objective::Model(m) => Some(m.batch_for_step(t)),
-        }
-    }
 }

@@ -143,14 +143,6 @@ impl Program {
         })
     }
 
-    pub fn n_vars(&self) -> usize {
-        self.n_vars
-    }
-
-    pub fn ops(&self) -> &[Op] {
-        &self.ops
-    }
-
     /// Evaluates over any dual-number type; `stack` is scratch space reused between calls.
     /// `vars` must hold `n_vars` values (missing ones read as NaN rather than panic).
     pub fn eval<T>(&self, vars: &[T], stack: &mut Vec<T>) -> T

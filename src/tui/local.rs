@@ -11,7 +11,7 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::backend::CrosstermBackend;
 
 use super::action::Action;
 use super::app::{App, AppOptions, Open};
@@ -141,11 +141,6 @@ fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) 
             }
         }
     }
-}
-
-/// Draws one frame of `app` into any backend (used by tests and the SSH server).
-pub fn draw_into<B: Backend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), B::Error> {
-    terminal.draw(|f| view::draw(app, f)).map(|_| ())
 }
 
 #[cfg(test)]
