@@ -588,6 +588,11 @@ fn a_client_that_stops_reading_cannot_grow_the_server() {
     });
     assert!(server.alive());
     assert!(before > 0);
+    // The log reaches us through a reader thread: give it a moment to catch up.
+    let deadline = Instant::now() + WAIT;
+    while !server.log().contains("slow client") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert!(
         server.log().contains("slow client"),
         "the drop path was not exercised: {}",
