@@ -232,11 +232,11 @@ fn bad_input_is_named_with_exit_status_2() {
         ),
         (
             &["--formula", "x", "--lr", "abc"],
-            "--lr: 'abc' is not a number",
+            "invalid value 'abc' for '--lr <LR>': not a number",
         ),
         (
             &["--formula", "x", "--steps", "-3"],
-            "--steps: '-3' is not a whole number",
+            "invalid value '-3' for '--steps <STEPS>': not a whole number",
         ),
         (&["--formula", "x", "--steps", "999999999"], "the limit is"),
         (

@@ -5,17 +5,15 @@
 
 use std::ops::Range;
 
-use ndarray::{Array1, Array2};
-
 use super::exercise::{Answer, Exercise, Sign};
 use super::scene::{Dial, Racer, Scene, View, Window};
 use super::schema::*;
 use super::text::Text;
 use super::{Check, CheckKind, Lesson, Page, Place, Problem};
-use crate::math::data::Dataset;
-use crate::math::model::{Model, ModelKind};
-use crate::math::optimizer::{Kind, Optimizer};
-use crate::math::{Formula, Objective};
+use crate::math::data::{DataError, Dataset, Limits};
+use crate::math::model::{Model, ModelError, ModelKind};
+use crate::math::optimizer::{Hyper, Kind, Optimizer};
+use crate::math::{Formula, Objective, check_descent};
 use crate::session::{MAX_HISTORY, Status, StopOn, StopRule};
 
 /// Default tolerance of a check: the math core is exact to rounding, so a lesson's numbers
@@ -369,30 +367,23 @@ fn build_optimizer(
         (None, Some(b)) => b,
         (None, None) => Optimizer::new(Kind::Sgd),
     };
-    let [momentum, alpha, beta1, beta2, eps] = hyper;
     let mut ok = true;
-    for (v, slot) in [
-        (momentum, &mut opt.momentum),
-        (alpha, &mut opt.alpha),
-        (beta1, &mut opt.beta1),
-        (beta2, &mut opt.beta2),
-        (eps, &mut opt.eps),
-    ] {
+    for (h, v) in Hyper::ALL.into_iter().zip(hyper) {
         if let Some(v) = v {
-            *slot = *v.get_ref();
+            opt.set(h, *v.get_ref());
         }
     }
-    if let Err(e) = opt.validate() {
-        // The message names a flag (--beta1); in a lesson it is a key.
-        let e = e.replace("--", "");
-        let span = [momentum, alpha, beta1, beta2, eps]
+    if let Err(e) = opt.check_ranges() {
+        // Point at the key that is out of range (it may be inherited from the base scene,
+        // then the optimizer key or the scene is the nearest place written here).
+        let span = Hyper::ALL
             .into_iter()
-            .flatten()
-            .map(|v| v.span())
-            .next()
+            .zip(hyper)
+            .find(|(h, _)| h.name() == e.param)
+            .and_then(|(_, v)| v.as_ref().map(|v| v.span()))
             .or_else(|| kind.as_ref().map(|k| k.span()))
             .unwrap_or(0..0);
-        ctx.at(span, e);
+        ctx.at(span, e.to_string());
         ok = false;
     }
     ok.then_some(opt)
@@ -480,14 +471,13 @@ fn objective(
                 None => Formula::parse(src),
             };
             match parsed {
-                Ok(formula) if formula.vars().is_empty() => {
-                    ctx.at(
-                        f.span(),
-                        "the formula has no variables to descend on (e.g. x^2 + y^2)",
-                    );
-                    None
-                }
-                Ok(formula) => Some(Objective::Formula(formula)),
+                Ok(formula) => match check_descent(&formula) {
+                    Ok(()) => Some(Objective::Formula(formula)),
+                    Err(e) => {
+                        ctx.at(f.span(), e.to_string());
+                        None
+                    }
+                },
                 Err(e) => {
                     let offset = formula_offset(ctx, f, e.column);
                     let at = match (&s.vars, e.column) {
@@ -534,10 +524,10 @@ fn objective(
                             return None;
                         }
                     };
-                    match Dataset::from_csv_str(&text, c.get_ref()) {
+                    match Dataset::from_csv_str(&text, c.get_ref(), Limits::default()) {
                         Ok(d) => d,
                         Err(e) => {
-                            ctx.at(c.span(), e.0);
+                            ctx.at(c.span(), e.in_file(c.get_ref()));
                             return None;
                         }
                     }
@@ -557,10 +547,25 @@ fn objective(
                 .map(|r| r.span())
                 .or_else(|| s.csv.as_ref().map(|c| c.span()))
                 .unwrap_or(m.span());
+            let source = data.source.clone();
             match Model::new(kind, data, batch, shuffle) {
                 Ok(model) => Some(Objective::Model(model)),
                 Err(e) => {
-                    ctx.at(data_span, e.0.replace("--", ""));
+                    let (span, msg) = match (e, &s.rows, &s.csv) {
+                        (ModelError::BatchSizeZero, _, _) => (
+                            s.batch_size.as_ref().map_or(data_span, |b| b.span()),
+                            "batch_size must be at least 1".to_string(),
+                        ),
+                        (ModelError::NotBinary { line, .. }, Some(rows), _) => (
+                            row_span(rows, line).unwrap_or(data_span),
+                            format!("row {line}: {e}"),
+                        ),
+                        (ModelError::NotBinary { line, .. }, _, _) => {
+                            (data_span, format!("{source}:{line}: {e}"))
+                        }
+                        (ModelError::NoExamples, _, _) => (data_span, e.to_string()),
+                    };
+                    ctx.at(span, msg);
                     None
                 }
             }
@@ -589,46 +594,36 @@ fn formula_offset(ctx: &Ctx, f: &S<String>, column: Option<usize>) -> usize {
     content + within
 }
 
+/// The span of a lesson's `rows` entry number `line` (1-based).
+fn row_span(rows: &S<Vec<S<Vec<f64>>>>, line: u64) -> Option<Range<usize>> {
+    let i = usize::try_from(line).ok()?.checked_sub(1)?;
+    rows.get_ref().get(i).map(|r| r.span())
+}
+
 fn rows_dataset(ctx: &mut Ctx, rows: &S<Vec<S<Vec<f64>>>>) -> Option<Dataset> {
-    let list = rows.get_ref();
-    if list.is_empty() {
-        ctx.at(rows.span(), "rows is empty: give at least one example");
-        return None;
-    }
-    let width = list[0].get_ref().len();
-    if width < 2 {
-        ctx.at(
-            list[0].span(),
-            "a row needs at least one feature and the label, e.g. [3, 2, 1]",
-        );
-        return None;
-    }
-    let mut x = Vec::new();
-    let mut y = Vec::new();
-    for r in list {
-        let v = r.get_ref();
-        if v.len() != width {
-            ctx.at(
-                r.span(),
-                format!("this row has {} numbers but the first has {width}", v.len()),
-            );
-            return None;
+    let list: Vec<Vec<f64>> = rows.get_ref().iter().map(|r| r.get_ref().clone()).collect();
+    match Dataset::from_rows(&list, Limits::default()) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            let span = e
+                .line()
+                .and_then(|l| row_span(rows, l))
+                .unwrap_or(rows.span());
+            let msg = match e {
+                DataError::NoRows => "rows is empty: give at least one example".to_string(),
+                DataError::TooFewColumns { .. } => {
+                    "a row needs at least one feature and the label, e.g. [3, 2, 1]".to_string()
+                }
+                DataError::Ragged { got, want, .. } => {
+                    format!("this row has {got} numbers but the first has {want}")
+                }
+                DataError::NotANumber { .. } => "rows must hold finite numbers".to_string(),
+                other => format!("rows: {other}"),
+            };
+            ctx.at(span, msg);
+            None
         }
-        if !v.iter().all(|x| x.is_finite()) {
-            ctx.at(r.span(), "rows must hold finite numbers");
-            return None;
-        }
-        x.extend_from_slice(&v[..width - 1]);
-        y.push(v[width - 1]);
     }
-    let m = y.len();
-    Some(Dataset {
-        x: Array2::from_shape_vec((m, width - 1), x).ok()?,
-        y: Array1::from(y),
-        header: None,
-        source: "rows".into(),
-        lines: (1..=m as u64).collect(),
-    })
 }
 
 fn window(ctx: &mut Ctx, w: &S<RawWindow>) -> Option<Window> {
