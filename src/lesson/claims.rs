@@ -1,11 +1,11 @@
-//! Running a lesson's checks against the math core: a lesson that says "after one step
+//! Verifying a lesson's claims against the math core: a lesson that says "after one step
 //! θ = [0.15, 0.10, 0.05]" is held to it on every `gradstep check` and every `cargo test`.
 
-use super::{Check, CheckKind, Lesson, Place, Problem};
+use super::{Claim, ClaimKind, Lesson, Place, Problem};
 use crate::numfmt;
 use crate::session::Session;
 
-/// A failed check: where it is written and what the math core says instead.
+/// A failed claim: where it is written and what the math core says instead.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
     pub place: Place,
@@ -24,7 +24,7 @@ fn vec_text(v: &[f64]) -> String {
     )
 }
 
-fn session_for(lesson: &Lesson, c: &Check) -> Result<Session, String> {
+fn session_for(lesson: &Lesson, c: &Claim) -> Result<Session, String> {
     let scene = lesson
         .scene(c.page)
         .ok_or_else(|| format!("page {} does not exist", c.page + 1))?;
@@ -38,8 +38,8 @@ fn session_for(lesson: &Lesson, c: &Check) -> Result<Session, String> {
     }
 }
 
-/// Runs one check; every assertion in it that fails is reported.
-pub fn run(lesson: &Lesson, c: &Check) -> Vec<Failure> {
+/// Verifies one claim; every assertion in it that fails is reported.
+pub fn verify(lesson: &Lesson, c: &Claim) -> Vec<Failure> {
     let mut session = match session_for(lesson, c) {
         Ok(s) => s,
         Err(e) => {
@@ -51,7 +51,7 @@ pub fn run(lesson: &Lesson, c: &Check) -> Vec<Failure> {
     };
     let mut out = Vec::new();
     match &c.kind {
-        CheckKind::At {
+        ClaimKind::At {
             t,
             value,
             grad,
@@ -113,7 +113,7 @@ pub fn run(lesson: &Lesson, c: &Check) -> Vec<Failure> {
                 });
             }
         }
-        CheckKind::After {
+        ClaimKind::After {
             steps,
             status,
             stopped_at,
@@ -145,12 +145,12 @@ pub fn run(lesson: &Lesson, c: &Check) -> Vec<Failure> {
     out
 }
 
-/// Runs every check of a lesson; failures become problems in the lesson's file.
-pub fn run_all(lesson: &Lesson) -> Vec<Problem> {
+/// Verifies every claim of a lesson; failures become problems in the lesson's file.
+pub fn verify_all(lesson: &Lesson) -> Vec<Problem> {
     lesson
-        .checks
+        .claims
         .iter()
-        .flat_map(|c| run(lesson, c))
+        .flat_map(|c| verify(lesson, c))
         .map(|f| Problem {
             file: lesson.file.clone(),
             place: Some(f.place),
