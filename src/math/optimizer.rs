@@ -270,6 +270,9 @@ impl Optimizer {
 
     /// One update: θ' = θ + Δθ as torch computes it. A `state` of another kind (the learner
     /// switched optimizers) starts afresh.
+    ///
+    /// Over 80 lines on purpose: one arm per optimizer, each a line-for-line copy of torch's
+    /// `_single_tensor_*` loop, so a reader can hold them side by side with torch's source.
     pub fn update(&self, state: &State, theta: &[f64], g: &[f64], lr: f64) -> (Vec<f64>, State) {
         let n = theta.len();
         let state = if state.kind_matches(self.kind, n) {
