@@ -19,7 +19,7 @@ use std::fmt;
 pub use exercise::{Answer, Attempts, Exercise, Feedback, Sign, Verdict};
 pub use load::{Loaded, load, load_dir, load_embedded, parse_lesson};
 pub use scene::{ChartKind, Dial, Racer, Scene, View, Window};
-pub use text::{Lang, Text};
+pub use text::{Lang, Text, printable};
 
 use crate::session::Status;
 
@@ -42,9 +42,11 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A message may quote the file (an unknown key, a file name): never a raw escape.
+        let (file, message) = (printable(&self.file), printable(&self.message));
         match self.place {
-            Some(p) => write!(f, "{}:{}:{}: {}", self.file, p.line, p.column, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
+            Some(p) => write!(f, "{file}:{}:{}: {message}", p.line, p.column),
+            None => write!(f, "{file}: {message}"),
         }
     }
 }

@@ -20,7 +20,7 @@ pub use context::Ctx;
 pub use exercise::DEFAULT_ANSWER_TOL;
 
 use super::schema::{RawLesson, RawText, S};
-use super::text::Text;
+use super::text::{Text, printable};
 use super::{Claim, Lesson, Page, Problem};
 use crate::math::DataError;
 use context::toml_message;
@@ -174,7 +174,8 @@ pub(super) fn text_fields(
             );
             String::new()
         }
-        Some(s) => s.get_ref().trim_end().to_string(),
+        // Stored without control sequences: every output path prints lesson text as is.
+        Some(s) => printable(s.get_ref().trim_end()).into_owned(),
     };
     let zh = get(zh, "zh", "Chinese");
     let en = get(en, "en", "English");

@@ -8,6 +8,7 @@ use super::context::{Ctx, count, finite, numbers};
 use super::objective::objective;
 use super::optimizer::{build_optimizer, positive_lr, scene_hyper, stop_rule};
 use crate::lesson::budget;
+use crate::lesson::printable;
 use crate::lesson::scene::{ChartKind, Dial, Racer, Scene, Window};
 use crate::lesson::schema::{RawDial, RawRacer, RawScene, RawWindow, S};
 use crate::math::Objective;
@@ -365,7 +366,9 @@ fn racer_label(
     start: &[f64],
 ) -> Option<String> {
     Some(match &raw.label {
-        Some(l) if !l.get_ref().trim().is_empty() => l.get_ref().trim().to_string(),
+        Some(l) if !printable(l.get_ref()).trim().is_empty() => {
+            printable(l.get_ref()).trim().to_string()
+        }
         Some(l) => {
             ctx.at(l.span(), "label is empty");
             return None;
