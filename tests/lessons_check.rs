@@ -362,7 +362,7 @@ fn a_scene_too_wide_for_the_tutor_is_refused_by_check() {
         err.contains("mini.toml:9:8: the model's map reads 10 example(s) × 1000 feature(s)"),
         "{err}"
     );
-    assert!(err.contains("interactive budget is 8000"), "{err}");
+    assert!(err.contains("interactive budget is 4000"), "{err}");
     // 300,000 features in one row are past the column limit already.
     let wide = format!("rows = [[{}]]", vec!["1"; 300_001].join(","));
     std::fs::write(
@@ -388,7 +388,10 @@ fn a_check_that_would_run_for_minutes_is_refused_at_once() {
     let (_, err, code) = check_dir(dir.path(), 60);
     assert_eq!(code, 2);
     assert!(err.contains("this check runs 99998 update(s)"), "{err}");
-    assert!(err.contains("the limit is 500000000"), "{err}");
+    assert!(
+        err.contains("the limit for one lesson is 100000000"),
+        "{err}"
+    );
 }
 
 #[test]

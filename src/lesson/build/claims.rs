@@ -24,7 +24,13 @@ fn status_named(s: &str) -> Option<Status> {
 }
 
 /// One `[[check]]`: which page and run it is about, then an `at` or an `after` claim.
-pub(super) fn claim(ctx: &mut Ctx, c: &S<RawClaim>, pages: &[Page]) -> Option<Claim> {
+/// `spent` counts the reads of the lesson's claims so far, for the check budget.
+pub(super) fn claim(
+    ctx: &mut Ctx,
+    c: &S<RawClaim>,
+    pages: &[Page],
+    spent: &mut u128,
+) -> Option<Claim> {
     let r = c.get_ref();
     let place = ctx.place(c.span().start);
     let page = match &r.page {
@@ -68,9 +74,12 @@ pub(super) fn claim(ctx: &mut Ctx, c: &S<RawClaim>, pages: &[Page]) -> Option<Cl
         Some(i) => &scene.race[i].objective,
         None => &scene.objective,
     };
-    if let Err(e) = budget::check_claim(objective, steps) {
-        ctx.at(key, e.to_string());
-        return None;
+    match budget::check_claim(objective, steps, *spent) {
+        Ok(total) => *spent = total,
+        Err(e) => {
+            ctx.at(key, e.to_string());
+            return None;
+        }
     }
     Some(Claim {
         place,
@@ -253,7 +262,7 @@ mod tests {
     fn read(src: &str) -> (Option<Claim>, Vec<String>) {
         let raw: RawClaim = toml::from_str(src).unwrap();
         let mut ctx = Ctx::new("f.toml", src);
-        let c = claim(&mut ctx, &S::new(0..src.len(), raw), &[page()]);
+        let c = claim(&mut ctx, &S::new(0..src.len(), raw), &[page()], &mut 0);
         (c, ctx.problems.iter().map(|p| p.message.clone()).collect())
     }
 

@@ -81,10 +81,11 @@ fn build_lesson(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Option<L
     let title = text(ctx, &raw.title, "title");
     let summary = text(ctx, &raw.summary, "summary");
     let pages = pages(ctx, raw, read_data);
+    let mut spent = 0;
     let claims: Vec<Claim> = raw
         .checks
         .iter()
-        .filter_map(|c| claims::claim(ctx, c, &pages))
+        .filter_map(|c| claims::claim(ctx, c, &pages, &mut spent))
         .collect();
     if raw.checks.is_empty() {
         ctx.at(
