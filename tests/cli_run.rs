@@ -486,3 +486,31 @@ fn flags_show_their_ranges_and_size_says_out_of_range() {
             "--beta1 must be in [0, 1), got 1.5",
         ));
 }
+
+#[test]
+fn inline_data_mistakes_name_the_flag_that_holds_them() {
+    run(&["--model", "linear", "--x", "1,2;3,b", "--y", "1,2"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--x: example 2, feature 2: 'b' is not a finite number",
+        ));
+    run(&["--model", "linear", "--x", "1,2", "--y", "nan"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--y: label 1: 'nan' is not a finite number",
+        ));
+    run(&[
+        "--model",
+        "linear",
+        "--x",
+        "1",
+        "--y",
+        "1",
+        "--batch-size",
+        "x",
+    ])
+    .code(2)
+    .stderr(predicate::str::contains(
+        "invalid value 'x' for '--batch-size <BATCH_SIZE>': not a whole number ≥ 0",
+    ));
+}
