@@ -232,11 +232,11 @@ fn bad_input_is_named_with_exit_status_2() {
         ),
         (
             &["--formula", "x", "--lr", "abc"],
-            "--lr: 'abc' is not a number",
+            "invalid value 'abc' for '--lr <LR>': not a number",
         ),
         (
             &["--formula", "x", "--steps", "-3"],
-            "--steps: '-3' is not a whole number",
+            "invalid value '-3' for '--steps <STEPS>': not a whole number",
         ),
         (&["--formula", "x", "--steps", "999999999"], "the limit is"),
         (
@@ -371,4 +371,146 @@ fn shuffled_runs_repeat_with_the_same_seed() {
         "2",
     ]);
     assert_ne!(a["steps"], unshuffled["steps"]);
+}
+
+/// Runs `gradstep run` with a deadline: a read that never ends fails the test instead of
+/// hanging it.
+fn run_within(args: &[&str], secs: u64) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("gradstep")
+        .expect("the binary builds")
+        .arg("run")
+        .args(args)
+        .timeout(std::time::Duration::from_secs(secs))
+        .assert()
+}
+
+#[test]
+fn dev_zero_as_data_is_refused_before_reading() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        eprintln!("note: no /dev/zero here; skipping");
+        return;
+    }
+    run_within(&["--model", "logistic", "--data", "/dev/zero"], 20)
+        .code(2)
+        .stderr(predicate::str::contains(
+            "/dev/zero: it is not a regular file",
+        ));
+}
+
+#[test]
+fn a_fifo_as_data_is_refused_without_waiting_for_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("data.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("note: mkfifo is not available; skipping");
+        return;
+    }
+    run_within(&["--model", "linear", "--data", fifo.to_str().unwrap()], 20)
+        .code(2)
+        .stderr(predicate::str::contains("not a regular file"));
+}
+
+#[test]
+fn data_limits_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two million columns: refused at the first row, naming the column limit.
+    let wide = dir.path().join("wide.csv");
+    std::fs::write(&wide, "1,".repeat(2_000_000) + "1\n").unwrap();
+    run_within(&["--model", "linear", "--data", wide.to_str().unwrap()], 60)
+        .code(2)
+        .stderr(predicate::str::contains("the limit is 1001 columns"));
+    // A NUL byte is named as one, not as a number that is not finite.
+    let nul = dir.path().join("nul.csv");
+    std::fs::write(&nul, "1,0\n3,4\0\n").unwrap();
+    run_within(&["--model", "linear", "--data", nul.to_str().unwrap()], 20)
+        .code(2)
+        .stderr(predicate::str::contains(
+            "nul.csv:2: column 2: the field holds a NUL byte",
+        ))
+        .stderr(predicate::str::contains("'4'").not());
+    // A 50,000-character field is quoted short.
+    let long = dir.path().join("long.csv");
+    std::fs::write(&long, format!("1,{}\n", "z".repeat(50_000))).unwrap();
+    let out = run_within(&["--model", "linear", "--data", long.to_str().unwrap()], 20)
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("column 2: 'zzzz"), "{err}");
+    assert!(err.len() < 300, "the message is {} bytes", err.len());
+}
+
+#[test]
+fn thousands_of_vars_are_refused_naming_the_limit() {
+    let names: Vec<String> = (0..17_576)
+        .map(|i| {
+            let b = b'a';
+            let c = |k: usize| char::from(b + (k % 26) as u8);
+            format!("{}{}{}", c(i / 676), c(i / 26), c(i))
+        })
+        .collect();
+    run_within(&["--formula", "aaa", "--vars", &names.join(",")], 20)
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--vars: the formula has 17576 variables; the limit is 100",
+        ));
+}
+
+#[test]
+fn flags_show_their_ranges_and_size_says_out_of_range() {
+    let help = Command::cargo_bin("gradstep")
+        .unwrap()
+        .args(["run", "--help"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(help).unwrap();
+    for range in ["greater than 0", "in [0, 1)", "0 to 99999", "≥ 1"] {
+        assert!(help.contains(range), "--help lacks '{range}':\n{help}");
+    }
+    Command::cargo_bin("gradstep")
+        .unwrap()
+        .args(["plot", "--size", "100000x100000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid value '100000x100000' for '--size <SIZE>': 100000x100000 is out of range: 10x5 up to 500x200",
+        ));
+    run(&["--formula", "x", "--beta1", "1.5", "--optimizer", "adam"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--beta1 must be in [0, 1), got 1.5",
+        ));
+}
+
+#[test]
+fn inline_data_mistakes_name_the_flag_that_holds_them() {
+    run(&["--model", "linear", "--x", "1,2;3,b", "--y", "1,2"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--x: example 2, feature 2: 'b' is not a finite number",
+        ));
+    run(&["--model", "linear", "--x", "1,2", "--y", "nan"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--y: label 1: 'nan' is not a finite number",
+        ));
+    run(&[
+        "--model",
+        "linear",
+        "--x",
+        "1",
+        "--y",
+        "1",
+        "--batch-size",
+        "x",
+    ])
+    .code(2)
+    .stderr(predicate::str::contains(
+        "invalid value 'x' for '--batch-size <BATCH_SIZE>': not a whole number ≥ 0",
+    ));
 }

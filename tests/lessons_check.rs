@@ -297,3 +297,138 @@ fn the_authoring_guide_example_passes_check() {
             "ok  my-bowl: 2 pages, 3 checks passed",
         ));
 }
+
+/// Runs `check` on a directory with a deadline, so a lesson that would keep it busy fails the
+/// test instead of hanging it.
+fn check_dir(dir: &Path, secs: u64) -> (String, String, i32) {
+    let out = gradstep()
+        .arg("check")
+        .arg(dir)
+        .timeout(std::time::Duration::from_secs(secs))
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// GOOD as a model lesson over `data` (a TOML value for `rows = ...` or `csv = ...`).
+fn model_lesson(data: &str, check: &str) -> String {
+    GOOD.replace(
+        "formula = \"x^2 + y^2\"",
+        &format!("model = \"linear\"\n{data}"),
+    )
+    .replace("\"surface\"", "\"model\"")
+    .replace("start = [1, 1]\n", "")
+    .replace("at = 1\nparams = [0.8, 0.8]", check)
+}
+
+#[test]
+fn a_lesson_reading_dev_zero_is_refused() {
+    if !Path::new("/dev/zero").exists() {
+        eprintln!("note: no /dev/zero here; skipping");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mini.toml"),
+        model_lesson("csv = \"/dev/zero\"", "after = 1\nstatus = \"running\""),
+    )
+    .unwrap();
+    let (_, err, code) = check_dir(dir.path(), 20);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("mini.toml:9:7: /dev/zero: it is not a regular file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_scene_too_wide_for_the_tutor_is_refused_by_check() {
+    // 10 examples × 1,000 features: the model's map would read 10,000 numbers per sample.
+    let row = format!("[{}]", vec!["1"; 1001].join(", "));
+    let rows = format!("rows = [\n{}\n]", vec![row; 10].join(",\n"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mini.toml"),
+        model_lesson(&rows, "after = 1\nstatus = \"running\""),
+    )
+    .unwrap();
+    let (_, err, code) = check_dir(dir.path(), 20);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("mini.toml:9:8: the model's map reads 10 example(s) × 1000 feature(s)"),
+        "{err}"
+    );
+    assert!(err.contains("interactive budget is 4000"), "{err}");
+    // 300,000 features in one row are past the column limit already.
+    let wide = format!("rows = [[{}]]", vec!["1"; 300_001].join(","));
+    std::fs::write(
+        dir.path().join("mini.toml"),
+        model_lesson(&wide, "after = 1\nstatus = \"running\""),
+    )
+    .unwrap();
+    let (_, err, code) = check_dir(dir.path(), 20);
+    assert_eq!(code, 2);
+    assert!(err.contains("the limit is 1001 columns"), "{err}");
+}
+
+#[test]
+fn a_check_that_would_run_for_minutes_is_refused_at_once() {
+    // 100,000 inline rows with `after = 99998`: 10¹⁰ reads, over 300 s before the budget.
+    let rows = format!("rows = [{}]", vec!["[1,1]"; 100_000].join(","));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mini.toml"),
+        model_lesson(&rows, "after = 99998\nstatus = \"max_steps\""),
+    )
+    .unwrap();
+    let (_, err, code) = check_dir(dir.path(), 60);
+    assert_eq!(code, 2);
+    assert!(err.contains("this check runs 99998 update(s)"), "{err}");
+    assert!(
+        err.contains("the limit for one lesson is 100000000"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_lesson_file_over_the_size_cap_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = GOOD.replace("One step.", &"x".repeat(2 * 1024 * 1024));
+    std::fs::write(dir.path().join("mini.toml"), big).unwrap();
+    let (_, err, code) = check_dir(dir.path(), 20);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("mini.toml: the lesson file is larger than 1048576 bytes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn escape_sequences_in_lesson_text_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "\\u001b[2J\\u001b]0;pwned\\u0007Minimal\\u009b31m";
+    std::fs::write(
+        dir.path().join("mini.toml"),
+        GOOD.replace("en = \"Minimal\"", &format!("en = \"{evil}\""))
+            .replace("en = \"One step.\"", &format!("en = \"One{evil} step.\"")),
+    )
+    .unwrap();
+    for args in [
+        vec!["lessons", "--lang", "en", "--dir"],
+        vec!["lesson", "mini", "--print", "--lang", "en", "--dir"],
+    ] {
+        let out = gradstep().args(&args).arg(dir.path()).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+        assert!(out.status.success(), "{args:?}: {text}");
+        assert!(text.contains("Minimal"), "{text}");
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{args:?} printed a control character: {text:?}"
+        );
+        assert!(!text.contains("pwned"), "{text:?}");
+    }
+}

@@ -1,6 +1,6 @@
 //! The numbers the source documents print, recomputed by the math core.
 
-use gradstep::math::data::Dataset;
+use gradstep::math::data::{Dataset, Limits};
 use gradstep::math::model::{Model, ModelKind};
 use gradstep::math::optimizer::{Kind, Optimizer};
 use gradstep::math::{Formula, Objective, norm};
@@ -56,7 +56,7 @@ fn hessian_of_the_bowl_is_exact() {
 #[test]
 fn slp_logistic_worked_example() {
     // SLP §5.6.3: x = [3, 2], y = 1, w1 = w2 = b = 0, η = 0.1.
-    let data = Dataset::from_inline("3,2", "1").unwrap();
+    let data = Dataset::from_inline("3,2", "1", Limits::default()).unwrap();
     let model = Model::new(ModelKind::Logistic, data, Some(1), None).unwrap();
     let mut s = Session::new(
         Objective::Model(model),

@@ -88,5 +88,7 @@ fn adam_is_bias_corrected() {
 fn hyper_parameters_are_validated() {
     let mut o = Optimizer::new(Kind::Adam);
     o.beta1 = 1.0;
-    assert!(o.validate().unwrap_err().contains("--beta1"));
+    let e = o.check_ranges().unwrap_err();
+    assert_eq!(e.param, "beta1");
+    assert_eq!(e.to_string(), "beta1 must be in [0, 1), got 1");
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::UsageError;
-use crate::lesson::{self, Lang, Loaded, checks};
+use crate::lesson::{self, Lang, Loaded, claims};
 
 /// Lists the lessons in order: id and title.
 #[derive(Debug, Clone, Args, Default)]
@@ -86,8 +86,8 @@ pub fn check(
     };
     let mut problems = loaded.problems.clone();
     for l in &loaded.lessons {
-        let failed = checks::run_all(l);
-        let n = l.checks.len();
+        let failed = claims::verify_all(l);
+        let n = l.claims.len();
         if failed.is_empty() {
             writeln!(
                 out,

@@ -5,7 +5,7 @@
 use clap::Args;
 
 use super::UsageError;
-use super::run::{parse_formula, parse_list, parse_optimizer, positive};
+use super::run::{flags, learning_rate, parse_formula, parse_list, parse_optimizer};
 use crate::chart::{Glyphs, contour_plot_size};
 use crate::math::Formula;
 use crate::math::optimizer::{Kind, Optimizer};
@@ -44,9 +44,9 @@ pub struct FormulaArgs {
     /// The start point, comma-separated (default: 1 for each variable).
     #[arg(long, allow_hyphen_values = true)]
     pub start: Option<String>,
-    /// The learning rate η.
-    #[arg(long, default_value = "0.1", allow_hyphen_values = true)]
-    pub lr: String,
+    /// The learning rate η, greater than 0 [default: 0.1].
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::number)]
+    pub lr: Option<f64>,
     /// sgd, momentum, nesterov, adagrad, rmsprop or adam.
     #[arg(long, short = 'o', default_value = "sgd")]
     pub optimizer: String,
@@ -62,17 +62,13 @@ impl FormulaArgs {
             if let Some(s) = &self.start {
                 spec.start = checked_start(s, 2, &["x".into(), "y".into()])?;
             }
-            spec.lr = positive("--lr", &self.lr)?;
+            spec.lr = learning_rate(self.lr)?;
             spec.optimizer = parse_optimizer(&self.optimizer)?;
             return Ok(spec);
         };
+        // parse_formula refuses a formula without variables (the shared check).
         let formula = parse_formula(src, self.vars.as_deref())?;
         let n = formula.vars().len();
-        if n == 0 {
-            return Err(UsageError(
-                "--formula has no variables to descend on (e.g. x^2 + y^2)".into(),
-            ));
-        }
         let start = match &self.start {
             Some(s) => checked_start(s, n, formula.vars())?,
             None => vec![1.0; n],
@@ -80,7 +76,7 @@ impl FormulaArgs {
         Ok(PlaySpec {
             formula,
             start,
-            lr: positive("--lr", &self.lr)?,
+            lr: learning_rate(self.lr)?,
             optimizer: parse_optimizer(&self.optimizer)?,
         })
     }
@@ -115,12 +111,12 @@ pub struct PlayArgs {
 pub struct PlotArgs {
     #[command(flatten)]
     pub formula: FormulaArgs,
-    /// Updates to take before drawing.
-    #[arg(long, default_value = "10", allow_hyphen_values = true)]
-    pub steps: String,
-    /// The chart's size in characters, WIDTHxHEIGHT.
-    #[arg(long, default_value = "80x24")]
-    pub size: String,
+    /// Updates to take before drawing, 0 to 99999.
+    #[arg(long, default_value_t = 10, allow_hyphen_values = true, value_parser = flags::steps)]
+    pub steps: usize,
+    /// The chart's size in characters, WIDTHxHEIGHT, from 10x5 up to 500x200.
+    #[arg(long, default_value = "80x24", value_parser = parse_size)]
+    pub size: Size,
     /// ASCII only (the default is Unicode when the terminal can show it).
     #[arg(long)]
     pub ascii: bool,
@@ -128,37 +124,54 @@ pub struct PlotArgs {
 
 /// The largest chart `plot` draws.
 pub const MAX_PLOT: (u16, u16) = (500, 200);
+/// The smallest chart `plot` draws.
+pub const MIN_PLOT: (u16, u16) = (10, 5);
 
-fn parse_size(s: &str) -> Result<(u16, u16), UsageError> {
-    let bad = || UsageError(format!("--size: '{s}' is not WIDTHxHEIGHT, e.g. 100x30"));
-    let (w, h) = s.trim().split_once(['x', 'X', '×']).ok_or_else(bad)?;
-    let w: u16 = w.trim().parse().map_err(|_| bad())?;
-    let h: u16 = h.trim().parse().map_err(|_| bad())?;
-    if !(10..=MAX_PLOT.0).contains(&w) || !(5..=MAX_PLOT.1).contains(&h) {
-        return Err(UsageError(format!(
-            "--size {w}x{h} is out of range: 10x5 up to {}x{}",
-            MAX_PLOT.0, MAX_PLOT.1
-        )));
+/// A chart size in terminal cells, within [`MIN_PLOT`]..=[`MAX_PLOT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub width: u16,
+    pub height: u16,
+}
+
+impl Default for Size {
+    fn default() -> Self {
+        Size {
+            width: 80,
+            height: 24,
+        }
     }
-    Ok((w, h))
+}
+
+/// `WIDTHxHEIGHT`; a well-formed size that is too large or small is "out of range", with the
+/// range, not "not WIDTHxHEIGHT".
+fn parse_size(s: &str) -> Result<Size, String> {
+    let bad = || "not WIDTHxHEIGHT, e.g. 100x30".to_string();
+    let (w, h) = s.trim().split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let w: u64 = w.trim().parse().map_err(|_| bad())?;
+    let h: u64 = h.trim().parse().map_err(|_| bad())?;
+    let fits = |v: u64, lo: u16, hi: u16| (u64::from(lo)..=u64::from(hi)).contains(&v);
+    if !fits(w, MIN_PLOT.0, MAX_PLOT.0) || !fits(h, MIN_PLOT.1, MAX_PLOT.1) {
+        return Err(format!(
+            "{w}x{h} is out of range: {}x{} up to {}x{}",
+            MIN_PLOT.0, MIN_PLOT.1, MAX_PLOT.0, MAX_PLOT.1
+        ));
+    }
+    // Both fit in u16: the range check above bounds them by MAX_PLOT.
+    Ok(Size {
+        width: w as u16,
+        height: h as u16,
+    })
 }
 
 /// Runs `plot`: the chart as text, one line per row.
 pub fn plot(args: &PlotArgs, glyphs: Glyphs) -> Result<String, UsageError> {
     let spec = args.formula.spec()?;
-    let steps: usize = args.steps.trim().parse().map_err(|_| {
-        UsageError(format!(
-            "--steps: '{}' is not a whole number ≥ 0",
-            args.steps
-        ))
-    })?;
-    if steps > crate::session::MAX_HISTORY - 1 {
-        return Err(UsageError(format!(
-            "--steps {steps} is above the limit of {}",
-            crate::session::MAX_HISTORY - 1
-        )));
-    }
-    let (w, h) = parse_size(&args.size)?;
+    let steps = args.steps;
+    let Size {
+        width: w,
+        height: h,
+    } = args.size;
     let scene = stage::formula_scene(spec.formula, spec.start, spec.lr, spec.optimizer);
     let mut stage = Stage::new(scene).map_err(UsageError)?;
     for _ in 0..steps {

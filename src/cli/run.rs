@@ -7,10 +7,11 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::UsageError;
-use crate::math::data::Dataset;
-use crate::math::model::{Model, ModelKind};
-use crate::math::optimizer::{Kind, Optimizer};
-use crate::math::{Formula, Objective, norm};
+use crate::math::data::{Limits, Quoted};
+use crate::math::model::{Model, ModelError, ModelKind};
+use crate::math::objective::check_var_count;
+use crate::math::optimizer::{Hyper, Interval, Kind, Optimizer, check_lr};
+use crate::math::{DataError, Dataset, Formula, Objective, OutOfRange, check_descent, norm};
 use crate::numfmt;
 use crate::session::{Session, Status, StopOn, StopRule};
 
@@ -48,48 +49,49 @@ pub struct RunArgs {
     /// The loss to minimise, e.g. "x^2 + x*y + y^2" (also ** for ^, θ₁, η, ×, ·).
     #[arg(long, short = 'f', allow_hyphen_values = true)]
     pub formula: Option<String>,
-    /// The variables in order, comma-separated (default: in order of first appearance).
+    /// The variables in order, comma-separated (default: in order of first appearance; at most 100).
     #[arg(long)]
     pub vars: Option<String>,
     /// The start point, comma-separated (default: all zeros), e.g. --start -1.2,1.
     #[arg(long, allow_hyphen_values = true)]
     pub start: Option<String>,
-    /// The learning rate η.
-    #[arg(long, default_value = "0.1", allow_hyphen_values = true)]
-    pub lr: String,
+    /// The learning rate η, greater than 0 [default: 0.1].
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::number)]
+    pub lr: Option<f64>,
     /// sgd, momentum, nesterov, adagrad, rmsprop or adam.
     #[arg(long, short = 'o', default_value = "sgd")]
     pub optimizer: String,
-    /// How many updates to take (default 100; in model mode --epochs × batches).
-    #[arg(long, allow_hyphen_values = true)]
-    pub steps: Option<String>,
-    /// Stop early when the step (or, with --stop-on grad, the gradient) is shorter than this.
-    #[arg(long, allow_hyphen_values = true)]
-    pub tol: Option<String>,
+    /// How many updates to take, 0 to 99999 (default 100; in model mode --epochs × batches).
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::steps)]
+    pub steps: Option<usize>,
+    /// Stop early when the step (or, with --stop-on grad, the gradient) is shorter than this (> 0).
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::number)]
+    pub tol: Option<f64>,
     /// What --tol is compared with.
     #[arg(long, value_enum, default_value_t)]
     pub stop_on: StopOnArg,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
-    /// Momentum factor μ for momentum and nesterov (default 0.9).
-    #[arg(long, allow_hyphen_values = true)]
-    pub momentum: Option<String>,
-    /// RMSprop's smoothing constant (default 0.99).
-    #[arg(long, allow_hyphen_values = true)]
-    pub alpha: Option<String>,
-    /// Adam's β1 (default 0.9).
-    #[arg(long, allow_hyphen_values = true)]
-    pub beta1: Option<String>,
-    /// Adam's β2 (default 0.999).
-    #[arg(long, allow_hyphen_values = true)]
-    pub beta2: Option<String>,
-    /// ε in the denominators (default 1e-10 for adagrad, 1e-8 otherwise).
-    #[arg(long, allow_hyphen_values = true)]
-    pub eps: Option<String>,
+    /// Momentum factor μ for momentum and nesterov, in [0, 1) (default 0.9).
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::number)]
+    pub momentum: Option<f64>,
+    /// RMSprop's smoothing constant, in [0, 1) (default 0.99).
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::number)]
+    pub alpha: Option<f64>,
+    /// Adam's β1, in [0, 1) (default 0.9).
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::number)]
+    pub beta1: Option<f64>,
+    /// Adam's β2, in [0, 1) (default 0.999).
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::number)]
+    pub beta2: Option<f64>,
+    /// ε in the denominators, ≥ 0 (default 1e-10 for adagrad, 1e-8 otherwise).
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::number)]
+    pub eps: Option<f64>,
     /// A model instead of a formula: logistic or linear (regression).
     #[arg(long)]
     pub model: Option<String>,
-    /// The model's data: a CSV file, one example per row, the label last.
+    /// The model's data: a CSV file, one example per row, the label last (at most 64 MiB,
+    /// 1,000,000 rows, 1,001 columns).
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Inline features of one example (--x 3,2), or several separated by ';'.
@@ -98,36 +100,90 @@ pub struct RunArgs {
     /// Inline label(s) for --x.
     #[arg(long, allow_hyphen_values = true)]
     pub y: Option<String>,
-    /// Passes over the data (model mode; default 100).
-    #[arg(long, allow_hyphen_values = true)]
-    pub epochs: Option<String>,
-    /// Examples per update: 1 is SGD, m (the default) is batch descent.
-    #[arg(long, allow_hyphen_values = true)]
-    pub batch_size: Option<String>,
+    /// Passes over the data, ≥ 0 (model mode; default 100).
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::count)]
+    pub epochs: Option<usize>,
+    /// Examples per update, ≥ 1: 1 is SGD, m (the default) is batch descent.
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::count)]
+    pub batch_size: Option<usize>,
     /// Visit the examples of each epoch in a random order fixed by --seed.
     #[arg(long)]
     pub shuffle: bool,
-    /// The shuffle's seed (default 0).
-    #[arg(long, allow_hyphen_values = true)]
-    pub seed: Option<String>,
+    /// The shuffle's seed, a whole number ≥ 0 (default 0).
+    #[arg(long, allow_hyphen_values = true, value_parser = flags::seed)]
+    pub seed: Option<u64>,
 }
 
-/// Parses one number given to `flag`, naming the flag when it is not one.
-pub fn parse_f64(flag: &str, s: &str) -> Result<f64, UsageError> {
+/// clap value parsers for the numeric flags. Each says what is wrong with the value; clap
+/// puts the flag and the quoted value in front (`invalid value 'abc' for '--lr <LR>': …`).
+/// Ranges that belong to the math (η > 0, β in [0, 1)) are checked after parsing by the math
+/// core's own [`OutOfRange`], worded here with the flag's name.
+pub mod flags {
+    use super::MAX_STEPS;
+
+    /// A finite number.
+    pub fn number(s: &str) -> Result<f64, String> {
+        let v: f64 = s.trim().parse().map_err(|_| "not a number".to_string())?;
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err("not a finite number".into())
+        }
+    }
+
+    /// A whole number ≥ 0.
+    pub fn count(s: &str) -> Result<usize, String> {
+        s.trim()
+            .parse()
+            .map_err(|_| "not a whole number ≥ 0".to_string())
+    }
+
+    /// A number of updates, up to the history a run keeps.
+    pub fn steps(s: &str) -> Result<usize, String> {
+        let n = s
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| "not a whole number ≥ 0".to_string())?;
+        match usize::try_from(n) {
+            Ok(n) if n <= MAX_STEPS => Ok(n),
+            _ => Err(format!("{n} is out of range: the limit is {MAX_STEPS}")),
+        }
+    }
+
+    /// A shuffle seed.
+    pub fn seed(s: &str) -> Result<u64, String> {
+        s.trim()
+            .parse()
+            .map_err(|_| "not a whole number ≥ 0".to_string())
+    }
+}
+
+/// The default learning rate of `run`, `play` and `plot`.
+pub const DEFAULT_LR: f64 = 0.1;
+
+/// Words the math core's range error with the flag's name: `--beta1 must be in [0, 1), got 1.5`.
+pub fn out_of_range(e: OutOfRange) -> UsageError {
+    UsageError(e.worded(&format!("--{}", e.param.replace('_', "-"))))
+}
+
+/// η from `--lr` (default 0.1), checked with the math core's range.
+pub fn learning_rate(lr: Option<f64>) -> Result<f64, UsageError> {
+    check_lr(lr.unwrap_or(DEFAULT_LR)).map_err(out_of_range)
+}
+
+/// Parses one number given to `flag` (inside a list), naming the flag when it is not one.
+fn parse_f64(flag: &str, s: &str) -> Result<f64, UsageError> {
     let v: f64 = s
         .trim()
         .parse()
-        .map_err(|_| UsageError(format!("{flag}: '{s}' is not a number")))?;
+        .map_err(|_| UsageError(format!("{flag}: {} is not a number", Quoted::new(s))))?;
     if !v.is_finite() {
-        return Err(UsageError(format!("{flag}: '{s}' is not a finite number")));
+        return Err(UsageError(format!(
+            "{flag}: {} is not a finite number",
+            Quoted::new(s)
+        )));
     }
     Ok(v)
-}
-
-fn parse_count(flag: &str, s: &str) -> Result<usize, UsageError> {
-    s.trim()
-        .parse()
-        .map_err(|_| UsageError(format!("{flag}: '{s}' is not a whole number ≥ 0")))
 }
 
 /// A comma-separated list of numbers, e.g. `--start -1.2,1`.
@@ -135,22 +191,17 @@ pub fn parse_list(flag: &str, s: &str) -> Result<Vec<f64>, UsageError> {
     s.split(',').map(|p| parse_f64(flag, p)).collect()
 }
 
-/// A number that must be greater than 0 (η, a tolerance).
-pub fn positive(flag: &str, s: &str) -> Result<f64, UsageError> {
-    let v = parse_f64(flag, s)?;
-    if v <= 0.0 {
-        return Err(UsageError(format!(
-            "{flag} must be greater than 0, got {s}"
-        )));
-    }
-    Ok(v)
-}
-
 /// Parses `--formula` (over `--vars` when given), with the caret under the column of a
-/// mistake; a formula without variables is refused (there is nothing to descend on).
+/// mistake; a formula without variables, or with too many, is refused (the shared check of
+/// [`check_descent`]).
 pub fn parse_formula(src: &str, vars: Option<&str>) -> Result<Formula, UsageError> {
     let formula = match vars {
-        Some(v) => Formula::parse_with_vars(src, &v.split(',').collect::<Vec<_>>()),
+        Some(v) => {
+            // Count before parsing: thousands of names are refused without normalising each.
+            let names: Vec<&str> = v.split(',').collect();
+            check_var_count(names.len()).map_err(|e| UsageError(format!("--vars: {e}")))?;
+            Formula::parse_with_vars(src, &names)
+        }
         None => Formula::parse(src),
     }
     .map_err(|e| {
@@ -160,11 +211,7 @@ pub fn parse_formula(src: &str, vars: Option<&str>) -> Result<Formula, UsageErro
             .unwrap_or_default();
         UsageError(format!("--formula: {e}{caret}"))
     })?;
-    if formula.vars().is_empty() {
-        return Err(UsageError(
-            "--formula has no variables to descend on (e.g. x^2 + y^2)".into(),
-        ));
-    }
+    check_descent(&formula).map_err(|e| UsageError(format!("--formula: {e}")))?;
     Ok(formula)
 }
 
@@ -176,6 +223,37 @@ pub fn parse_optimizer(s: &str) -> Result<Optimizer, UsageError> {
     Ok(Optimizer::new(kind))
 }
 
+/// A data set error worded for the command line: `file:line: …` for `--data`.
+fn file_error(e: DataError, path: &std::path::Path) -> UsageError {
+    UsageError(e.in_file(&path.display().to_string()))
+}
+
+/// A data set error worded for `--x`/`--y`: the flag holding the bad value, and the example.
+fn inline_error(e: DataError, x: &str) -> UsageError {
+    // Example 1's features fix the width; the value after them is the label, from --y.
+    let features = x.split(';').map(str::trim).find(|r| !r.is_empty());
+    let features = features.map_or(0, |r| r.split(',').count());
+    UsageError(match &e {
+        DataError::NoRows => "--x is empty: give the features, e.g. --x 3,2".into(),
+        DataError::CountMismatch { examples, labels } => {
+            format!("--x has {examples} example(s) but --y has {labels} label(s)")
+        }
+        DataError::NotANumber {
+            line,
+            column,
+            field,
+        } => {
+            if *column > features {
+                format!("--y: label {line}: {field} is not a finite number")
+            } else {
+                format!("--x: example {line}, feature {column}: {field} is not a finite number")
+            }
+        }
+        DataError::Nul { line, .. } => format!("--x/--y: example {line} holds a NUL byte"),
+        other => format!("--x: {other}"),
+    })
+}
+
 /// Everything `run` needs, checked.
 pub struct Plan {
     pub session: Session,
@@ -184,27 +262,19 @@ pub struct Plan {
 
 impl RunArgs {
     pub fn optimizer(&self) -> Result<Optimizer, UsageError> {
-        let kind: Kind = self
-            .optimizer
-            .parse()
-            .map_err(|e| UsageError(format!("--optimizer: {e}")))?;
-        let mut opt = Optimizer::new(kind);
-        if let Some(v) = &self.momentum {
-            opt.momentum = parse_f64("--momentum", v)?;
+        let mut opt = parse_optimizer(&self.optimizer)?;
+        for (h, v) in [
+            (Hyper::Momentum, self.momentum),
+            (Hyper::Alpha, self.alpha),
+            (Hyper::Beta1, self.beta1),
+            (Hyper::Beta2, self.beta2),
+            (Hyper::Eps, self.eps),
+        ] {
+            if let Some(v) = v {
+                opt.set(h, v);
+            }
         }
-        if let Some(v) = &self.alpha {
-            opt.alpha = parse_f64("--alpha", v)?;
-        }
-        if let Some(v) = &self.beta1 {
-            opt.beta1 = parse_f64("--beta1", v)?;
-        }
-        if let Some(v) = &self.beta2 {
-            opt.beta2 = parse_f64("--beta2", v)?;
-        }
-        if let Some(v) = &self.eps {
-            opt.eps = parse_f64("--eps", v)?;
-        }
-        opt.validate().map_err(UsageError)?;
+        opt.check_ranges().map_err(out_of_range)?;
         Ok(opt)
     }
 
@@ -235,66 +305,64 @@ impl RunArgs {
                 let formula = parse_formula(f, self.vars.as_deref())?;
                 Ok(Objective::Formula(formula))
             }
-            (None, Some(m)) => {
-                let kind: ModelKind = m.parse().map_err(|e| UsageError(format!("--model: {e}")))?;
-                if self.vars.is_some() {
-                    return Err(UsageError(
-                        "--vars goes with --formula; a model's parameters are w1..wn, b".into(),
-                    ));
-                }
-                let data = match (&self.data, &self.x, &self.y) {
-                    (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-                        return Err(UsageError("give --data or --x/--y, not both".into()));
-                    }
-                    (Some(path), None, None) => Dataset::from_csv_file(path),
-                    (None, Some(x), Some(y)) => Dataset::from_inline(x, y),
-                    (None, Some(_), None) => {
-                        return Err(UsageError("--x needs --y (the label)".into()));
-                    }
-                    (None, None, Some(_)) => {
-                        return Err(UsageError("--y needs --x (the features)".into()));
-                    }
-                    (None, None, None) => {
-                        return Err(UsageError(
-                            "--model needs data: --data FILE.csv, or --x 3,2 --y 1".into(),
-                        ));
-                    }
-                }
-                .map_err(|e| UsageError(e.0))?;
-                let batch = self
-                    .batch_size
-                    .as_deref()
-                    .map(|s| parse_count("--batch-size", s))
-                    .transpose()?;
-                if batch == Some(0) {
-                    return Err(UsageError("--batch-size must be at least 1".into()));
-                }
-                let seed = self.seed.as_deref().map(|s| {
-                    s.trim()
-                        .parse::<u64>()
-                        .map_err(|_| UsageError(format!("--seed: '{s}' is not a whole number ≥ 0")))
-                });
-                let seed = seed.transpose()?;
-                if seed.is_some() && !self.shuffle {
-                    return Err(UsageError("--seed only matters with --shuffle".into()));
-                }
-                let shuffle = self.shuffle.then(|| seed.unwrap_or(0));
-                let model = Model::new(kind, data, batch, shuffle).map_err(|e| UsageError(e.0))?;
-                Ok(Objective::Model(model))
-            }
+            (None, Some(m)) => self.model(m).map(Objective::Model),
         }
+    }
+
+    /// `--model` on `--data` or `--x/--y`, every problem worded with its flag.
+    fn model(&self, name: &str) -> Result<Model, UsageError> {
+        let kind: ModelKind = name
+            .parse()
+            .map_err(|e| UsageError(format!("--model: {e}")))?;
+        if self.vars.is_some() {
+            return Err(UsageError(
+                "--vars goes with --formula; a model's parameters are w1..wn, b".into(),
+            ));
+        }
+        let data = match (&self.data, &self.x, &self.y) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                return Err(UsageError("give --data or --x/--y, not both".into()));
+            }
+            (Some(path), None, None) => {
+                Dataset::from_csv_file(path, Limits::default()).map_err(|e| file_error(e, path))?
+            }
+            (None, Some(x), Some(y)) => {
+                Dataset::from_inline(x, y, Limits::default()).map_err(|e| inline_error(e, x))?
+            }
+            (None, Some(_), None) => return Err(UsageError("--x needs --y (the label)".into())),
+            (None, None, Some(_)) => {
+                return Err(UsageError("--y needs --x (the features)".into()));
+            }
+            (None, None, None) => {
+                return Err(UsageError(
+                    "--model needs data: --data FILE.csv, or --x 3,2 --y 1".into(),
+                ));
+            }
+        };
+        if self.seed.is_some() && !self.shuffle {
+            return Err(UsageError("--seed only matters with --shuffle".into()));
+        }
+        let shuffle = self.shuffle.then(|| self.seed.unwrap_or(0));
+        let source = data.source.clone();
+        Model::new(kind, data, self.batch_size, shuffle).map_err(|e| {
+            UsageError(match e {
+                ModelError::BatchSizeZero => "--batch-size must be at least 1".into(),
+                ModelError::NotBinary { line, .. } => format!("{source}:{line}: {e}"),
+                ModelError::NoExamples => format!("{source}: {e}"),
+            })
+        })
     }
 
     /// Checks every flag and builds the session, or says what is wrong.
     pub fn plan(&self) -> Result<Plan, UsageError> {
         let objective = self.objective()?;
         let optimizer = self.optimizer()?;
-        let lr = positive("--lr", &self.lr)?;
+        let lr = learning_rate(self.lr)?;
         let tol = self
             .tol
-            .as_deref()
-            .map(|s| positive("--tol", s))
-            .transpose()?;
+            .map(|t| Interval::Positive.check("tol", t))
+            .transpose()
+            .map_err(out_of_range)?;
         let names = objective.names();
         let start = match &self.start {
             Some(s) => {
@@ -311,31 +379,21 @@ impl RunArgs {
             }
             None => vec![0.0; names.len()],
         };
-        let steps = match (&self.steps, &self.epochs, &objective) {
-            (Some(s), _, _) => parse_count("--steps", s)?,
+        let steps = match (self.steps, self.epochs, &objective) {
+            (Some(s), _, _) => s,
             (None, Some(_), Objective::Formula(_)) => {
                 return Err(UsageError(
                     "--epochs goes with --model, not --formula".into(),
                 ));
             }
             (None, e, Objective::Model(m)) => {
-                let epochs = e
-                    .as_deref()
-                    .map(|s| parse_count("--epochs", s))
-                    .transpose()?
-                    .unwrap_or(100);
-                epochs.saturating_mul(m.batches_per_epoch())
+                e.unwrap_or(100).saturating_mul(m.batches_per_epoch())
             }
             (None, None, Objective::Formula(_)) => 100,
         };
         if steps > MAX_STEPS {
             return Err(UsageError(format!(
-                "{} asks for {steps} updates; the limit is {MAX_STEPS}",
-                if self.steps.is_some() {
-                    "--steps"
-                } else {
-                    "--epochs × batches"
-                }
+                "--epochs × batches asks for {steps} updates; the limit is {MAX_STEPS}"
             )));
         }
         let stop = StopRule {

@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Lesson, Problem, validate};
+use super::budget::MAX_LESSON_BYTES;
+use super::{Lesson, Problem, build};
+use crate::math::data::{DataError, Limits, read_text_capped};
 
 /// The files under `lessons/` at build time: (path relative to `lessons/`, contents).
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_lessons.rs"));
@@ -31,14 +33,14 @@ impl Loaded {
     }
 }
 
-/// Parses and validates one lesson text (checks are not run; see [`super::checks`]).
-/// `read_data` reads a `csv = "..."` path relative to the lesson.
+/// Parses and checks one lesson text (its claims are not verified; see [`super::claims`]).
+/// `read_data` reads a `csv = "..."` path relative to the lesson, within the data caps.
 pub fn parse_lesson(
     src: &str,
     file: &str,
-    read_data: &dyn Fn(&str) -> Result<String, String>,
+    read_data: build::ReadData,
 ) -> Result<Lesson, Vec<Problem>> {
-    validate::parse(src, file, read_data)
+    build::parse(src, file, read_data)
 }
 
 /// Adds one parsed file to the set: a second lesson with an id already taken is a problem.
@@ -46,7 +48,7 @@ fn add(loaded: &mut Loaded, result: Result<Lesson, Vec<Problem>>, src: &str) {
     match result {
         Ok(lesson) => {
             if let Some(first) = loaded.lessons.iter().find(|l| l.id == lesson.id) {
-                let ctx = validate::Ctx::new(&lesson.file, src);
+                let ctx = build::Ctx::new(&lesson.file, src);
                 let place = src.find("id").map(|i| ctx.place(i));
                 loaded.problems.push(Problem {
                     file: lesson.file.clone(),
@@ -90,39 +92,37 @@ pub fn load_dir(dir: &Path) -> Loaded {
     files.sort();
     for path in files {
         let name = path.display().to_string();
-        let src = match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(e) => {
-                    loaded.problems.push(Problem {
-                        file: name,
-                        place: None,
-                        message: format!(
-                            "not UTF-8 text (bad byte at offset {}); save the file as UTF-8",
-                            e.utf8_error().valid_up_to()
-                        ),
-                    });
-                    continue;
-                }
-            },
+        let src = match read_text_capped(&path, MAX_LESSON_BYTES) {
+            Ok(s) => s,
             Err(e) => {
                 loaded.problems.push(Problem {
                     file: name,
                     place: None,
-                    message: format!("cannot read: {e}"),
+                    message: lesson_file_error(&e),
                 });
                 continue;
             }
         };
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let read = move |rel: &str| {
-            let p = base.join(rel);
-            std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))
-        };
+        let read = move |rel: &str| read_text_capped(&base.join(rel), Limits::default().bytes);
         let result = parse_lesson(&src, &name, &read);
         add(&mut loaded, result, &src);
     }
     finish(loaded)
+}
+
+/// A lesson file that cannot be read, in words an author can act on.
+fn lesson_file_error(e: &DataError) -> String {
+    match e {
+        DataError::NotUtf8(offset) => {
+            format!("not UTF-8 text (bad byte at offset {offset}); save the file as UTF-8")
+        }
+        DataError::TooLarge(_) => format!(
+            "the lesson file is larger than {MAX_LESSON_BYTES} bytes (1 MiB), the limit for one lesson; put large data in a csv file"
+        ),
+        DataError::Unreadable(why) => format!("cannot read: {why}"),
+        other => other.to_string(),
+    }
 }
 
 /// The lessons built into the binary. Their file names read `lessons/NAME.toml`.
@@ -134,7 +134,9 @@ pub fn load_embedded() -> Loaded {
             .iter()
             .find(|(name, _)| *name == rel)
             .map(|(_, text)| text.to_string())
-            .ok_or_else(|| format!("lessons/{rel} is not among the built-in files"))
+            .ok_or_else(|| {
+                DataError::Unreadable(format!("lessons/{rel} is not among the built-in files"))
+            })
     };
     for (name, src) in EMBEDDED {
         if !name.ends_with(".toml") || name.contains('/') {
@@ -162,7 +164,7 @@ pub fn load(dir: Option<&Path>) -> Loaded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lesson::{Lang, checks};
+    use crate::lesson::{Lang, claims};
 
     #[test]
     fn every_embedded_lesson_loads_and_every_page_builds_sessions() {
@@ -170,7 +172,7 @@ mod tests {
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
         assert_eq!(loaded.lessons.len(), 9);
         for l in &loaded.lessons {
-            assert!(!l.checks.is_empty(), "{} has no checks", l.id);
+            assert!(!l.claims.is_empty(), "{} has no claims", l.id);
             for lang in Lang::ALL {
                 assert!(!l.title.get(lang).is_empty());
             }
@@ -185,10 +187,10 @@ mod tests {
                 }
             }
             assert!(
-                checks::run_all(l).is_empty(),
+                claims::verify_all(l).is_empty(),
                 "{}: {:?}",
                 l.id,
-                checks::run_all(l)
+                claims::verify_all(l)
             );
         }
     }
@@ -211,24 +213,8 @@ mod tests {
     }
 
     #[test]
-    fn places_count_characters_not_bytes() {
-        let ctx = validate::Ctx::new("f.toml", "a = 1\nzh = \"θ₁\" x");
-        let off = "a = 1\nzh = \"θ₁\" ".len();
-        assert_eq!(
-            ctx.place(off),
-            crate::lesson::Place {
-                line: 2,
-                column: 11
-            }
-        );
-        // Out of range and mid-character offsets are clamped, never a panic.
-        assert_eq!(ctx.place(10_000).line, 2);
-        let _ = ctx.place("a = 1\nzh = \"θ".len() - 1);
-    }
-
-    #[test]
     fn garbage_never_panics() {
-        let read = |_: &str| Err("no data".to_string());
+        let read = |_: &str| Err(DataError::Unreadable("no data".into()));
         for src in [
             "",
             "[[page]]",

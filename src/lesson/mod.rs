@@ -1,22 +1,25 @@
 //! Lessons as data: the TOML format ([`schema`]), loading a directory or the lessons built
-//! into the binary ([`load`]), validation with `file:line:column` messages ([`validate`]),
-//! the checks a lesson asserts about its own numbers ([`checks`]), exercises ([`exercise`]) and
-//! the two languages ([`text`]). No UI here: the tutor reads the plain types below.
+//! into the binary ([`load`]), building a lesson from its file with `file:line:column`
+//! messages ([`build`]), verifying the claims a lesson makes about its own numbers
+//! ([`claims`]), the interactive budget a scene must fit ([`budget`]), exercises
+//! ([`exercise`]) and the two languages ([`text`]). No UI here: the tutor reads the plain
+//! types below.
 
-pub mod checks;
+pub mod budget;
+pub mod build;
+pub mod claims;
 pub mod exercise;
 pub mod load;
 pub mod scene;
 pub mod schema;
 pub mod text;
-pub mod validate;
 
 use std::fmt;
 
 pub use exercise::{Answer, Attempts, Exercise, Feedback, Sign, Verdict};
 pub use load::{Loaded, load, load_dir, load_embedded, parse_lesson};
-pub use scene::{Dial, Racer, Scene, View, Window};
-pub use text::{Lang, Text};
+pub use scene::{ChartKind, Dial, Racer, Scene, View, Window};
+pub use text::{Lang, Text, printable};
 
 use crate::session::Status;
 
@@ -39,9 +42,11 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A message may quote the file (an unknown key, a file name): never a raw escape.
+        let (file, message) = (printable(&self.file), printable(&self.message));
         match self.place {
-            Some(p) => write!(f, "{}:{}:{}: {}", self.file, p.line, p.column, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
+            Some(p) => write!(f, "{file}:{}:{}: {message}", p.line, p.column),
+            None => write!(f, "{file}: {message}"),
         }
     }
 }
@@ -58,7 +63,8 @@ pub struct Lesson {
     /// Where the lesson came from (a path, or `lessons/NAME.toml` for a built-in one).
     pub file: String,
     pub pages: Vec<Page>,
-    pub checks: Vec<Check>,
+    /// What the lesson claims about its numbers (its `[[check]]` tables).
+    pub claims: Vec<Claim>,
 }
 
 impl Lesson {
@@ -85,19 +91,20 @@ pub struct Page {
     pub exercise: Option<Exercise>,
 }
 
-/// Something a lesson asserts about its numbers, run by `gradstep check`.
+/// Something a lesson claims about its numbers (a `[[check]]` table), verified by
+/// `gradstep check`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Check {
+pub struct Claim {
     pub place: Place,
     /// Whose scene (0-based page index).
     pub page: usize,
     /// Which run: None for the main one, else an index into that scene's race.
     pub racer: Option<usize>,
-    pub kind: CheckKind,
+    pub kind: ClaimKind,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum CheckKind {
+pub enum ClaimKind {
     /// After `t` updates, these hold within `tol` (absolute, per coordinate).
     At {
         t: usize,

@@ -9,9 +9,9 @@ use crate::math::Objective;
 use crate::math::optimizer::Optimizer;
 use crate::session::{Session, StopRule};
 
-/// How the scene is drawn.
+/// How the scene is drawn: which chart (not to be confused with the tutor's view code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
+pub enum ChartKind {
     /// One variable: the curve, its tangent at the current point, the points visited.
     Slope,
     /// Two or more variables: a contour map over two chosen axes.
@@ -22,35 +22,44 @@ pub enum View {
     Model,
 }
 
-impl View {
-    pub const ALL: [View; 4] = [View::Slope, View::Surface, View::Taylor, View::Model];
+/// The old name of [`ChartKind`], kept while other modules still say `View`; new code
+/// should write `ChartKind`.
+pub type View = ChartKind;
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 4] = [
+        ChartKind::Slope,
+        ChartKind::Surface,
+        ChartKind::Taylor,
+        ChartKind::Model,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
-            View::Slope => "slope",
-            View::Surface => "surface",
-            View::Taylor => "taylor",
-            View::Model => "model",
+            ChartKind::Slope => "slope",
+            ChartKind::Surface => "surface",
+            ChartKind::Taylor => "taylor",
+            ChartKind::Model => "model",
         }
     }
 }
 
-impl fmt::Display for View {
+impl fmt::Display for ChartKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
 }
 
-impl FromStr for View {
+impl FromStr for ChartKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        View::ALL
+        ChartKind::ALL
             .into_iter()
             .find(|v| v.name() == s.trim())
             .ok_or_else(|| {
                 format!(
                     "unknown view '{s}' (known: {})",
-                    View::ALL.map(View::name).join(", ")
+                    ChartKind::ALL.map(ChartKind::name).join(", ")
                 )
             })
     }
@@ -111,7 +120,7 @@ impl Racer {
 /// Everything one page shows and steps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene {
-    pub view: View,
+    pub view: ChartKind,
     pub objective: Objective,
     /// The parameter names, in order (x, y; or w1, w2, b for a model).
     pub names: Vec<String>,

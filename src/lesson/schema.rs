@@ -3,7 +3,7 @@
 //! Unknown keys are rejected (a typo like `fromula` should fail loudly, not be ignored).
 //!
 //! These raw types are checked and turned into the plain types of [`super::model`] by
-//! [`super::validate`]; nothing outside the lesson module needs them.
+//! [`super::build`]; nothing outside the lesson module needs them.
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
@@ -23,7 +23,7 @@ pub struct RawLesson {
     #[serde(default, rename = "page")]
     pub pages: Vec<S<RawPage>>,
     #[serde(default, rename = "check")]
-    pub checks: Vec<S<RawCheck>>,
+    pub checks: Vec<S<RawClaim>>,
 }
 
 /// `{ zh = "...", en = "..." }`. Both are optional here so that a missing one is reported as
@@ -159,7 +159,7 @@ impl<'de> Deserialize<'de> for RawAnswer {
 /// Something the lesson asserts about its own numbers, verified by `gradstep check`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCheck {
+pub struct RawClaim {
     /// The page whose scene is run (1-based, as an author counts pages); default the base.
     pub page: Option<S<i64>>,
     /// A racer's label; default the main run.

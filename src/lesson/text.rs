@@ -4,8 +4,10 @@
 //! POSIX one (LC_ALL wins over LC_MESSAGES, which wins over LANG), reduced to a single
 //! question: does the locale start with `zh`?
 
+use std::borrow::Cow;
 use std::fmt;
-use std::str::FromStr;
+use std::iter::Peekable;
+use std::str::{Chars, FromStr};
 
 /// A language a lesson text exists in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -112,9 +114,84 @@ impl Text {
     }
 }
 
+/// `s` without terminal control sequences: an escape sequence (CSI such as `ESC[2J`, OSC such
+/// as `ESC]0;title BEL`, DCS and the like) goes whole, any other control character goes too,
+/// except newlines (kept) and tabs (a space). Lesson text passes through here once, when the
+/// lesson is built, so every way it reaches a terminal (the tutor, `gradstep lessons`,
+/// `lesson --print`, SSH) prints only what the author meant as text.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push('\n'),
+            '\t' => out.push(' '),
+            '\u{1b}' => skip_escape(&mut chars),
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// After ESC: the rest of one escape sequence.
+fn skip_escape(chars: &mut Peekable<Chars>) {
+    match chars.next() {
+        Some('[') => skip_csi(chars),
+        Some(']' | 'P' | 'X' | '^' | '_') => skip_string(chars),
+        // A two-character escape (ESC c, ESC 7, …) or a lone ESC at the end.
+        _ => {}
+    }
+}
+
+/// A CSI sequence's parameters and intermediates, up to and including its final byte.
+fn skip_csi(chars: &mut Peekable<Chars>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            return;
+        }
+    }
+}
+
+/// An OSC/DCS-style string, up to BEL, ST (ESC \\ or U+009C).
+fn skip_string(chars: &mut Peekable<Chars>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_sequences_are_stripped_text_is_kept() {
+        assert!(matches!(printable("θ₁ grows\nby 2"), Cow::Borrowed(_)));
+        assert_eq!(
+            printable("a\u{1b}[2J\u{1b}]0;pwned\u{7}b\u{1b}[1;31mc\u{1b}[0m"),
+            "abc"
+        );
+        assert_eq!(
+            printable("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\y"),
+            "xlinky"
+        );
+        assert_eq!(printable("tab\there\r\n\u{0}\u{9b}31m!"), "tab here\n!");
+        assert_eq!(printable("end\u{1b}"), "end");
+    }
 
     #[test]
     fn locale_rule_follows_posix_precedence() {

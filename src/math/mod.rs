@@ -16,9 +16,12 @@ pub mod objective;
 pub mod optimizer;
 pub mod program;
 
+pub use data::{DataError, Dataset, Limit, Limits};
 pub use formula::{Formula, FormulaError};
 pub use lexer::{MAX_DEPTH, MAX_LEN};
-pub use objective::Objective;
+pub use model::ModelError;
+pub use objective::{DescentError, Objective, check_descent};
+pub use optimizer::{Hyper, Interval, OutOfRange};
 
 /// The Euclidean norm ‖v‖.
 pub fn norm(v: &[f64]) -> f64 {

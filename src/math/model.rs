@@ -13,7 +13,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::data::{DataError, Dataset};
+use super::data::Dataset;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -40,6 +40,19 @@ impl fmt::Display for ModelKind {
             ModelKind::Linear => "linear",
         })
     }
+}
+
+/// Why a model cannot be built on a data set; the caller names the data and the batch-size
+/// setting in its own terms.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    #[error("there are no examples")]
+    NoExamples,
+    /// `line` is where the example came from (file line, or inline example number).
+    #[error("the label is {value}, but logistic regression needs 0 or 1")]
+    NotBinary { line: u64, value: f64 },
+    #[error("the batch size must be at least 1")]
+    BatchSizeZero,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,17 +89,22 @@ impl Model {
         data: Dataset,
         batch_size: Option<usize>,
         shuffle: Option<u64>,
-    ) -> Result<Model, DataError> {
+    ) -> Result<Model, ModelError> {
         if data.is_empty() {
-            return Err(DataError(format!("{}: there are no examples", data.source)));
+            return Err(ModelError::NoExamples);
         }
-        if kind == ModelKind::Logistic {
-            data.check_binary_labels()?;
+        if kind == ModelKind::Logistic
+            && let Some((i, value)) = data.first_non_binary_label()
+        {
+            return Err(ModelError::NotBinary {
+                line: data.line_of(i),
+                value,
+            });
         }
         let m = data.len();
         let batch_size = batch_size.unwrap_or(m);
         if batch_size == 0 {
-            return Err(DataError("--batch-size must be at least 1".into()));
+            return Err(ModelError::BatchSizeZero);
         }
         Ok(Model {
             kind,
