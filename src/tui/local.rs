@@ -324,4 +324,21 @@ mod tests {
         assert!(color_wanted(Some("")));
         assert!(!color_wanted(Some("1")));
     }
+
+    #[test]
+    fn the_previous_panic_hook_is_back_after_the_tutor_ends() {
+        use std::sync::atomic::AtomicBool;
+        static CALLED: AtomicBool = AtomicBool::new(false);
+        let original = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| CALLED.store(true, Ordering::SeqCst)));
+        drop(PanicRestore::install());
+        let _ = std::panic::catch_unwind(|| panic!("after the tutor"));
+        // Put the test harness's hook back before asserting, so a failure prints normally.
+        let _ = std::panic::take_hook();
+        std::panic::set_hook(original);
+        assert!(
+            CALLED.load(Ordering::SeqCst),
+            "a panic after the tutor still reaches the hook that was there before"
+        );
+    }
 }
