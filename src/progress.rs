@@ -1,38 +1,116 @@
-//! Lesson progress (last page seen, done) kept between runs in the XDG data directory.
+//! Lesson progress (furthest page reached, done) kept between runs in the XDG data directory.
 //!
-//! Progress is a convenience, never a reason to fail: a file that cannot be read is reported
-//! once, moved aside (so the learner's next save does not overwrite evidence of the problem),
-//! and the tutor starts with empty progress.
+//! Progress is a convenience, never a reason to fail, and never a reason to lose work:
+//! - a file that cannot be read (no permission, not UTF-8, not TOML, too large, not a regular
+//!   file) is moved aside *before* anything new is written, and the new name is reported, so
+//!   the next save cannot destroy what was there; if it cannot be moved, nothing is written;
+//! - only regular files are read, through a size cap, opened without blocking (a FIFO or a
+//!   symlink to `/dev/zero` must not hang or flood the tutor);
+//! - a save takes a per-file lock, reads what is on disk, merges (a page reached or a lesson
+//!   done is never taken back) and replaces the file through a unique temporary file, so two
+//!   sessions with the same file (two SSH logins with one key) never overwrite each other;
+//! - messages for a learner on a server name no server path ([`Progress::load_for_learner`]);
+//!   the full message, path included, goes to the server's log.
 
 use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+/// Larger progress files are refused: one entry per lesson is a few dozen bytes.
+pub const MAX_BYTES: u64 = 1 << 20;
+
+/// How long a save waits for another session holding the same file's lock.
+const LOCK_WAIT: Duration = Duration::from_secs(2);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct LessonProgress {
-    /// The page the learner last saw (0-based).
+    /// The furthest page the learner reached (0-based).
     pub page: usize,
     /// Reached the last page at least once.
     pub done: bool,
 }
 
+impl LessonProgress {
+    /// Both sessions' work kept: the further page, done if either finished.
+    fn merge(self, other: LessonProgress) -> LessonProgress {
+        LessonProgress {
+            page: self.page.max(other.page),
+            done: self.done || other.done,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-struct File {
+struct Lessons {
     #[serde(default)]
     lessons: BTreeMap<String, LessonProgress>,
 }
 
+impl Lessons {
+    fn merge(&mut self, other: &Lessons) {
+        for (id, p) in &other.lessons {
+            let entry = self.lessons.entry(id.clone()).or_default();
+            *entry = entry.merge(*p);
+        }
+    }
+}
+
+/// Who reads the messages: the local user owns the file and needs its path; a learner on a
+/// server must not see the server's paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Audience {
+    #[default]
+    Owner,
+    Learner,
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Progress {
-    /// Where to save; None keeps progress in memory only (tests, or no data directory).
+    /// Where to save; None keeps progress in memory only (tests, no data directory, or a file
+    /// that could not be moved aside and so must not be overwritten).
     path: Option<PathBuf>,
-    file: File,
+    audience: Audience,
+    file: Lessons,
 }
 
 /// `$XDG_DATA_HOME/gradstep` (or the platform's data directory), if there is one.
 pub fn data_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("gradstep"))
+}
+
+/// Why a file on disk could not be used.
+#[derive(Debug)]
+enum Unusable {
+    Unreadable(io::Error),
+    Directory,
+    NotRegular(&'static str),
+    TooLarge,
+    NotUtf8,
+    NotToml(String),
+}
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unusable::Unreadable(e) => write!(f, "could not be read ({e})"),
+            Unusable::Directory => write!(f, "is a directory"),
+            Unusable::NotRegular(kind) => write!(f, "is not a regular file (it is {kind})"),
+            Unusable::TooLarge => write!(f, "is larger than {} KiB", MAX_BYTES / 1024),
+            Unusable::NotUtf8 => write!(f, "is not UTF-8 text"),
+            Unusable::NotToml(first) => write!(f, "is not valid progress TOML ({first})"),
+        }
+    }
+}
+
+/// What became of an unusable file.
+enum SetAside {
+    Moved(PathBuf),
+    /// Left where it was (a directory, or the move failed): the caller must not write.
+    Kept(Option<io::Error>),
 }
 
 impl Progress {
@@ -45,53 +123,83 @@ impl Progress {
         data_dir().map(|d| d.join("progress.toml"))
     }
 
-    /// Loads progress from `path`. A missing file is empty progress; a corrupt one is moved to
-    /// `NAME.corrupt` and reported in the returned message.
+    /// Loads progress for the user who owns `path` (the local tutor): a missing file is empty
+    /// progress; an unusable one is moved aside and the returned message names both paths.
     pub fn load(path: &Path) -> (Progress, Option<String>) {
+        Progress::load_as(path, Audience::Owner)
+    }
+
+    /// Loads progress for a learner on a server: the same rules as [`Progress::load`], but the
+    /// returned message (and every later save error) names no server path; the full message
+    /// goes to the server log.
+    pub fn load_for_learner(path: &Path) -> (Progress, Option<String>) {
+        Progress::load_as(path, Audience::Learner)
+    }
+
+    fn load_as(path: &Path, audience: Audience) -> (Progress, Option<String>) {
         let mut progress = Progress {
             path: Some(path.to_path_buf()),
-            file: File::default(),
+            audience,
+            file: Lessons::default(),
         };
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (progress, None),
-            Err(e) => {
-                return (
-                    progress,
-                    Some(format!(
-                        "could not read {}: {e}; starting afresh",
+        if std::fs::symlink_metadata(path).is_err() {
+            // Nothing there (or nothing we may look at, which the first save reports).
+            return (progress, None);
+        }
+        // Held while deciding, so a concurrent save cannot write between our read and the move.
+        let _lock = lock(path).ok();
+        let why = match read_capped(path) {
+            Ok(None) => return (progress, None),
+            Ok(Some(text)) => match parse(&text) {
+                Ok(file) => {
+                    progress.file = file;
+                    return (progress, None);
+                }
+                Err(why) => why,
+            },
+            Err(why) => why,
+        };
+        let aside = set_aside(path, &why);
+        let (owner, learner) = match &aside {
+            SetAside::Moved(to) => (
+                format!(
+                    "progress file {} {why}; moved it to {} and started afresh",
+                    path.display(),
+                    to.display()
+                ),
+                "your saved progress could not be read; it was set aside for the teacher and \
+                 this session starts afresh"
+                    .to_string(),
+            ),
+            SetAside::Kept(e) => {
+                progress.path = None;
+                let failed = e
+                    .as_ref()
+                    .map(|e| format!(", and moving it aside failed ({e})"))
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "progress file {} {why}{failed}; progress will not be saved this \
+                         session, so the file stays as it is",
                         path.display()
-                    )),
-                );
+                    ),
+                    "your saved progress could not be read; progress will not be saved this \
+                     session"
+                        .to_string(),
+                )
             }
         };
-        match toml::from_str::<File>(&text) {
-            Ok(file) => {
-                progress.file = file;
-                (progress, None)
-            }
-            Err(e) => {
-                let aside = path.with_extension("toml.corrupt");
-                let moved = std::fs::rename(path, &aside).is_ok();
-                let first = e
-                    .message()
-                    .lines()
-                    .next()
-                    .unwrap_or("not valid TOML")
-                    .to_string();
-                let msg = if moved {
-                    format!(
-                        "progress file {} was unreadable ({first}); moved it to {} and started afresh",
-                        path.display(),
-                        aside.display()
-                    )
-                } else {
-                    format!(
-                        "progress file {} was unreadable ({first}); starting afresh",
-                        path.display()
-                    )
-                };
-                (progress, Some(msg))
+        let message = progress.speak(owner, learner);
+        (progress, Some(message))
+    }
+
+    /// The message for this progress's audience; a learner's is logged with the full text.
+    fn speak(&self, owner: String, learner: String) -> String {
+        match self.audience {
+            Audience::Owner => owner,
+            Audience::Learner => {
+                tracing::warn!("{owner}");
+                learner
             }
         }
     }
@@ -101,30 +209,228 @@ impl Progress {
     }
 
     /// Records that the learner is on `page` of `pages`; reaching the last page marks it done.
+    /// A page further back does not lower what was reached.
     pub fn visit(&mut self, lesson: &str, page: usize, pages: usize) {
         let entry = self.file.lessons.entry(lesson.to_string()).or_default();
-        entry.page = page;
+        entry.page = entry.page.max(page);
         if pages > 0 && page + 1 >= pages {
             entry.done = true;
         }
     }
 
-    /// Writes the file (atomically, through a temporary file). Errors are returned as a
-    /// message for the status line; nothing is lost in memory.
-    pub fn save(&self) -> Result<(), String> {
-        let Some(path) = &self.path else {
+    /// Merges with what is on disk under the file's lock and replaces the file through a
+    /// unique temporary file. Errors are returned as a message for the status line (without
+    /// a server path for a learner); nothing is lost in memory.
+    pub fn save(&mut self) -> Result<(), String> {
+        let Some(path) = self.path.clone() else {
             return Ok(());
         };
+        self.save_to(&path).map_err(|e| {
+            self.speak(
+                format!("could not save progress to {}: {e}", path.display()),
+                "could not save your progress this time; the server's log says why".to_string(),
+            )
+        })
+    }
+
+    fn save_to(&mut self, path: &Path) -> Result<(), String> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir).map_err(|e| format!("could not create the folder: {e}"))?;
+        let _lock = lock(path)?;
+        let on_disk = match read_capped(path) {
+            Ok(None) => Lessons::default(),
+            Ok(Some(text)) => parse(&text).or_else(|why| self.replace_unusable(path, why))?,
+            Err(why) => self.replace_unusable(path, why)?,
+        };
+        let mut merged = on_disk;
+        merged.merge(&self.file);
         let text =
-            toml::to_string(&self.file).map_err(|e| format!("could not encode progress: {e}"))?;
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+            toml::to_string(&merged).map_err(|e| format!("could not encode progress: {e}"))?;
+        let name = file_name(path);
+        // A unique name per save, removed on any failure (also when `path` is a directory).
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| e.to_string())?;
+        tmp.write_all(text.as_bytes())
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| e.to_string())?;
+        tmp.persist(path).map_err(|e| e.error.to_string())?;
+        self.file = merged;
+        Ok(())
+    }
+
+    /// A file that became unusable since it was loaded: moved aside, then overwritten.
+    fn replace_unusable(&self, path: &Path, why: Unusable) -> Result<Lessons, String> {
+        match set_aside(path, &why) {
+            SetAside::Moved(to) => {
+                tracing::warn!(
+                    "progress file {} {why}; moved it to {} and saved this session's progress",
+                    path.display(),
+                    to.display()
+                );
+                Ok(Lessons::default())
+            }
+            SetAside::Kept(None) => Err(format!("the file {why}")),
+            SetAside::Kept(Some(e)) => Err(format!(
+                "the file {why} and could not be moved aside ({e}), so it was left as it is"
+            )),
         }
-        let tmp = path.with_extension("toml.tmp");
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, path))
-            .map_err(|e| format!("could not save progress to {}: {e}", path.display()))
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "progress".into())
+}
+
+fn parse(text: &str) -> Result<Lessons, Unusable> {
+    toml::from_str::<Lessons>(text).map_err(|e| {
+        Unusable::NotToml(
+            e.message()
+                .lines()
+                .next()
+                .unwrap_or("not valid TOML")
+                .to_string(),
+        )
+    })
+}
+
+/// Opens without blocking (a FIFO would otherwise wait for a writer) and never creates.
+fn open_for_reading(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "not a file"
+}
+
+/// The file's text; `Ok(None)` when there is no file. Only regular files are read, and at
+/// most [`MAX_BYTES`] of them.
+fn read_capped(path: &Path) -> Result<Option<String>, Unusable> {
+    let check = |meta: &std::fs::Metadata| {
+        if meta.is_dir() {
+            Err(Unusable::Directory)
+        } else if !meta.is_file() {
+            Err(Unusable::NotRegular(kind_of(meta)))
+        } else if meta.len() > MAX_BYTES {
+            Err(Unusable::TooLarge)
+        } else {
+            Ok(())
+        }
+    };
+    // Look before opening (opening some devices has effects), and again at what was opened.
+    match std::fs::metadata(path) {
+        Ok(meta) => check(&meta)?,
+        // No file, or a dangling symlink (which the next save replaces): nothing to read.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Unusable::Unreadable(e)),
+    }
+    let file = match open_for_reading(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Unusable::Unreadable(e)),
+    };
+    check(&file.metadata().map_err(Unusable::Unreadable)?)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Unusable::Unreadable)?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(Unusable::TooLarge);
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| Unusable::NotUtf8)
+}
+
+/// Moves an unusable file to the first free `NAME.corrupt`, `NAME.corrupt.1`, … so that an
+/// earlier set-aside file is never replaced. Directories are left alone.
+fn set_aside(path: &Path, why: &Unusable) -> SetAside {
+    if matches!(why, Unusable::Directory) {
+        return SetAside::Kept(None);
+    }
+    let name = file_name(path);
+    for n in 0..100 {
+        let candidate = if n == 0 {
+            path.with_file_name(format!("{name}.corrupt"))
+        } else {
+            path.with_file_name(format!("{name}.corrupt.{n}"))
+        };
+        if std::fs::symlink_metadata(&candidate).is_ok() {
+            continue;
+        }
+        return match std::fs::rename(path, &candidate) {
+            Ok(()) => SetAside::Moved(candidate),
+            Err(e) => SetAside::Kept(Some(e)),
+        };
+    }
+    SetAside::Kept(Some(io::Error::other(
+        "100 earlier copies are already set aside",
+    )))
+}
+
+/// An exclusive lock on `NAME.lock` beside the file (the file itself is replaced by rename,
+/// so it cannot carry the lock). Released when the returned file is dropped.
+fn lock(path: &Path) -> Result<File, String> {
+    let lock_path = path.with_file_name(format!("{}.lock", file_name(path)));
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let file = options
+        .open(&lock_path)
+        .map_err(|e| format!("could not open the lock file: {e}"))?;
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(format!(
+                    "another session held the progress file's lock for over {} s",
+                    LOCK_WAIT.as_secs()
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(format!("could not lock the progress file: {e}"));
+            }
+        }
     }
 }
 
@@ -165,15 +471,36 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("progress.toml");
         std::fs::write(&path, "lessons = [[[ not toml").unwrap();
-        let (p, msg) = Progress::load(&path);
+        let (mut p, msg) = Progress::load(&path);
         let msg = msg.unwrap();
         assert!(
-            msg.contains("unreadable") && msg.contains("progress.toml.corrupt"),
+            msg.contains("not valid progress TOML") && msg.contains("progress.toml.corrupt"),
             "{msg}"
         );
         assert!(dir.path().join("progress.toml.corrupt").exists());
         assert_eq!(p.get("slope"), LessonProgress::default());
         p.save().unwrap();
         assert!(Progress::load(&path).1.is_none());
+    }
+
+    #[test]
+    fn a_second_corrupt_file_does_not_replace_the_first_one_set_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.toml");
+        std::fs::write(&path, "first = [").unwrap();
+        Progress::load(&path);
+        std::fs::write(&path, "second = [").unwrap();
+        let msg = Progress::load(&path).1.unwrap();
+        assert!(msg.contains("progress.toml.corrupt.1"), "{msg}");
+        let first = std::fs::read_to_string(dir.path().join("progress.toml.corrupt")).unwrap();
+        assert_eq!(first, "first = [");
+    }
+
+    #[test]
+    fn going_back_a_page_keeps_the_page_reached() {
+        let mut p = Progress::in_memory();
+        p.visit("slope", 3, 5);
+        p.visit("slope", 1, 5);
+        assert_eq!(p.get("slope").page, 3);
     }
 }

@@ -67,7 +67,7 @@ pub fn factory(lessons: Loaded, lang: Lang) -> TutorFactory {
     let (lessons, problems) = lessons.into_shared();
     Arc::new(move |info: &SessionInfo| {
         let (progress, notice) = match info.key_fingerprint.as_deref().and_then(progress_path) {
-            Some(path) => Progress::load(&path),
+            Some(path) => Progress::load_for_learner(&path),
             None => (Progress::in_memory(), None),
         };
         let app = App::new(AppOptions {

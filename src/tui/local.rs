@@ -1,8 +1,11 @@
 //! The local terminal adapter: raw mode and the alternate screen on a crossterm terminal,
 //! input read from stdin, ticks from the clock while auto-play runs, and the terminal restored
-//! on quit, on Ctrl-C and on panic.
+//! on quit, on Ctrl-C, on a panic and on SIGTERM, SIGHUP, SIGINT and SIGQUIT.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, IsTerminal, Stdout, Write};
+use std::panic::PanicHookInfo;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
@@ -73,10 +76,39 @@ fn restore(out: &mut impl Write) {
     );
 }
 
-/// Runs the tutor in this terminal until the learner quits; returns the exit status.
+/// The signals that end a local tutor; each restores the terminal and saves progress first.
+const SIGNALS: [i32; 4] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGQUIT,
+];
+
+/// The longest the loop waits for input before looking at the signal flag again. Signals do
+/// not interrupt crossterm's poll (it retries on EINTR), so the wait is bounded instead.
+const SIGNAL_CHECK: Duration = Duration::from_millis(100);
+
+/// How long a drain waits for input that is in the tty but not yet read. Zero would not do:
+/// crossterm's `use-dev-tty` source never reads with a zero timeout (crossterm issue #839).
+const DRAIN_WAIT: Duration = Duration::from_millis(1);
+
+/// The most time spent taking queued input before the screen is drawn again, so a flood of
+/// keys still shows progress.
+const DRAIN_BUDGET: Duration = Duration::from_millis(50);
+
+/// How the tutor ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    Quit,
+    Signal(i32),
+}
+
+/// Runs the tutor in this terminal until the learner quits; returns the exit status
+/// (128 + the signal's number when a signal ended it, as a shell reports it).
 pub fn launch(req: TutorRequest) -> i32 {
     match run(req) {
-        Ok(()) => 0,
+        Ok(Exit::Quit) => 0,
+        Ok(Exit::Signal(sig)) => 128 + sig,
         Err(e) => {
             eprintln!("gradstep: {e}");
             1
@@ -84,10 +116,22 @@ pub fn launch(req: TutorRequest) -> i32 {
     }
 }
 
-fn run(req: TutorRequest) -> io::Result<()> {
-    let (w, h) = crossterm::terminal::size()?;
+/// What a person sees instead of "No such device or address (os error 6)".
+fn needs_a_terminal(why: &str) -> io::Error {
+    io::Error::other(format!(
+        "the tutor needs a terminal ({why}); for headless output use `gradstep run` or \
+         `gradstep plot`"
+    ))
+}
+
+fn run(req: TutorRequest) -> io::Result<Exit> {
+    if !io::stdout().is_terminal() {
+        return Err(needs_a_terminal("standard output is not one"));
+    }
+    let (w, h) = crossterm::terminal::size().map_err(|e| needs_a_terminal(&e.to_string()))?;
     let mut app = app_for(req, (w, h));
-    enable_raw_mode()?;
+    let caught = Signals::register()?;
+    enable_raw_mode().map_err(|e| needs_a_terminal(&e.to_string()))?;
     let mut stdout = io::stdout();
     if let Err(e) = execute!(
         stdout,
@@ -98,46 +142,169 @@ fn run(req: TutorRequest) -> io::Result<()> {
         restore(&mut stdout);
         return Err(e);
     }
-    // A panic must not leave the learner's shell in raw mode on the alternate screen.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore(&mut io::stdout());
-        previous(info);
-    }));
+    let hook = PanicRestore::install();
     let result = Terminal::new(CrosstermBackend::new(io::stdout()))
-        .and_then(|mut terminal| event_loop(&mut terminal, &mut app));
+        .and_then(|mut terminal| event_loop(&mut terminal, &mut app, &caught));
     restore(&mut stdout);
-    let _ = std::panic::take_hook();
+    drop(hook);
+    // Whatever ended the run (a signal, a lost terminal), keep what the learner reached. A
+    // quit has saved already with every page turn; saving again only merges the same data.
+    let result = match (result, caught.signal()) {
+        (_, Some(sig)) => Ok(Exit::Signal(sig)),
+        (result, None) => result,
+    };
+    if !matches!(result, Ok(Exit::Quit))
+        && let Err(e) = app.progress.save()
+    {
+        eprintln!("gradstep: {e}");
+    }
     result
 }
 
-fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> io::Result<()> {
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT caught as a flag the event loop looks at; a second
+/// one while the first is being handled ends the process at once (in case the loop is stuck
+/// writing to a terminal that is gone).
+struct Signals {
+    caught: Arc<AtomicUsize>,
+    ids: Vec<signal_hook::SigId>,
+}
+
+impl Signals {
+    fn register() -> io::Result<Signals> {
+        let caught = Arc::new(AtomicUsize::new(0));
+        let again = Arc::new(AtomicBool::new(false));
+        let mut ids = Vec::new();
+        for sig in SIGNALS {
+            // The order matters: the shutdown checks the flag before the next line sets it.
+            ids.push(signal_hook::flag::register_conditional_shutdown(
+                sig,
+                128 + sig,
+                again.clone(),
+            )?);
+            ids.push(signal_hook::flag::register(sig, again.clone())?);
+            ids.push(signal_hook::flag::register_usize(
+                sig,
+                caught.clone(),
+                sig as usize,
+            )?);
+        }
+        Ok(Signals { caught, ids })
+    }
+
+    fn signal(&self) -> Option<i32> {
+        match self.caught.load(Ordering::SeqCst) {
+            0 => None,
+            sig => Some(sig as i32),
+        }
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
+}
+
+type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+/// Restores the terminal before the previous panic hook prints, and puts that hook back
+/// afterwards (rather than dropping it and leaving the default one).
+struct PanicRestore {
+    previous: Arc<Hook>,
+}
+
+impl PanicRestore {
+    fn install() -> PanicRestore {
+        let previous: Arc<Hook> = Arc::new(std::panic::take_hook());
+        let chained = previous.clone();
+        std::panic::set_hook(Box::new(move |info| {
+            restore(&mut io::stdout());
+            chained(info);
+        }));
+        PanicRestore { previous }
+    }
+}
+
+impl Drop for PanicRestore {
+    fn drop(&mut self) {
+        // Hooks cannot be changed while panicking; ours restores again, which is harmless.
+        if std::thread::panicking() {
+            return;
+        }
+        let _ = std::panic::take_hook();
+        let previous = self.previous.clone();
+        std::panic::set_hook(Box::new(move |info| previous(info)));
+    }
+}
+
+/// What woke the loop.
+enum Wake {
+    Input(event::Event),
+    Tick,
+    Signal(i32),
+}
+
+/// Waits for input, the next auto-play tick, or a signal, whichever comes first.
+fn wait(app: &App, next_tick: Instant, signals: &Signals) -> io::Result<Wake> {
+    loop {
+        if let Some(sig) = signals.signal() {
+            return Ok(Wake::Signal(sig));
+        }
+        let wait = if app.playing() {
+            next_tick
+                .saturating_duration_since(Instant::now())
+                .min(SIGNAL_CHECK)
+        } else {
+            SIGNAL_CHECK
+        };
+        if event::poll(wait)? {
+            return Ok(Wake::Input(event::read()?));
+        }
+        if app.playing() && Instant::now() >= next_tick {
+            return Ok(Wake::Tick);
+        }
+    }
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    signals: &Signals,
+) -> io::Result<Exit> {
     let mut next_tick = Instant::now() + TICK;
     loop {
         terminal.draw(|f| view::draw(app, f))?;
-        let action = if app.playing() {
-            let wait = next_tick.saturating_duration_since(Instant::now());
-            if event::poll(wait)? {
-                Action::from_event(event::read()?)
-            } else {
+        let was_playing = app.playing();
+        let action = match wait(app, next_tick, signals)? {
+            Wake::Signal(sig) => return Ok(Exit::Signal(sig)),
+            Wake::Tick => {
                 next_tick = Instant::now() + TICK;
                 Some(Action::Tick)
             }
-        } else {
-            next_tick = Instant::now() + TICK;
-            Action::from_event(event::read()?)
+            Wake::Input(e) => Action::from_event(e),
         };
         if let Some(a) = action
             && !app.update(a)
         {
-            return Ok(());
+            return Ok(Exit::Quit);
         }
-        // Take whatever else is already waiting before drawing again (a paste, key repeat).
-        while event::poll(Duration::ZERO)? {
+        if !was_playing {
+            // Play that starts now takes its first step one tick from now.
+            next_tick = Instant::now() + TICK;
+        }
+        // Take everything else already typed or pasted before drawing again: a burst of
+        // thousands of keys is consumed to the end, not left in the tty until the next key.
+        let drain_until = Instant::now() + DRAIN_BUDGET;
+        while Instant::now() < drain_until && event::poll(DRAIN_WAIT)? {
+            if let Some(sig) = signals.signal() {
+                return Ok(Exit::Signal(sig));
+            }
             if let Some(a) = Action::from_event(event::read()?)
                 && !app.update(a)
             {
-                return Ok(());
+                return Ok(Exit::Quit);
             }
         }
     }
@@ -156,5 +323,22 @@ mod tests {
         assert!(color_wanted(None));
         assert!(color_wanted(Some("")));
         assert!(!color_wanted(Some("1")));
+    }
+
+    #[test]
+    fn the_previous_panic_hook_is_back_after_the_tutor_ends() {
+        use std::sync::atomic::AtomicBool;
+        static CALLED: AtomicBool = AtomicBool::new(false);
+        let original = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| CALLED.store(true, Ordering::SeqCst)));
+        drop(PanicRestore::install());
+        let _ = std::panic::catch_unwind(|| panic!("after the tutor"));
+        // Put the test harness's hook back before asserting, so a failure prints normally.
+        let _ = std::panic::take_hook();
+        std::panic::set_hook(original);
+        assert!(
+            CALLED.load(Ordering::SeqCst),
+            "a panic after the tutor still reaches the hook that was there before"
+        );
     }
 }
