@@ -4,9 +4,9 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradstep::chart::Glyphs;
-use gradstep::cli::play::PlaySpec;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
+use gradstep::stage::SandboxSpec;
 use gradstep::tui::{Action, App, AppOptions, Open, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -27,7 +27,7 @@ fn app(glyphs: Glyphs, open: Open) -> App {
 
 fn frame(c: &mut Criterion) {
     for (name, glyphs) in [("ascii", Glyphs::Ascii), ("unicode", Glyphs::Unicode)] {
-        let mut a = app(glyphs, Open::Sandbox(PlaySpec::default()));
+        let mut a = app(glyphs, Open::Sandbox(SandboxSpec::default()));
         for _ in 0..5 {
             a.update(Action::Key(KeyEvent::new(
                 KeyCode::Char('n'),
@@ -42,7 +42,7 @@ fn frame(c: &mut Criterion) {
         });
     }
     // A key press end to end: update (step + window fit with look-ahead) and the frame.
-    let mut a = app(Glyphs::Unicode, Open::Sandbox(PlaySpec::default()));
+    let mut a = app(Glyphs::Unicode, Open::Sandbox(SandboxSpec::default()));
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
     c.bench_function("sandbox step+undo and frame 160x48", |b| {
         b.iter(|| {

@@ -6,9 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradstep::chart::Glyphs;
-use gradstep::cli::play::PlaySpec;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
+use gradstep::stage::SandboxSpec;
 use gradstep::tui::{Action, App, AppOptions, Open, view};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -38,7 +38,7 @@ fn bytes_for_one_step(glyphs: Glyphs) -> (usize, usize, String) {
         problems: Vec::new(),
         progress: Progress::in_memory(),
         notice: None,
-        open: Open::Sandbox(PlaySpec::default()),
+        open: Open::Sandbox(SandboxSpec::default()),
     });
     let wire = Wire::default();
     let mut term = Terminal::with_options(

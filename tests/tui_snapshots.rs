@@ -3,9 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradstep::chart::Glyphs;
-use gradstep::cli::play::PlaySpec;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
+use gradstep::stage::SandboxSpec;
 use gradstep::tui::{Action, App, AppOptions, Open, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -102,7 +102,7 @@ fn slp_logistic_after_one_step_shows_the_books_numbers() {
 
 #[test]
 fn sandbox_after_a_bad_then_a_good_formula() {
-    let mut a = app(Open::Sandbox(PlaySpec::default()), 100, 30);
+    let mut a = app(Open::Sandbox(SandboxSpec::default()), 100, 30);
     key(&mut a, 'f');
     code(&mut a, KeyCode::End);
     for _ in 0..20 {
@@ -136,7 +136,7 @@ fn sandbox_after_a_bad_then_a_good_formula() {
 
 #[test]
 fn help_overlay() {
-    let mut a = app(Open::Sandbox(PlaySpec::default()), 100, 30);
+    let mut a = app(Open::Sandbox(SandboxSpec::default()), 100, 30);
     key(&mut a, '?');
     insta::assert_snapshot!(screen(&a, 100, 30));
     key(&mut a, 'x');
@@ -145,9 +145,9 @@ fn help_overlay() {
 
 #[test]
 fn tiny_windows() {
-    let a = app(Open::Sandbox(PlaySpec::default()), 19, 7);
+    let a = app(Open::Sandbox(SandboxSpec::default()), 19, 7);
     insta::assert_snapshot!("tiny_19x7", screen(&a, 19, 7));
-    let a = app(Open::Sandbox(PlaySpec::default()), 20, 8);
+    let a = app(Open::Sandbox(SandboxSpec::default()), 20, 8);
     insta::assert_snapshot!("small_20x8", screen(&a, 20, 8));
 }
 
@@ -188,7 +188,7 @@ fn answering_a_question_wrong_then_right() {
 
 #[test]
 fn play_steps_on_ticks_and_stops_when_converged() {
-    let mut a = app(Open::Sandbox(PlaySpec::default()), 100, 30);
+    let mut a = app(Open::Sandbox(SandboxSpec::default()), 100, 30);
     a.update(Action::Tick);
     assert!(
         screen(&a, 100, 30).contains("t = 0 "),
@@ -231,7 +231,7 @@ fn the_start_screen_marks_progress() {
 
 #[test]
 fn learning_rate_and_optimizer_keys_change_the_next_step() {
-    let mut a = app(Open::Sandbox(PlaySpec::default()), 100, 30);
+    let mut a = app(Open::Sandbox(SandboxSpec::default()), 100, 30);
     key(&mut a, '+');
     let s = screen(&a, 100, 30);
     assert!(s.contains("0.2  (sgd)") && s.contains("(-2, -2.2)"), "{s}");

@@ -15,18 +15,9 @@ use crate::lesson::{Attempts, Feedback, Lang, Lesson, Problem, View};
 use crate::math::{Formula, FormulaError, Objective};
 use crate::progress::Progress;
 use crate::session::Status;
-use crate::stage::{self, Stage};
+use crate::stage::{self, SandboxSpec, Stage};
 
-/// What the tutor opens on.
-#[derive(Debug, Clone)]
-pub enum Open {
-    Start,
-    Lesson(String),
-    Sandbox(SandboxSpec),
-}
-
-/// A formula to step in the sandbox (see `gradstep play`).
-pub use crate::cli::play::PlaySpec as SandboxSpec;
+pub use super::open::Open;
 
 pub struct AppOptions {
     pub lang: Lang,

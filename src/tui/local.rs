@@ -14,10 +14,10 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use super::action::Action;
-use super::app::{App, AppOptions, Open};
+use super::app::{App, AppOptions};
+use super::open::TutorRequest;
 use super::view;
 use crate::chart::Glyphs;
-use crate::cli::{Opening, TutorRequest};
 use crate::progress::Progress;
 
 /// Time between auto-play steps.
@@ -55,11 +55,7 @@ pub fn app_for(req: TutorRequest, size: (u16, u16)) -> App {
         problems,
         progress,
         notice,
-        open: match req.open {
-            Opening::Start => Open::Start,
-            Opening::Lesson(id) => Open::Lesson(id),
-            Opening::Sandbox(spec) => Open::Sandbox(spec),
-        },
+        open: req.open,
     })
 }
 

@@ -6,8 +6,10 @@ pub mod action;
 pub mod app;
 mod editor;
 pub mod local;
+mod open;
 mod strings;
 pub mod view;
 
 pub use action::Action;
-pub use app::{App, AppOptions, Open};
+pub use app::{App, AppOptions};
+pub use open::{Open, TutorRequest};
