@@ -7,7 +7,7 @@ use gradstep::chart::Glyphs;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
 use gradstep::stage::SandboxSpec;
-use gradstep::tui::{Action, App, AppOptions, Open, view};
+use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -16,7 +16,6 @@ fn app(glyphs: Glyphs, open: Open) -> App {
         lang: Lang::En,
         glyphs,
         color: true,
-        size: (160, 48),
         lessons: lesson::load_embedded().lessons.into(),
         problems: Vec::new(),
         progress: Progress::in_memory(),
@@ -37,7 +36,7 @@ fn frame(c: &mut Criterion) {
         let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
         c.bench_function(&format!("sandbox frame 160x48 {name}"), |b| {
             b.iter(|| {
-                term.draw(|f| view::draw(&a, f)).unwrap();
+                term.draw(|f| draw_frame(&mut a, f)).unwrap();
             })
         });
     }
@@ -54,7 +53,7 @@ fn frame(c: &mut Criterion) {
                 KeyCode::Char('b'),
                 KeyModifiers::NONE,
             )));
-            term.draw(|f| view::draw(&a, f)).unwrap();
+            term.draw(|f| draw_frame(&mut a, f)).unwrap();
         })
     });
     let mut a = app(Glyphs::Unicode, Open::Lesson("optimizers".into()));
@@ -64,7 +63,7 @@ fn frame(c: &mut Criterion) {
     )));
     c.bench_function("optimizer race frame 160x48", |b| {
         b.iter(|| {
-            term.draw(|f| view::draw(&a, f)).unwrap();
+            term.draw(|f| draw_frame(&mut a, f)).unwrap();
         })
     });
 }

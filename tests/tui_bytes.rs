@@ -9,7 +9,7 @@ use gradstep::chart::Glyphs;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
 use gradstep::stage::SandboxSpec;
-use gradstep::tui::{Action, App, AppOptions, Open, view};
+use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -33,7 +33,6 @@ fn bytes_for_one_step(glyphs: Glyphs) -> (usize, usize, String) {
         lang: Lang::En,
         glyphs,
         color: true,
-        size: (w, h),
         lessons: lesson::load_embedded().lessons.into(),
         problems: Vec::new(),
         progress: Progress::in_memory(),
@@ -48,13 +47,13 @@ fn bytes_for_one_step(glyphs: Glyphs) -> (usize, usize, String) {
         },
     )
     .unwrap();
-    term.draw(|f| view::draw(&app, f)).unwrap();
+    term.draw(|f| draw_frame(&mut app, f)).unwrap();
     let first = std::mem::take(&mut *wire.0.lock().unwrap()).len();
     app.update(Action::Key(KeyEvent::new(
         KeyCode::Char('n'),
         KeyModifiers::NONE,
     )));
-    term.draw(|f| view::draw(&app, f)).unwrap();
+    term.draw(|f| draw_frame(&mut app, f)).unwrap();
     let step = wire.0.lock().unwrap().clone();
     (
         first,

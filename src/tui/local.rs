@@ -16,7 +16,6 @@ use ratatui::backend::CrosstermBackend;
 use super::action::Action;
 use super::app::{App, AppOptions};
 use super::open::TutorRequest;
-use super::view;
 use crate::chart::Glyphs;
 use crate::progress::Progress;
 
@@ -34,7 +33,7 @@ pub fn color_wanted(no_color: Option<&str>) -> bool {
 }
 
 /// The app a request asks for, with progress loaded from the usual place.
-pub fn app_for(req: TutorRequest, size: (u16, u16)) -> App {
+pub fn app_for(req: TutorRequest) -> App {
     let crate::lesson::Loaded { lessons, problems } = req.lessons;
     let (progress, notice) = match Progress::default_path() {
         Some(p) => Progress::load(&p),
@@ -50,7 +49,6 @@ pub fn app_for(req: TutorRequest, size: (u16, u16)) -> App {
             Glyphs::Unicode
         },
         color: color_wanted(std::env::var("NO_COLOR").ok().as_deref()),
-        size,
         lessons: lessons.into(),
         problems,
         progress,
@@ -81,8 +79,7 @@ pub fn launch(req: TutorRequest) -> i32 {
 }
 
 fn run(req: TutorRequest) -> io::Result<()> {
-    let (w, h) = crossterm::terminal::size()?;
-    let mut app = app_for(req, (w, h));
+    let mut app = app_for(req);
     enable_raw_mode()?;
     let mut stdout = io::stdout();
     if let Err(e) = execute!(
@@ -110,7 +107,7 @@ fn run(req: TutorRequest) -> io::Result<()> {
 fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> io::Result<()> {
     let mut next_tick = Instant::now() + TICK;
     loop {
-        terminal.draw(|f| view::draw(app, f))?;
+        terminal.draw(|f| super::draw_frame(app, f))?;
         let action = if app.playing() {
             let wait = next_tick.saturating_duration_since(Instant::now());
             if event::poll(wait)? {

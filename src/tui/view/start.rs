@@ -130,12 +130,5 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         notes_area,
     );
 
-    let keys: [(&str, &str); 5] = [
-        ("↑↓", tr(lang, "choose", "选择")),
-        ("Enter", tr(lang, "open", "打开")),
-        ("L", tr(lang, "中文", "English")),
-        ("?", tr(lang, "help", "帮助")),
-        ("q", tr(lang, "quit", "退出")),
-    ];
-    footer(&look, frame, foot, &keys);
+    footer(app, &look, frame, foot);
 }
