@@ -56,12 +56,17 @@ pub fn help(app: &App, frame: &mut Frame, area: Rect) {
         .collect();
     rows.push((String::new(), ""));
     rows.extend(closing);
+    let width = |s: &str| Span::raw(s).width();
     let key_width = rows
         .iter()
-        .map(|(k, _)| Span::raw(k.as_str()).width())
-        .max();
-    let key_width = key_width.unwrap_or(0).min(28);
-    let area = super::centered(area, 76, rows.len() as u16 + 2);
+        .map(|(k, _)| width(k))
+        .max()
+        .unwrap_or(0)
+        .min(28);
+    let label_width = rows.iter().map(|(_, w)| width(w)).max().unwrap_or(0);
+    // Borders, a space each side and between the columns.
+    let box_width = u16::try_from(key_width + label_width + 5).unwrap_or(u16::MAX);
+    let area = super::centered(area, box_width, rows.len() as u16 + 2);
     Look::clear(frame, area);
     let block = look.block(Span::styled(tr(lang, " Keys ", " 按键 "), look.title()));
     let inner = block.inner(area);
@@ -69,7 +74,7 @@ pub fn help(app: &App, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = rows
         .into_iter()
         .map(|(keys, what)| {
-            let pad = key_width.saturating_sub(Span::raw(keys.as_str()).width());
+            let pad = key_width.saturating_sub(width(&keys));
             Line::from(vec![
                 Span::styled(format!(" {keys}{} ", " ".repeat(pad)), look.key()),
                 Span::raw(what),
