@@ -63,3 +63,29 @@ fn lesson_opens_from_the_command_line_and_ctrl_c_quits() {
     let saved = std::fs::read_to_string(data.path().join("gradstep/progress.toml")).unwrap();
     assert!(saved.contains("slp-logistic"), "{saved}");
 }
+
+#[test]
+fn f1_lists_the_line_keys_and_ctrl_q_quits_from_the_line() {
+    if !have("tmux") {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_gradstep");
+    let cmd = format!(
+        "XDG_DATA_HOME={} {bin} play; echo GRADSTEP_EXIT=$?; exec sh",
+        data.path().display()
+    );
+    let t = Tmux::start("keys", 80, 24, &cmd);
+    t.wait_for("(x, y) = (3, 4)", 10);
+    t.keys(&["f"]);
+    t.wait_for("Esc cancel", 5);
+    t.keys(&["F1"]);
+    t.wait_for("Ctrl-U / Ctrl-K / Ctrl-W", 5);
+    // Any key closes the help and is not typed; what is typed next goes into the line.
+    t.keys(&["x"]);
+    t.type_text("+1");
+    let s = t.wait_for("L = x^2 + x*y + y^2+1", 5);
+    assert!(!s.contains("closes this help"), "{s}");
+    t.keys(&["C-q"]);
+    t.wait_for("GRADSTEP_EXIT=0", 5);
+}
