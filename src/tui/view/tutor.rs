@@ -10,7 +10,7 @@ use super::numbers;
 use super::panels::{footer, language_tag};
 use super::{Drawn, Look};
 use crate::chart::{self, HistorySpec};
-use crate::lesson::{Lang, Verdict};
+use crate::lesson::{Exercise, Feedback, Lang, Verdict};
 use crate::math::Objective;
 use crate::numfmt::pretty_name;
 use crate::stage::Stage;
@@ -125,53 +125,63 @@ fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) {
             lines.push(Line::raw(l));
         }
         if let Some(ex) = &p.exercise {
-            lines.push(Line::raw(""));
-            lines.push(Line::from(Span::styled(
-                format!("? {}", ex.prompt.get(lang)),
-                look.key(),
-            )));
-            match &t.feedback {
-                None => lines.push(Line::from(Span::styled(
-                    tr(lang, "  (Enter to answer)", "  （按 Enter 作答）"),
-                    look.dim(),
-                ))),
-                Some(fb) => {
-                    let (msg, style) = match &fb.verdict {
-                        Verdict::Correct => {
-                            (tr(lang, "✓ right!", "✓ 答对了！").to_string(), look.good())
-                        }
-                        Verdict::Wrong => (
-                            tr(
-                                lang,
-                                "✗ not quite — Enter to try again",
-                                "✗ 不太对，按 Enter 再试",
-                            )
-                            .to_string(),
-                            look.error(),
-                        ),
-                        Verdict::Unreadable(why) => (why.get(lang).to_string(), look.error()),
-                    };
-                    lines.push(Line::from(Span::styled(msg, style)));
-                    if fb.show_hint
-                        && let Some(h) = &ex.hint
-                    {
-                        lines.push(Line::raw(format!(
-                            "{} {}",
-                            tr(lang, "hint:", "提示："),
-                            h.get(lang)
-                        )));
-                    }
-                    if fb.show_explanation {
-                        lines.push(Line::raw(ex.explain.get(lang).to_string()));
-                    }
-                }
-            }
+            exercise_lines(lang, ex, t.feedback.as_ref(), look, &mut lines);
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
 
     if let Some(entry) = &t.line {
         draw_line(app, entry, frame, line_area, look, &t.stage);
+    }
+}
+
+/// The page's question, and the verdict on the last answer with its hint and explanation
+/// once they are earned.
+fn exercise_lines(
+    lang: Lang,
+    ex: &Exercise,
+    feedback: Option<&Feedback>,
+    look: &Look,
+    lines: &mut Vec<Line<'_>>,
+) {
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled(
+        format!("? {}", ex.prompt.get(lang)),
+        look.key(),
+    )));
+    match feedback {
+        None => lines.push(Line::from(Span::styled(
+            tr(lang, "  (Enter to answer)", "  （按 Enter 作答）"),
+            look.dim(),
+        ))),
+        Some(fb) => {
+            let (msg, style) = match &fb.verdict {
+                Verdict::Correct => (tr(lang, "✓ right!", "✓ 答对了！").to_string(), look.good()),
+                Verdict::Wrong => (
+                    tr(
+                        lang,
+                        "✗ not quite — Enter to try again",
+                        "✗ 不太对，按 Enter 再试",
+                    )
+                    .to_string(),
+                    look.error(),
+                ),
+                Verdict::Unreadable(why) => (why.get(lang).to_string(), look.error()),
+            };
+            lines.push(Line::from(Span::styled(msg, style)));
+            if fb.show_hint
+                && let Some(h) = &ex.hint
+            {
+                lines.push(Line::raw(format!(
+                    "{} {}",
+                    tr(lang, "hint:", "提示："),
+                    h.get(lang)
+                )));
+            }
+            if fb.show_explanation {
+                lines.push(Line::raw(ex.explain.get(lang).to_string()));
+            }
+        }
     }
 }
 
