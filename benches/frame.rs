@@ -4,10 +4,10 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradstep::chart::Glyphs;
-use gradstep::cli::play::PlaySpec;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
-use gradstep::tui::{Action, App, AppOptions, Open, view};
+use gradstep::stage::SandboxSpec;
+use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -16,7 +16,6 @@ fn app(glyphs: Glyphs, open: Open) -> App {
         lang: Lang::En,
         glyphs,
         color: true,
-        size: (160, 48),
         lessons: lesson::load_embedded().lessons.into(),
         problems: Vec::new(),
         progress: Progress::in_memory(),
@@ -27,7 +26,7 @@ fn app(glyphs: Glyphs, open: Open) -> App {
 
 fn frame(c: &mut Criterion) {
     for (name, glyphs) in [("ascii", Glyphs::Ascii), ("unicode", Glyphs::Unicode)] {
-        let mut a = app(glyphs, Open::Sandbox(PlaySpec::default()));
+        let mut a = app(glyphs, Open::Sandbox(SandboxSpec::default()));
         for _ in 0..5 {
             a.update(Action::Key(KeyEvent::new(
                 KeyCode::Char('n'),
@@ -37,12 +36,12 @@ fn frame(c: &mut Criterion) {
         let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
         c.bench_function(&format!("sandbox frame 160x48 {name}"), |b| {
             b.iter(|| {
-                term.draw(|f| view::draw(&a, f)).unwrap();
+                term.draw(|f| draw_frame(&mut a, f)).unwrap();
             })
         });
     }
     // A key press end to end: update (step + window fit with look-ahead) and the frame.
-    let mut a = app(Glyphs::Unicode, Open::Sandbox(PlaySpec::default()));
+    let mut a = app(Glyphs::Unicode, Open::Sandbox(SandboxSpec::default()));
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
     c.bench_function("sandbox step+undo and frame 160x48", |b| {
         b.iter(|| {
@@ -54,7 +53,7 @@ fn frame(c: &mut Criterion) {
                 KeyCode::Char('b'),
                 KeyModifiers::NONE,
             )));
-            term.draw(|f| view::draw(&a, f)).unwrap();
+            term.draw(|f| draw_frame(&mut a, f)).unwrap();
         })
     });
     let mut a = app(Glyphs::Unicode, Open::Lesson("optimizers".into()));
@@ -64,7 +63,7 @@ fn frame(c: &mut Criterion) {
     )));
     c.bench_function("optimizer race frame 160x48", |b| {
         b.iter(|| {
-            term.draw(|f| view::draw(&a, f)).unwrap();
+            term.draw(|f| draw_frame(&mut a, f)).unwrap();
         })
     });
 }

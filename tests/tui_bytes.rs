@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradstep::chart::Glyphs;
-use gradstep::cli::play::PlaySpec;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
-use gradstep::tui::{Action, App, AppOptions, Open, view};
+use gradstep::stage::SandboxSpec;
+use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -33,12 +33,11 @@ fn bytes_for_one_step(glyphs: Glyphs) -> (usize, usize, String) {
         lang: Lang::En,
         glyphs,
         color: true,
-        size: (w, h),
         lessons: lesson::load_embedded().lessons.into(),
         problems: Vec::new(),
         progress: Progress::in_memory(),
         notice: None,
-        open: Open::Sandbox(PlaySpec::default()),
+        open: Open::Sandbox(SandboxSpec::default()),
     });
     let wire = Wire::default();
     let mut term = Terminal::with_options(
@@ -48,13 +47,13 @@ fn bytes_for_one_step(glyphs: Glyphs) -> (usize, usize, String) {
         },
     )
     .unwrap();
-    term.draw(|f| view::draw(&app, f)).unwrap();
+    term.draw(|f| draw_frame(&mut app, f)).unwrap();
     let first = std::mem::take(&mut *wire.0.lock().unwrap()).len();
     app.update(Action::Key(KeyEvent::new(
         KeyCode::Char('n'),
         KeyModifiers::NONE,
     )));
-    term.draw(|f| view::draw(&app, f)).unwrap();
+    term.draw(|f| draw_frame(&mut app, f)).unwrap();
     let step = wire.0.lock().unwrap().clone();
     (
         first,

@@ -26,7 +26,9 @@ fn sandbox_steps_undoes_rejects_a_bad_formula_and_restores_the_shell() {
     t.type_text("x^^2");
     t.wait_for("unexpected '^' at column 3", 5);
     t.keys(&["Escape"]);
-    let s = t.wait_for("L(x, y) = x^2 + x*y + y^2", 5);
+    // The formula title is on screen all along; the footer's `f formula` comes back only
+    // once Escape has closed the line.
+    let s = t.wait_for("f formula", 5);
     assert!(
         !s.contains("unexpected"),
         "the error went away with the bad formula:\n{s}"
@@ -169,4 +171,30 @@ fn without_a_terminal_the_tutor_says_what_to_use_instead() {
         "{err}"
     );
     assert!(out.stdout.is_empty(), "no escape codes into a pipe");
+}
+
+#[test]
+fn f1_lists_the_line_keys_and_ctrl_q_quits_from_the_line() {
+    if !have("tmux") {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_gradstep");
+    let cmd = format!(
+        "XDG_DATA_HOME={} {bin} play; echo GRADSTEP_EXIT=$?; exec sh",
+        data.path().display()
+    );
+    let t = Tmux::start("keys", 80, 24, &cmd);
+    t.wait_for("(x, y) = (3, 4)", 10);
+    t.keys(&["f"]);
+    t.wait_for("Esc cancel", 5);
+    t.keys(&["F1"]);
+    t.wait_for("Ctrl-U / Ctrl-K / Ctrl-W", 5);
+    // Any key closes the help and is not typed; what is typed next goes into the line.
+    t.keys(&["x"]);
+    t.type_text("+1");
+    let s = t.wait_for("L = x^2 + x*y + y^2+1", 5);
+    assert!(!s.contains("closes this help"), "{s}");
+    t.keys(&["C-q"]);
+    t.wait_for("GRADSTEP_EXIT=0", 5);
 }

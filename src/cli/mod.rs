@@ -9,6 +9,7 @@ use std::io::Write;
 use clap::{Parser, Subcommand};
 
 use crate::lesson::Lang;
+use crate::tui::Open;
 
 /// A message for the user about the command line or an input file: printed on stderr, exit 2.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -56,29 +57,11 @@ pub enum Command {
     Serve(crate::ssh::ServeArgs),
 }
 
-/// Where the tutor opens.
-#[derive(Debug, Clone)]
-pub enum Opening {
-    Start,
-    Lesson(String),
-    Sandbox(play::PlaySpec),
-}
-
-/// A request to open the interactive tutor, its flags already checked.
-#[derive(Debug, Clone)]
-pub struct TutorRequest {
-    pub lang: Lang,
-    pub ascii: bool,
-    /// The lessons, loaded once here (a broken file is reported in the app, not fatal).
-    pub lessons: crate::lesson::Loaded,
-    pub open: Opening,
-}
-
 /// What `main` should do after the command line is read.
 pub enum Launch {
     /// A headless command ran; exit with this status.
     Exit(i32),
-    Tutor(TutorRequest),
+    Tutor(crate::tui::TutorRequest),
     /// Serve the tutor over SSH, with lessons and language already chosen.
     Serve(crate::ssh::ServeArgs, crate::lesson::Loaded, Lang),
 }
@@ -93,8 +76,8 @@ pub fn dispatch() -> Launch {
         }
     };
     let lang = Lang::choose(cli.lang);
-    let tutor = |open: Opening, lessons: crate::lesson::Loaded, ascii: bool| {
-        Launch::Tutor(TutorRequest {
+    let tutor = |open: Open, lessons: crate::lesson::Loaded, ascii: bool| {
+        Launch::Tutor(crate::tui::TutorRequest {
             lang,
             ascii: cli.ascii || ascii,
             lessons,
@@ -102,7 +85,7 @@ pub fn dispatch() -> Launch {
         })
     };
     Launch::Exit(match cli.command {
-        None => return tutor(Opening::Start, crate::lesson::load(None), false),
+        None => return tutor(Open::Start, crate::lesson::load(None), false),
         Some(Command::Serve(args)) => {
             let loaded = crate::lesson::load(None);
             for p in &loaded.problems {
@@ -114,7 +97,7 @@ pub fn dispatch() -> Launch {
             // Say so on the command line, not inside a full-screen app, if the id is wrong.
             let loaded = crate::lesson::load(args.dir.as_deref());
             if loaded.get(&args.id).is_some() {
-                return tutor(Opening::Lesson(args.id.clone()), loaded, false);
+                return tutor(Open::Lesson(args.id.clone()), loaded, false);
             }
             let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
             eprintln!(
@@ -126,11 +109,7 @@ pub fn dispatch() -> Launch {
         }
         Some(Command::Play(args)) => match args.formula.spec() {
             Ok(spec) => {
-                return tutor(
-                    Opening::Sandbox(spec),
-                    crate::lesson::load(None),
-                    args.ascii,
-                );
+                return tutor(Open::Sandbox(spec), crate::lesson::load(None), args.ascii);
             }
             Err(e) => {
                 eprintln!("gradstep play: {e}");

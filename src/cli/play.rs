@@ -7,30 +7,7 @@ use clap::Args;
 use super::UsageError;
 use super::run::{flags, learning_rate, parse_formula, parse_list, parse_optimizer};
 use crate::chart::{Glyphs, contour_plot_size};
-use crate::math::Formula;
-use crate::math::optimizer::{Kind, Optimizer};
-use crate::stage::{self, Stage};
-
-/// A formula to step in the sandbox, checked.
-#[derive(Debug, Clone)]
-pub struct PlaySpec {
-    pub formula: Formula,
-    pub start: Vec<f64>,
-    pub lr: f64,
-    pub optimizer: Optimizer,
-}
-
-impl Default for PlaySpec {
-    /// The sources' own example: x² + xy + y² from (3, 4) with η = 0.1.
-    fn default() -> Self {
-        PlaySpec {
-            formula: Formula::parse(stage::SANDBOX_FORMULA).expect("the default formula parses"),
-            start: vec![3.0, 4.0],
-            lr: 0.1,
-            optimizer: Optimizer::new(Kind::Sgd),
-        }
-    }
-}
+use crate::stage::{self, SandboxSpec, Stage};
 
 /// The formula flags `play` and `plot` share.
 #[derive(Debug, Clone, Args, Default)]
@@ -53,12 +30,12 @@ pub struct FormulaArgs {
 }
 
 impl FormulaArgs {
-    pub fn spec(&self) -> Result<PlaySpec, UsageError> {
+    pub fn spec(&self) -> Result<SandboxSpec, UsageError> {
         let Some(src) = &self.formula else {
             if self.vars.is_some() {
                 return Err(UsageError("--vars goes with --formula".into()));
             }
-            let mut spec = PlaySpec::default();
+            let mut spec = SandboxSpec::default();
             if let Some(s) = &self.start {
                 spec.start = checked_start(s, 2, &["x".into(), "y".into()])?;
             }
@@ -73,7 +50,7 @@ impl FormulaArgs {
             Some(s) => checked_start(s, n, formula.vars())?,
             None => vec![1.0; n],
         };
-        Ok(PlaySpec {
+        Ok(SandboxSpec {
             formula,
             start,
             lr: learning_rate(self.lr)?,

@@ -13,7 +13,7 @@ use super::tutor::{SessionInfo, Tutor, TutorFactory};
 use crate::chart::Glyphs;
 use crate::lesson::{Lang, Loaded};
 use crate::progress::{self, Progress};
-use crate::tui::{Action, App, AppOptions, Open, local, view};
+use crate::tui::{Action, App, AppOptions, Open, local};
 
 struct Remote {
     app: App,
@@ -36,7 +36,7 @@ impl Tutor for Remote {
     }
 
     fn draw(&mut self, frame: &mut ratatui::Frame) {
-        view::draw(&self.app, frame);
+        crate::tui::draw_frame(&mut self.app, frame);
     }
 }
 
@@ -74,8 +74,6 @@ pub fn factory(lessons: Loaded, lang: Lang) -> TutorFactory {
             lang,
             glyphs: Glyphs::Unicode,
             color: true,
-            // The server sends the client's real size as the first event.
-            size: (80, 24),
             lessons: lessons.clone(),
             problems: problems.clone(),
             progress,

@@ -71,6 +71,28 @@ pub fn formula_scene(formula: Formula, start: Vec<f64>, lr: f64, optimizer: Opti
     }
 }
 
+/// A formula to step in the sandbox, already checked: what `gradstep play` asks the tutor to
+/// open. It lives here, below both the command line and the UI, so neither imports the other.
+#[derive(Debug, Clone)]
+pub struct SandboxSpec {
+    pub formula: Formula,
+    pub start: Vec<f64>,
+    pub lr: f64,
+    pub optimizer: Optimizer,
+}
+
+impl Default for SandboxSpec {
+    /// The sources' own example: x² + xy + y² from (3, 4) with η = 0.1.
+    fn default() -> Self {
+        SandboxSpec {
+            formula: Formula::parse(SANDBOX_FORMULA).expect("the default formula parses"),
+            start: vec![3.0, 4.0],
+            lr: 0.1,
+            optimizer: Optimizer::new(Kind::Sgd),
+        }
+    }
+}
+
 impl Stage {
     pub fn new(scene: Scene) -> Result<Stage, String> {
         let mut runners = vec![Runner {

@@ -1,5 +1,6 @@
-//! What the adapters feed the app: keys, pastes, resizes and auto-play ticks. The local
-//! terminal and the SSH server both turn their input into these.
+//! What the adapters feed the app: keys, pastes, resizes, auto-play ticks, and the chart's
+//! size as the last frame drew it. The local terminal and the SSH server both turn their input
+//! into these; which key means what is the app's business (see [`super::keys`]).
 
 use crossterm::event::{Event, KeyEvent};
 
@@ -10,6 +11,12 @@ pub enum Action {
     Resize(u16, u16),
     /// Time for the next auto-play step; the adapter owns the clock.
     Tick,
+    /// The chart's size in cells in the frame just drawn (see `App::chart_area`): the app fits
+    /// the chart's window to it, and the adapter draws again.
+    ChartArea {
+        cols: u16,
+        rows: u16,
+    },
 }
 
 impl Action {

@@ -1,39 +1,29 @@
-//! The tutor's state and its `update`: every key press is an [`Action`] that changes the state,
-//! and the view draws the state. Nothing here touches a terminal, reads the clock or draws
-//! randomness, so the local terminal, the SSH server and the tests all drive the same core.
-
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+//! The tutor's state and its `update`: the adapters feed [`Action`]s, a key becomes a named
+//! [`Msg`] through the screen's table in [`super::keys`], and the message changes the state;
+//! the view draws the state. Nothing here touches a terminal, reads the clock, draws
+//! randomness or calls view code, so the local terminal, the SSH server and the tests all
+//! drive the same core.
 
 use super::action::Action;
 use super::editor::{self, Edit, Editor};
+use super::keys::{Context, Keymap, LineMsg, Msg};
 use super::strings::tr;
-use super::view::layout;
-use crate::chart::Glyphs;
+use crate::chart::{self, Glyphs};
 use std::sync::Arc;
 
 use crate::lesson::{Attempts, Feedback, Lang, Lesson, Problem, View};
 use crate::math::{Formula, FormulaError, Objective};
 use crate::progress::Progress;
 use crate::session::Status;
-use crate::stage::{self, Stage};
+use crate::stage::{self, SandboxSpec, Stage};
 
-/// What the tutor opens on.
-#[derive(Debug, Clone)]
-pub enum Open {
-    Start,
-    Lesson(String),
-    Sandbox(SandboxSpec),
-}
-
-/// A formula to step in the sandbox (see `gradstep play`).
-pub use crate::cli::play::PlaySpec as SandboxSpec;
+pub use super::open::Open;
 
 pub struct AppOptions {
     pub lang: Lang,
     pub glyphs: Glyphs,
     /// Colour themes (off with NO_COLOR).
     pub color: bool,
-    pub size: (u16, u16),
     /// The lessons, shared between apps; `problems` are the files that did not load.
     pub lessons: Arc<[Lesson]>,
     pub problems: Vec<Problem>,
@@ -43,20 +33,31 @@ pub struct AppOptions {
     pub open: Open,
 }
 
-/// What the input line is for.
+/// What the line being typed is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
+pub enum LineKind {
     Formula,
     Start,
     Answer,
 }
 
+/// The line the learner is typing: a formula, a start point or an answer.
 #[derive(Debug, Clone)]
-pub struct Input {
-    pub kind: InputKind,
+pub struct LineEntry {
+    pub kind: LineKind,
     pub editor: Editor,
     /// The live verdict on what is typed so far.
     pub error: Option<FormulaError>,
+}
+
+impl LineEntry {
+    fn new(kind: LineKind, text: &str, history: Vec<String>) -> LineEntry {
+        LineEntry {
+            kind,
+            editor: Editor::new(text, history),
+            error: None,
+        }
+    }
 }
 
 /// A lesson or the sandbox, being stepped.
@@ -65,11 +66,25 @@ pub struct Tutor {
     pub lesson: Option<usize>,
     pub page: usize,
     pub stage: Stage,
-    pub input: Option<Input>,
+    pub line: Option<LineEntry>,
     pub attempts: Attempts,
     pub feedback: Option<Feedback>,
     /// The learner replaced the page's formula with their own.
     pub custom: bool,
+}
+
+impl Tutor {
+    fn new(lesson: Option<usize>, page: usize, stage: Stage) -> Tutor {
+        Tutor {
+            lesson,
+            page,
+            stage,
+            line: None,
+            attempts: Attempts::default(),
+            feedback: None,
+            custom: lesson.is_none(),
+        }
+    }
 }
 
 pub enum Screen {
@@ -77,11 +92,19 @@ pub enum Screen {
     Tutor(Box<Tutor>),
 }
 
+/// The chart's size in cells as the last frame drew it, and for which view: another view lays
+/// the screen out differently, so its size is unknown until the next frame reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ChartArea {
+    view: View,
+    cols: u16,
+    rows: u16,
+}
+
 pub struct App {
     pub lang: Lang,
     pub glyphs: Glyphs,
     pub color: bool,
-    pub size: (u16, u16),
     pub lessons: Arc<[Lesson]>,
     pub problems: Vec<Problem>,
     pub progress: Progress,
@@ -92,6 +115,7 @@ pub struct App {
     /// A one-line message for the learner, cleared by the next key.
     pub notice: Option<String>,
     pub quit: bool,
+    chart: Option<ChartArea>,
     formula_history: Vec<String>,
     start_history: Vec<String>,
 }
@@ -102,7 +126,6 @@ impl App {
             lang: opts.lang,
             glyphs: opts.glyphs,
             color: opts.color,
-            size: opts.size,
             lessons: opts.lessons,
             problems: opts.problems,
             progress: opts.progress,
@@ -111,6 +134,7 @@ impl App {
             help: false,
             notice: opts.notice,
             quit: false,
+            chart: None,
             formula_history: Vec::new(),
             start_history: Vec::new(),
         };
@@ -125,24 +149,32 @@ impl App {
             },
             Open::Sandbox(spec) => app.open_sandbox(spec),
         }
-        app.refit();
         app
     }
 
     /// Feeds one action; returns false once the learner has quit.
     pub fn update(&mut self, action: Action) -> bool {
         match action {
-            Action::Resize(w, h) => self.size = (w, h),
-            Action::Tick => self.tick(),
-            Action::Paste(text) => {
-                if let Screen::Tutor(t) = &mut self.screen
-                    && let Some(input) = &mut t.input
-                {
-                    input.editor.insert(&text);
-                    validate(input);
+            Action::Key(key) => {
+                if let Some(msg) = self.keymap().message(&key) {
+                    self.notice = None;
+                    self.handle(msg);
                 }
             }
-            Action::Key(key) => self.key(key),
+            Action::Paste(text) => {
+                if self.line().is_some() {
+                    self.edit_line(&LineMsg::Insert(text));
+                }
+            }
+            // The chart's old size is stale; the next frame reports the new one.
+            Action::Resize(..) => self.chart = None,
+            Action::ChartArea { cols, rows } => {
+                if let Screen::Tutor(t) = &self.screen {
+                    let view = t.stage.scene.view;
+                    self.chart = Some(ChartArea { view, cols, rows });
+                }
+            }
+            Action::Tick => self.tick(),
         }
         self.refit();
         !self.quit
@@ -151,6 +183,172 @@ impl App {
     /// Whether auto-play wants ticks.
     pub fn playing(&self) -> bool {
         matches!(&self.screen, Screen::Tutor(t) if t.stage.playing)
+    }
+
+    /// The key table in force now: the help overlay's while it is open.
+    pub fn keymap(&self) -> Keymap {
+        if self.help {
+            Keymap::Help
+        } else {
+            self.screen_keymap()
+        }
+    }
+
+    /// The key table of the screen itself, under the help overlay if that is open: what the
+    /// footer and the help list.
+    pub fn screen_keymap(&self) -> Keymap {
+        match &self.screen {
+            Screen::Start => Keymap::Start,
+            Screen::Tutor(t) if t.line.is_some() => Keymap::Line,
+            Screen::Tutor(t) if t.stage.scene.view == View::Taylor => Keymap::Taylor,
+            Screen::Tutor(_) => Keymap::Tutor,
+        }
+    }
+
+    /// What the footer needs to know to pick its hints.
+    pub fn key_context(&self) -> Context {
+        match &self.screen {
+            Screen::Start => Context::default(),
+            Screen::Tutor(t) => Context {
+                in_lesson: t.lesson.is_some(),
+                formula: matches!(t.stage.scene.objective, Objective::Formula(_)),
+            },
+        }
+    }
+
+    /// The chart's size in cells that the window is fitted to, if the last frame reported one
+    /// for the view on stage. An adapter whose frame drew another size sends
+    /// [`Action::ChartArea`] and draws again.
+    pub fn chart_area(&self) -> Option<(u16, u16)> {
+        match (&self.screen, self.chart) {
+            (Screen::Tutor(t), Some(c)) if c.view == t.stage.scene.view => Some((c.cols, c.rows)),
+            _ => None,
+        }
+    }
+
+    /// The line being typed, if any.
+    pub fn line(&self) -> Option<&LineEntry> {
+        match &self.screen {
+            Screen::Tutor(t) => t.line.as_ref(),
+            Screen::Start => None,
+        }
+    }
+
+    /// The lesson on stage, if any.
+    pub fn lesson(&self) -> Option<&Lesson> {
+        match &self.screen {
+            Screen::Tutor(t) => t.lesson.and_then(|i| self.lessons.get(i)),
+            Screen::Start => None,
+        }
+    }
+
+    fn handle(&mut self, msg: Msg) {
+        match msg {
+            Msg::Quit => {
+                self.leave_lesson();
+                self.quit = true;
+            }
+            Msg::Back => {
+                self.leave_lesson();
+                self.screen = Screen::Start;
+            }
+            Msg::Help => self.help = true,
+            Msg::CloseHelp => self.help = false,
+            Msg::SwitchLang => self.lang = self.lang.other(),
+            Msg::SwitchGlyphs => {
+                self.glyphs = match self.glyphs {
+                    Glyphs::Ascii => Glyphs::Unicode,
+                    Glyphs::Unicode => Glyphs::Ascii,
+                }
+            }
+            Msg::SelectPrev | Msg::SelectNext | Msg::SelectFirst | Msg::SelectLast => {
+                self.select(&msg)
+            }
+            Msg::OpenSelected => {
+                if self.selected < self.lessons.len() {
+                    self.open_lesson(self.selected);
+                } else {
+                    self.open_sandbox(SandboxSpec::default());
+                }
+            }
+            Msg::NextPage => self.turn_page(true),
+            Msg::PrevPage => self.turn_page(false),
+            Msg::TypeFormula => self.type_formula(),
+            Msg::TypeStart => self.open_line(LineKind::Start),
+            Msg::Answer => self.open_line(LineKind::Answer),
+            Msg::Accept => self.accept_line(),
+            Msg::Cancel => {
+                if let Screen::Tutor(t) = &mut self.screen {
+                    t.line = None;
+                }
+            }
+            Msg::Line(edit) => self.edit_line(&edit),
+            _ => self.stage_msg(&msg),
+        }
+    }
+
+    fn select(&mut self, msg: &Msg) {
+        let rows = self.lessons.len() + 1;
+        self.selected = match msg {
+            Msg::SelectPrev => (self.selected + rows - 1) % rows,
+            Msg::SelectNext => (self.selected + 1) % rows,
+            Msg::SelectFirst => 0,
+            Msg::SelectLast => rows - 1,
+            _ => self.selected,
+        };
+    }
+
+    /// The messages that act on the stage alone: steps, η, the window, the Taylor dial.
+    fn stage_msg(&mut self, msg: &Msg) {
+        let lang = self.lang;
+        let Screen::Tutor(t) = &mut self.screen else {
+            return;
+        };
+        let stage = &mut t.stage;
+        match msg {
+            // The step runs in the arm, not in a guard: a guard with side effects would run
+            // them while merely deciding which arm applies.
+            Msg::Step => {
+                let stepped = stage.step();
+                if !stepped {
+                    self.notice = Some(stopped_notice(lang, stage.status()));
+                }
+            }
+            Msg::Undo => {
+                let undone = stage.undo();
+                if !undone {
+                    self.notice = Some(tr(lang, "already at the start", "已经在起点").into());
+                }
+            }
+            Msg::Reset => stage.reset(),
+            Msg::Play => stage.playing = !stage.playing && stage.status() == Status::Running,
+            Msg::RaiseLr | Msg::LowerLr => {
+                stage.nudge_lr(*msg == Msg::RaiseLr);
+            }
+            Msg::WidenProbe | Msg::NarrowProbe => {
+                stage.scale_probe(*msg == Msg::WidenProbe);
+            }
+            Msg::NextOptimizer => {
+                stage.next_optimizer();
+            }
+            Msg::ZoomIn => stage.zoom(0.5),
+            Msg::ZoomOut => stage.zoom(2.0),
+            Msg::FitWindow => stage.auto_window(),
+            Msg::PanLeft => stage.pan(-0.25, 0.0),
+            Msg::PanRight => stage.pan(0.25, 0.0),
+            Msg::PanUp => stage.pan(0.0, 0.25),
+            Msg::PanDown => stage.pan(0.0, -0.25),
+            Msg::Turn(degrees) => stage.angle += f64::from(*degrees).to_radians(),
+            Msg::AimDownhill => {
+                let g = &stage.main().current().grad;
+                if let Some((i, j)) = stage.axes()
+                    && (g[i] != 0.0 || g[j] != 0.0)
+                {
+                    stage.angle = (-g[j]).atan2(-g[i]);
+                }
+            }
+            _ => {}
+        }
     }
 
     fn tick(&mut self) {
@@ -162,69 +360,16 @@ impl App {
         }
     }
 
-    /// Keeps the chart window fitted to the path for the current layout.
+    /// Keeps the chart window fitted to the path, at the size the last frame drew the chart.
     fn refit(&mut self) {
-        let size = self.size;
-        if let Screen::Tutor(t) = &mut self.screen
-            && let Some((cols, rows)) = layout::contour_plot_cells(size, t.stage.scene.view)
-        {
-            t.stage.fit_window(cols, rows);
-        }
-    }
-
-    fn key(&mut self, key: KeyEvent) {
-        if key.kind == KeyEventKind::Release {
+        let Some((cols, rows)) = self.chart_area() else {
             return;
-        }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')) {
-            self.leave_lesson();
-            self.quit = true;
-            return;
-        }
-        self.notice = None;
-        if self.help {
-            self.help = false;
-            return;
-        }
-        if let Screen::Tutor(t) = &mut self.screen
-            && t.input.is_some()
-        {
-            self.input_key(key);
-            return;
-        }
-        match key.code {
-            KeyCode::Char('?') => self.help = true,
-            KeyCode::Char('L') => self.lang = self.lang.other(),
-            KeyCode::Char('a') => {
-                self.glyphs = match self.glyphs {
-                    Glyphs::Ascii => Glyphs::Unicode,
-                    Glyphs::Unicode => Glyphs::Ascii,
-                }
+        };
+        if let Screen::Tutor(t) = &mut self.screen {
+            let (w, h) = chart::contour_plot_size(cols, rows);
+            if w > 0 && h > 0 {
+                t.stage.fit_window(w, h);
             }
-            _ => match self.screen {
-                Screen::Start => self.start_key(key),
-                Screen::Tutor(_) => self.tutor_key(key),
-            },
-        }
-    }
-
-    fn start_key(&mut self, key: KeyEvent) {
-        let rows = self.lessons.len() + 1;
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.selected = (self.selected + rows - 1) % rows,
-            KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1) % rows,
-            KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
-            KeyCode::End | KeyCode::Char('G') => self.selected = rows - 1,
-            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => {
-                if self.selected < self.lessons.len() {
-                    self.open_lesson(self.selected);
-                } else {
-                    self.open_sandbox(SandboxSpec::default());
-                }
-            }
-            KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
-            _ => {}
         }
     }
 
@@ -240,15 +385,7 @@ impl App {
         };
         match Stage::new(scene.clone()) {
             Ok(stage) => {
-                self.screen = Screen::Tutor(Box::new(Tutor {
-                    lesson: Some(i),
-                    page,
-                    stage,
-                    input: None,
-                    attempts: Attempts::default(),
-                    feedback: None,
-                    custom: false,
-                }));
+                self.screen = Screen::Tutor(Box::new(Tutor::new(Some(i), page, stage)));
                 self.record_progress();
             }
             Err(e) => self.notice = Some(format!("{}: {e}", lesson.file)),
@@ -258,17 +395,7 @@ impl App {
     fn open_sandbox(&mut self, spec: SandboxSpec) {
         let scene = stage::formula_scene(spec.formula, spec.start, spec.lr, spec.optimizer);
         match Stage::new(scene) {
-            Ok(stage) => {
-                self.screen = Screen::Tutor(Box::new(Tutor {
-                    lesson: None,
-                    page: 0,
-                    stage,
-                    input: None,
-                    attempts: Attempts::default(),
-                    feedback: None,
-                    custom: true,
-                }))
-            }
+            Ok(stage) => self.screen = Screen::Tutor(Box::new(Tutor::new(None, 0, stage))),
             Err(e) => self.notice = Some(e),
         }
     }
@@ -287,127 +414,6 @@ impl App {
     fn leave_lesson(&mut self) {
         if matches!(self.screen, Screen::Tutor(_)) {
             self.record_progress();
-        }
-    }
-
-    fn tutor_key(&mut self, key: KeyEvent) {
-        let lang = self.lang;
-        let Screen::Tutor(t) = &mut self.screen else {
-            return;
-        };
-        let taylor = t.stage.scene.view == View::Taylor;
-        let is_formula = matches!(t.stage.scene.objective, Objective::Formula(_));
-        match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => {
-                self.leave_lesson();
-                self.screen = Screen::Start;
-            }
-            KeyCode::Char('n') | KeyCode::Char(' ') if !t.stage.step() => {
-                self.notice = Some(stopped_notice(lang, t.stage.status()));
-            }
-            KeyCode::Char('b') | KeyCode::Backspace if !t.stage.undo() => {
-                self.notice = Some(tr(lang, "already at the start", "已经在起点").into());
-            }
-            KeyCode::Char('r') => t.stage.reset(),
-            KeyCode::Char('p') => {
-                t.stage.playing = !t.stage.playing && t.stage.status() == Status::Running;
-            }
-            KeyCode::Char('+') | KeyCode::Char('=') => {
-                if taylor {
-                    t.stage.scale_probe(true);
-                } else {
-                    t.stage.nudge_lr(true);
-                }
-            }
-            KeyCode::Char('-') | KeyCode::Char('_') => {
-                if taylor {
-                    t.stage.scale_probe(false);
-                } else {
-                    t.stage.nudge_lr(false);
-                }
-            }
-            KeyCode::Char('o') => {
-                t.stage.next_optimizer();
-            }
-            KeyCode::Char('f') if is_formula => {
-                let text = match &t.stage.scene.objective {
-                    Objective::Formula(f) => f.source().to_string(),
-                    Objective::Model(_) => String::new(),
-                };
-                t.input = Some(Input {
-                    kind: InputKind::Formula,
-                    editor: Editor::new(&text, self.formula_history.clone()),
-                    error: None,
-                });
-            }
-            KeyCode::Char('f') => {
-                self.notice = Some(
-                    tr(
-                        lang,
-                        "this page's loss comes from a model; open the sandbox to type a formula",
-                        "本页的损失来自模型；在沙盒中可以输入公式",
-                    )
-                    .into(),
-                )
-            }
-            KeyCode::Char('s') => {
-                let cur = t.stage.main().current().params.clone();
-                let text = cur
-                    .iter()
-                    .map(|v| crate::numfmt::short(*v))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                t.input = Some(Input {
-                    kind: InputKind::Start,
-                    editor: Editor::new(&text, self.start_history.clone()),
-                    error: None,
-                });
-            }
-            KeyCode::Enter => {
-                let has_exercise = t
-                    .lesson
-                    .and_then(|i| self.lessons.get(i))
-                    .and_then(|l| l.page(t.page))
-                    .is_some_and(|p| p.exercise.is_some());
-                if has_exercise && !t.attempts.solved {
-                    t.input = Some(Input {
-                        kind: InputKind::Answer,
-                        editor: Editor::new("", Vec::new()),
-                        error: None,
-                    });
-                }
-            }
-            KeyCode::Left | KeyCode::Right if taylor => {
-                let turn = if key.code == KeyCode::Left {
-                    15f64
-                } else {
-                    -15f64
-                };
-                t.stage.angle += turn.to_radians();
-            }
-            KeyCode::Up | KeyCode::Down if taylor => {
-                let turn = if key.code == KeyCode::Up { 1f64 } else { -1f64 };
-                t.stage.angle += turn.to_radians();
-            }
-            KeyCode::Char('g') if taylor => {
-                let g = &t.stage.main().current().grad;
-                if let Some((i, j)) = t.stage.axes() {
-                    let (gx, gy) = (g[i], g[j]);
-                    if gx != 0.0 || gy != 0.0 {
-                        t.stage.angle = (-gy).atan2(-gx);
-                    }
-                }
-            }
-            KeyCode::Right | KeyCode::PageDown => self.turn_page(true),
-            KeyCode::Left | KeyCode::PageUp => self.turn_page(false),
-            KeyCode::Char('z') => t.stage.zoom(0.5),
-            KeyCode::Char('Z') => t.stage.zoom(2.0),
-            KeyCode::Char('0') => t.stage.auto_window(),
-            KeyCode::Char('h') => t.stage.pan(-0.25, 0.0),
-            KeyCode::Char('l') => t.stage.pan(0.25, 0.0),
-            KeyCode::Char('k') => t.stage.pan(0.0, 0.25),
-            KeyCode::Char('j') => t.stage.pan(0.0, -0.25),
-            _ => {}
         }
     }
 
@@ -452,107 +458,185 @@ impl App {
         t.page = page;
         t.attempts = Attempts::default();
         t.feedback = None;
-        t.input = None;
+        t.line = None;
         self.record_progress();
     }
 
-    fn input_key(&mut self, key: KeyEvent) {
+    fn type_formula(&mut self) {
+        let formula = match &self.screen {
+            Screen::Tutor(t) => matches!(t.stage.scene.objective, Objective::Formula(_)),
+            Screen::Start => return,
+        };
+        if formula {
+            self.open_line(LineKind::Formula);
+        } else {
+            self.notice = Some(
+                tr(
+                    self.lang,
+                    "this page's loss comes from a model; open the sandbox to type a formula",
+                    "本页的损失来自模型；在沙盒中可以输入公式",
+                )
+                .into(),
+            );
+        }
+    }
+
+    /// Opens the line, filled with what is there now (the formula, the start point).
+    fn open_line(&mut self, kind: LineKind) {
+        let Screen::Tutor(t) = &mut self.screen else {
+            return;
+        };
+        let line = match kind {
+            LineKind::Formula => {
+                let text = match &t.stage.scene.objective {
+                    Objective::Formula(f) => f.source(),
+                    Objective::Model(_) => "",
+                };
+                LineEntry::new(kind, text, self.formula_history.clone())
+            }
+            LineKind::Start => {
+                let text = t
+                    .stage
+                    .main()
+                    .current()
+                    .params
+                    .iter()
+                    .map(|v| crate::numfmt::short(*v))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                LineEntry::new(kind, &text, self.start_history.clone())
+            }
+            LineKind::Answer => {
+                let has_exercise = t
+                    .lesson
+                    .and_then(|i| self.lessons.get(i))
+                    .and_then(|l| l.page(t.page))
+                    .is_some_and(|p| p.exercise.is_some());
+                if !has_exercise || t.attempts.solved {
+                    return;
+                }
+                LineEntry::new(kind, "", Vec::new())
+            }
+        };
+        t.line = Some(line);
+    }
+
+    fn edit_line(&mut self, edit: &LineMsg) {
+        if let Screen::Tutor(t) = &mut self.screen
+            && let Some(line) = &mut t.line
+            && line.editor.apply(edit) == Edit::Changed
+        {
+            live_check(line);
+        }
+    }
+
+    fn accept_line(&mut self) {
+        let Some(line) = self.line() else {
+            return;
+        };
+        let text = line.editor.text();
+        match line.kind {
+            LineKind::Formula => self.accept_formula(&text),
+            LineKind::Start => self.accept_start(&text),
+            LineKind::Answer => self.accept_answer(&text),
+        }
+    }
+
+    fn accept_formula(&mut self, text: &str) {
         let lang = self.lang;
         let Screen::Tutor(t) = &mut self.screen else {
             return;
         };
-        let Some(input) = &mut t.input else {
+        let formula = match Formula::parse(text) {
+            Ok(f) if f.vars().is_empty() => Err(no_variables(lang)),
+            other => other,
+        };
+        let f = match formula {
+            Ok(f) => f,
+            Err(e) => {
+                if let Some(line) = &mut t.line {
+                    line.error = Some(e);
+                }
+                return;
+            }
+        };
+        editor::remember(&mut self.formula_history, text);
+        let cur = t.stage.main();
+        let old_names = &t.stage.scene.names;
+        let old_params = &cur.current().params;
+        // A variable the old formula had keeps its value; a new one starts at 1.
+        let start: Vec<f64> = f
+            .vars()
+            .iter()
+            .map(|v| {
+                old_names
+                    .iter()
+                    .position(|n| n == v)
+                    .map_or(1.0, |i| old_params[i])
+            })
+            .collect();
+        let scene = stage::formula_scene(f, start, cur.lr(), *cur.optimizer());
+        match Stage::new(scene) {
+            Ok(stage) => {
+                t.stage = stage;
+                t.custom = true;
+                t.line = None;
+            }
+            Err(e) => self.notice = Some(e),
+        }
+    }
+
+    fn accept_start(&mut self, text: &str) {
+        let Screen::Tutor(t) = &mut self.screen else {
             return;
         };
-        match input.editor.key(key) {
-            Edit::Cancel => t.input = None,
-            Edit::Changed => validate(input),
-            Edit::Moved | Edit::Ignored => {}
-            Edit::Submit => {
-                let text = input.editor.text();
-                match input.kind {
-                    InputKind::Formula => match Formula::parse(&text) {
-                        Err(e) => input.error = Some(e),
-                        Ok(f) if f.vars().is_empty() => {
-                            input.error = Some(no_variables(lang));
-                        }
-                        Ok(f) => {
-                            editor::remember(&mut self.formula_history, &text);
-                            let cur = t.stage.main();
-                            let old_names = t.stage.scene.names.clone();
-                            let old_params = cur.current().params.clone();
-                            let start: Vec<f64> = f
-                                .vars()
-                                .iter()
-                                .map(|v| {
-                                    old_names
-                                        .iter()
-                                        .position(|n| n == v)
-                                        .map(|i| old_params[i])
-                                        .unwrap_or(1.0)
-                                })
-                                .collect();
-                            let scene = stage::formula_scene(f, start, cur.lr(), *cur.optimizer());
-                            match Stage::new(scene) {
-                                Ok(stage) => {
-                                    t.stage = stage;
-                                    t.custom = true;
-                                    t.input = None;
-                                }
-                                Err(e) => self.notice = Some(e),
-                            }
-                        }
-                    },
-                    InputKind::Start => match parse_start(&text, t.stage.scene.names.len()) {
-                        Err(e) => input.error = Some(e),
-                        Ok(start) => {
-                            editor::remember(&mut self.start_history, &text);
-                            let mut scene = t.stage.scene.clone();
-                            scene.start = start;
-                            for r in &mut scene.race {
-                                r.start = scene.start.clone();
-                            }
-                            let lr = t.stage.main().lr();
-                            let opt = *t.stage.main().optimizer();
-                            match Stage::new(scene) {
-                                Ok(mut stage) => {
-                                    stage.runners[0].session.set_lr(lr);
-                                    stage.runners[0].session.set_optimizer(opt);
-                                    t.stage = stage;
-                                    t.input = None;
-                                }
-                                Err(e) => {
-                                    input.error = Some(FormulaError {
-                                        column: None,
-                                        message: e,
-                                    })
-                                }
-                            }
-                        }
-                    },
-                    InputKind::Answer => {
-                        let exercise = t
-                            .lesson
-                            .and_then(|i| self.lessons.get(i))
-                            .and_then(|l| l.page(t.page))
-                            .and_then(|p| p.exercise.as_ref());
-                        if let Some(ex) = exercise {
-                            let fb = t.attempts.submit(ex, &text);
-                            t.feedback = Some(fb);
-                        }
-                        t.input = None;
-                    }
-                }
+        let Some(line) = &mut t.line else {
+            return;
+        };
+        let start = match parse_start(text, t.stage.scene.names.len()) {
+            Ok(start) => start,
+            Err(e) => {
+                line.error = Some(e);
+                return;
+            }
+        };
+        editor::remember(&mut self.start_history, text);
+        let mut scene = t.stage.scene.clone();
+        scene.start = start;
+        for r in &mut scene.race {
+            r.start = scene.start.clone();
+        }
+        let lr = t.stage.main().lr();
+        let opt = *t.stage.main().optimizer();
+        match Stage::new(scene) {
+            Ok(mut stage) => {
+                stage.runners[0].session.set_lr(lr);
+                stage.runners[0].session.set_optimizer(opt);
+                t.stage = stage;
+                t.line = None;
+            }
+            Err(e) => {
+                line.error = Some(FormulaError {
+                    column: None,
+                    message: e,
+                })
             }
         }
     }
 
-    /// The lesson on stage, if any.
-    pub fn lesson(&self) -> Option<&Lesson> {
-        match &self.screen {
-            Screen::Tutor(t) => t.lesson.and_then(|i| self.lessons.get(i)),
-            Screen::Start => None,
+    fn accept_answer(&mut self, text: &str) {
+        let Screen::Tutor(t) = &mut self.screen else {
+            return;
+        };
+        let exercise = t
+            .lesson
+            .and_then(|i| self.lessons.get(i))
+            .and_then(|l| l.page(t.page))
+            .and_then(|p| p.exercise.as_ref());
+        if let Some(ex) = exercise {
+            t.feedback = Some(t.attempts.submit(ex, text));
         }
+        t.line = None;
     }
 }
 
@@ -568,12 +652,11 @@ fn no_variables(lang: Lang) -> FormulaError {
     }
 }
 
-/// Live validation while typing: the first problem and its column, or nothing.
-fn validate(input: &mut Input) {
-    let text = input.editor.text();
-    input.error = match input.kind {
-        InputKind::Formula => Formula::parse(&text).err(),
-        InputKind::Start | InputKind::Answer => None,
+/// The check while typing: the formula's first problem and its column, or nothing.
+fn live_check(line: &mut LineEntry) {
+    line.error = match line.kind {
+        LineKind::Formula => Formula::parse(&line.editor.text()).err(),
+        LineKind::Start | LineKind::Answer => None,
     };
 }
 

@@ -1,7 +1,8 @@
 //! A one-line text editor for formulas, start points and answers: cursor movement, the usual
-//! readline keys, and a history walked with Up/Down.
+//! readline edits, and a history walked with Up/Down. Which key does which edit is in
+//! [`super::keys`]; this only knows the edits.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::keys::LineMsg;
 
 /// The longest line accepted; the formula limit is 1000 characters, leave room for a paste.
 pub const MAX_CHARS: usize = 2000;
@@ -18,13 +19,11 @@ pub struct Editor {
     draft: Vec<char>,
 }
 
-/// What a key did to the line.
+/// What an edit did to the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edit {
     Changed,
     Moved,
-    Submit,
-    Cancel,
     Ignored,
 }
 
@@ -70,24 +69,23 @@ impl Editor {
         Edit::Changed
     }
 
-    pub fn key(&mut self, key: KeyEvent) -> Edit {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Enter => Edit::Submit,
-            KeyCode::Esc => Edit::Cancel,
-            KeyCode::Char('c') if ctrl => Edit::Cancel,
-            KeyCode::Char('a') if ctrl => self.go(0),
-            KeyCode::Char('e') if ctrl => self.go(self.chars.len()),
-            KeyCode::Char('u') if ctrl => {
+    pub fn apply(&mut self, edit: &LineMsg) -> Edit {
+        match edit {
+            LineMsg::Insert(text) => self.insert(text),
+            LineMsg::Home => self.go(0),
+            LineMsg::End => self.go(self.chars.len()),
+            LineMsg::Left => self.go(self.cursor.saturating_sub(1)),
+            LineMsg::Right => self.go((self.cursor + 1).min(self.chars.len())),
+            LineMsg::DeleteToStart => {
                 self.chars.drain(..self.cursor);
                 self.cursor = 0;
                 Edit::Changed
             }
-            KeyCode::Char('k') if ctrl => {
+            LineMsg::DeleteToEnd => {
                 self.chars.truncate(self.cursor);
                 Edit::Changed
             }
-            KeyCode::Char('w') if ctrl => {
+            LineMsg::DeleteWord => {
                 let mut start = self.cursor;
                 while start > 0 && self.chars[start - 1] == ' ' {
                     start -= 1;
@@ -99,23 +97,18 @@ impl Editor {
                 self.cursor = start;
                 Edit::Changed
             }
-            KeyCode::Char(c) if !ctrl => self.insert(&c.to_string()),
-            KeyCode::Backspace if self.cursor > 0 => {
+            LineMsg::DeleteBack if self.cursor > 0 => {
                 self.cursor -= 1;
                 self.chars.remove(self.cursor);
                 Edit::Changed
             }
-            KeyCode::Delete if self.cursor < self.chars.len() => {
+            LineMsg::DeleteForward if self.cursor < self.chars.len() => {
                 self.chars.remove(self.cursor);
                 Edit::Changed
             }
-            KeyCode::Left => self.go(self.cursor.saturating_sub(1)),
-            KeyCode::Right => self.go((self.cursor + 1).min(self.chars.len())),
-            KeyCode::Home => self.go(0),
-            KeyCode::End => self.go(self.chars.len()),
-            KeyCode::Up => self.walk(true),
-            KeyCode::Down => self.walk(false),
-            _ => Edit::Ignored,
+            LineMsg::DeleteBack | LineMsg::DeleteForward => Edit::Ignored,
+            LineMsg::Older => self.walk(true),
+            LineMsg::Newer => self.walk(false),
         }
     }
 
@@ -167,39 +160,37 @@ pub fn remember(history: &mut Vec<String>, line: &str) {
 mod tests {
     use super::*;
 
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
     #[test]
     fn typing_moving_and_deleting() {
         let mut e = Editor::new("x^2", vec![]);
-        e.key(key(KeyCode::Left));
-        e.key(key(KeyCode::Left));
-        e.key(key(KeyCode::Backspace));
+        e.apply(&LineMsg::Left);
+        e.apply(&LineMsg::Left);
+        e.apply(&LineMsg::DeleteBack);
         assert_eq!(e.text(), "^2");
         e.insert("y");
         assert_eq!((e.text().as_str(), e.cursor()), ("y^2", 1));
-        e.key(key(KeyCode::End));
+        e.apply(&LineMsg::End);
         e.insert(" + θ");
         assert_eq!(e.text(), "y^2 + θ");
-        e.key(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
+        e.apply(&LineMsg::DeleteWord);
         assert_eq!(e.text(), "y^2 + ");
-        assert_eq!(e.key(key(KeyCode::Enter)), Edit::Submit);
-        assert_eq!(e.key(key(KeyCode::Esc)), Edit::Cancel);
+        assert_eq!(e.apply(&LineMsg::DeleteForward), Edit::Ignored);
+        assert_eq!(e.apply(&LineMsg::Home), Edit::Moved);
+        assert_eq!(e.apply(&LineMsg::DeleteToEnd), Edit::Changed);
+        assert_eq!(e.text(), "");
     }
 
     #[test]
     fn history_walks_and_returns_to_the_draft() {
         let mut e = Editor::new("draft", vec!["a".into(), "b".into()]);
-        e.key(key(KeyCode::Up));
+        e.apply(&LineMsg::Older);
         assert_eq!(e.text(), "b");
-        e.key(key(KeyCode::Up));
-        e.key(key(KeyCode::Up));
+        e.apply(&LineMsg::Older);
+        e.apply(&LineMsg::Older);
         assert_eq!(e.text(), "a");
-        e.key(key(KeyCode::Down));
+        e.apply(&LineMsg::Newer);
         assert_eq!(e.text(), "b");
-        e.key(key(KeyCode::Down));
+        e.apply(&LineMsg::Newer);
         assert_eq!(e.text(), "draft");
     }
 

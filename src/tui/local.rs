@@ -17,10 +17,9 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use super::action::Action;
-use super::app::{App, AppOptions, Open};
-use super::view;
+use super::app::{App, AppOptions};
+use super::open::TutorRequest;
 use crate::chart::Glyphs;
-use crate::cli::{Opening, TutorRequest};
 use crate::progress::Progress;
 
 /// Time between auto-play steps.
@@ -37,7 +36,7 @@ pub fn color_wanted(no_color: Option<&str>) -> bool {
 }
 
 /// The app a request asks for, with progress loaded from the usual place.
-pub fn app_for(req: TutorRequest, size: (u16, u16)) -> App {
+pub fn app_for(req: TutorRequest) -> App {
     let crate::lesson::Loaded { lessons, problems } = req.lessons;
     let (progress, notice) = match Progress::default_path() {
         Some(p) => Progress::load(&p),
@@ -53,16 +52,11 @@ pub fn app_for(req: TutorRequest, size: (u16, u16)) -> App {
             Glyphs::Unicode
         },
         color: color_wanted(std::env::var("NO_COLOR").ok().as_deref()),
-        size,
         lessons: lessons.into(),
         problems,
         progress,
         notice,
-        open: match req.open {
-            Opening::Start => Open::Start,
-            Opening::Lesson(id) => Open::Lesson(id),
-            Opening::Sandbox(spec) => Open::Sandbox(spec),
-        },
+        open: req.open,
     })
 }
 
@@ -128,8 +122,8 @@ fn run(req: TutorRequest) -> io::Result<Exit> {
     if !io::stdout().is_terminal() {
         return Err(needs_a_terminal("standard output is not one"));
     }
-    let (w, h) = crossterm::terminal::size().map_err(|e| needs_a_terminal(&e.to_string()))?;
-    let mut app = app_for(req, (w, h));
+    crossterm::terminal::size().map_err(|e| needs_a_terminal(&e.to_string()))?;
+    let mut app = app_for(req);
     let caught = Signals::register()?;
     enable_raw_mode().map_err(|e| needs_a_terminal(&e.to_string()))?;
     let mut stdout = io::stdout();
@@ -275,7 +269,7 @@ fn event_loop(
 ) -> io::Result<Exit> {
     let mut next_tick = Instant::now() + TICK;
     loop {
-        terminal.draw(|f| view::draw(app, f))?;
+        terminal.draw(|f| super::draw_frame(app, f))?;
         let was_playing = app.playing();
         let action = match wait(app, next_tick, signals)? {
             Wake::Signal(sig) => return Ok(Exit::Signal(sig)),

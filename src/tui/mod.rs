@@ -1,13 +1,19 @@
-//! The tutor: an Elm-style core (state in [`app`], `update` fed [`Action`]s, a pure [`view`]),
-//! generic over ratatui's `Backend`. It never sets up a terminal or reads input itself: the
-//! local adapter ([`local`]) and the SSH server own that, and both drive this same core.
+//! The tutor: an Elm-style core (state in [`app`], `update` fed [`Action`]s, keys turned into
+//! named messages by the tables in [`keys`], a pure [`view`]), generic over ratatui's
+//! `Backend`. It never sets up a terminal or reads input itself: the local adapter ([`local`])
+//! and the SSH server own that, and both drive this same core through [`draw_frame`].
 
 pub mod action;
 pub mod app;
 mod editor;
+mod frame;
+pub mod keys;
 pub mod local;
+mod open;
 mod strings;
 pub mod view;
 
 pub use action::Action;
-pub use app::{App, AppOptions, Open};
+pub use app::{App, AppOptions};
+pub use frame::draw_frame;
+pub use open::{Open, TutorRequest};

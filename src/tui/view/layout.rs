@@ -1,9 +1,9 @@
-//! Where each panel goes for a given terminal size. `update` uses the same function to know
-//! the chart's size (to fit its window) that `view` uses to draw it.
+//! Where each panel goes for a given terminal size, computed once per frame. The chart's size
+//! goes back to the app through the adapter (`Action::ChartArea`), never by `update` calling
+//! in here.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::chart;
 use crate::lesson::View;
 
 /// Below this the tutor shows only a "window too small" notice.
@@ -26,7 +26,9 @@ fn two_columns(area: Rect) -> bool {
     area.width >= 64 && area.height >= 14
 }
 
-pub fn tutor(area: Rect, view: View, numbers_height: u16) -> TutorLayout {
+/// The tutor screen's panels. The numbers panel is as tall as its lines, and how many lines
+/// they take depends on its width: `numbers_height` gets the width and returns the height.
+pub fn tutor(area: Rect, view: View, numbers_height: impl FnOnce(u16) -> u16) -> TutorLayout {
     let [title, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -40,7 +42,7 @@ pub fn tutor(area: Rect, view: View, numbers_height: u16) -> TutorLayout {
     } else {
         (body, None)
     };
-    let nh = numbers_height.min(left.height.saturating_sub(3));
+    let nh = numbers_height(left.width).min(left.height.saturating_sub(3));
     let [text, numbers] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(nh)]).areas(left);
     let (chart, history) = match right {
@@ -69,16 +71,4 @@ pub fn inner(r: Rect) -> Rect {
         width: r.width.saturating_sub(2),
         height: r.height.saturating_sub(2),
     }
-}
-
-/// The contour plot's size in cells for a terminal of `size`, or None when no chart shows.
-pub fn contour_plot_cells(size: (u16, u16), view: View) -> Option<(u16, u16)> {
-    let area = Rect::new(0, 0, size.0, size.1);
-    if size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1 {
-        return None;
-    }
-    let chart = tutor(area, view, 0).chart?;
-    let inner = inner(chart);
-    let (w, h) = chart::contour_plot_size(inner.width, inner.height);
-    (w > 0 && h > 0).then_some((w, h))
 }

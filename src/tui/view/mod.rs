@@ -1,4 +1,5 @@
-//! Drawing: a pure function of the app state into a ratatui frame.
+//! Drawing: a pure function of the app state into a ratatui frame. It lays the screen out once
+//! and reports what the app needs back from that layout ([`Drawn`]); the adapters pass it on.
 
 pub mod layout;
 mod numbers;
@@ -16,8 +17,15 @@ use super::app::{App, Screen};
 use super::strings::tr;
 use crate::chart::{Glyphs, Theme};
 
+/// What a frame's layout tells the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Drawn {
+    /// The chart's size in cells (inside its border), when a chart was drawn.
+    pub chart: Option<(u16, u16)>,
+}
+
 /// Draws the whole screen.
-pub fn draw(app: &App, frame: &mut Frame) {
+pub fn draw(app: &App, frame: &mut Frame) -> Drawn {
     let area = frame.area();
     if area.width < layout::MIN_SIZE.0 || area.height < layout::MIN_SIZE.1 {
         let msg = format!(
@@ -29,18 +37,22 @@ pub fn draw(app: &App, frame: &mut Frame) {
             layout::MIN_SIZE.1
         );
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
-        return;
+        return Drawn::default();
     }
-    match &app.screen {
-        Screen::Start => start::draw(app, frame, area),
+    let drawn = match &app.screen {
+        Screen::Start => {
+            start::draw(app, frame, area);
+            Drawn::default()
+        }
         Screen::Tutor(t) => tutor::draw(app, t, frame, area),
-    }
+    };
     if app.help {
-        panels::help(app, frame, centered(area, 64, 26));
+        panels::help(app, frame, area);
     }
+    drawn
 }
 
-/// A box of at most w × h in the middle of `area`, cleared.
+/// A box of at most w × h in the middle of `area`.
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);

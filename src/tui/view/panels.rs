@@ -8,31 +8,21 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::Look;
 use crate::lesson::Lang;
 use crate::tui::app::App;
+use crate::tui::keys::Keymap;
 use crate::tui::strings::tr;
 
-/// The key hints, as many as fit; the last two (help and back) always stay.
-pub fn footer(look: &Look, frame: &mut Frame, area: Rect, keys: &[(&str, &str)]) {
-    let width = |(k, what): &(&str, &str)| k.chars().count() + 1 + Span::raw(*what).width() + 3;
-    let keep = keys.len().saturating_sub(2);
-    let tail: usize = keys[keep..].iter().map(width).sum();
-    let mut room = (area.width as usize).saturating_sub(1 + tail);
-    let mut shown: Vec<&(&str, &str)> = Vec::new();
-    for k in &keys[..keep] {
-        let w = width(k);
-        if w > room {
-            break;
-        }
-        room -= w;
-        shown.push(k);
-    }
-    shown.extend(&keys[keep..]);
+/// The key hints of the screen's table that fit (see `Keymap::footer`).
+pub fn footer(app: &App, look: &Look, frame: &mut Frame, area: Rect) {
+    let hints = app
+        .screen_keymap()
+        .footer(app.key_context(), app.lang, area.width as usize);
     let mut spans = vec![Span::raw(" ")];
-    for (i, (k, what)) in shown.into_iter().enumerate() {
+    for (i, hint) in hints.into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", look.dim()));
         }
-        spans.push(Span::styled(k.to_string(), look.key()));
-        spans.push(Span::raw(format!(" {what}")));
+        spans.push(Span::styled(hint.keys, look.key()));
+        spans.push(Span::raw(format!(" {}", hint.label)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -54,58 +44,40 @@ pub fn language_tag(app: &App, frame: &mut Frame, row: Rect) {
     frame.render_widget(Paragraph::new(line), row);
 }
 
-/// The key table, over whatever is on screen; any key closes it.
+/// The screen's whole key table over whatever is on screen, then how to close it.
 pub fn help(app: &App, frame: &mut Frame, area: Rect) {
     let look = Look::of(app);
     let lang = app.lang;
+    let mut rows = app.screen_keymap().help(lang);
+    let closing: Vec<_> = Keymap::Help
+        .help(lang)
+        .into_iter()
+        .filter(|row| !rows.contains(row))
+        .collect();
+    rows.push((String::new(), ""));
+    rows.extend(closing);
+    let width = |s: &str| Span::raw(s).width();
+    let key_width = rows
+        .iter()
+        .map(|(k, _)| width(k))
+        .max()
+        .unwrap_or(0)
+        .min(28);
+    let label_width = rows.iter().map(|(_, w)| width(w)).max().unwrap_or(0);
+    // Borders, a space each side and between the columns.
+    let box_width = u16::try_from(key_width + label_width + 5).unwrap_or(u16::MAX);
+    let area = super::centered(area, box_width, rows.len() as u16 + 2);
     Look::clear(frame, area);
     let block = look.block(Span::styled(tr(lang, " Keys ", " 按键 "), look.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let rows: [(&str, &str, &str); 20] = [
-        ("n, Space", "one update", "走一步"),
-        ("b, Backspace", "undo one update", "撤销一步"),
-        ("r", "reset to the start point", "回到起点"),
-        ("p", "play / pause", "自动播放 / 暂停"),
-        (
-            "+ / -",
-            "change η (Taylor: the probe step)",
-            "调整 η（泰勒页：探测步长）",
-        ),
-        ("o", "next optimizer", "切换优化器"),
-        ("f", "type a formula", "输入公式"),
-        ("s", "type a start point", "输入起点"),
-        ("Enter", "answer the page's question", "回答本页的问题"),
-        ("→ ←, PgDn PgUp", "next / previous page", "下一页 / 上一页"),
-        (
-            "← → ↑ ↓, g",
-            "Taylor: turn v; g points it at −∇L",
-            "泰勒页：转动 v；g 指向 −∇L",
-        ),
-        (
-            "z / Z, 0",
-            "zoom in / out, fit again",
-            "放大 / 缩小，重新适配",
-        ),
-        ("h j k l", "pan the chart", "平移图"),
-        ("a", "ASCII / Unicode chart", "ASCII / Unicode 图"),
-        ("L", "中文 / English", "中文 / English"),
-        ("?", "this help", "本帮助"),
-        (
-            "q, Esc",
-            "back (quit on the start screen)",
-            "返回（首页时退出）",
-        ),
-        ("Ctrl-C", "quit", "退出"),
-        ("", "", ""),
-        ("", "any key closes this help", "按任意键关闭"),
-    ];
     let lines: Vec<Line> = rows
-        .iter()
-        .map(|(k, en, zh)| {
+        .into_iter()
+        .map(|(keys, what)| {
+            let pad = key_width.saturating_sub(width(&keys));
             Line::from(vec![
-                Span::styled(format!(" {k:<16}"), look.key()),
-                Span::raw(tr(lang, en, zh)),
+                Span::styled(format!(" {keys}{} ", " ".repeat(pad)), look.key()),
+                Span::raw(what),
             ])
         })
         .collect();

@@ -38,6 +38,33 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, list);
 
     let two_lines = inner.height as usize >= 2 * (app.lessons.len() + 1);
+    let (lines, selected_line) = list_lines(app, &look, two_lines);
+    // Scroll so the highlighted row stays in view on short terminals.
+    let h = inner.height as usize;
+    let scroll = (selected_line + 2).saturating_sub(h);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+
+    let mut note_lines: Vec<Line> = app
+        .problems
+        .iter()
+        .take(3)
+        .map(|p| Line::from(Span::styled(format!("! {p}"), look.error())))
+        .collect();
+    if let Some(n) = &app.notice {
+        note_lines.push(Line::from(Span::styled(n.clone(), look.error())));
+    }
+    frame.render_widget(
+        Paragraph::new(note_lines).wrap(Wrap { trim: true }),
+        notes_area,
+    );
+
+    footer(app, &look, frame, foot);
+}
+
+/// The lessons and the sandbox, one or two lines each (title, then the summary when
+/// `two_lines`), and which line holds the highlighted row.
+fn list_lines<'a>(app: &'a App, look: &Look, two_lines: bool) -> (Vec<Line<'a>>, usize) {
+    let lang = app.lang;
     let mut lines: Vec<Line> = Vec::new();
     let mut selected_line = 0;
     for (i, lesson) in app.lessons.iter().enumerate() {
@@ -111,31 +138,5 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             look.dim(),
         )));
     }
-    // Scroll so the highlighted row stays in view on short terminals.
-    let h = inner.height as usize;
-    let scroll = (selected_line + 2).saturating_sub(h);
-    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
-
-    let mut note_lines: Vec<Line> = app
-        .problems
-        .iter()
-        .take(3)
-        .map(|p| Line::from(Span::styled(format!("! {p}"), look.error())))
-        .collect();
-    if let Some(n) = &app.notice {
-        note_lines.push(Line::from(Span::styled(n.clone(), look.error())));
-    }
-    frame.render_widget(
-        Paragraph::new(note_lines).wrap(Wrap { trim: true }),
-        notes_area,
-    );
-
-    let keys: [(&str, &str); 5] = [
-        ("↑↓", tr(lang, "choose", "选择")),
-        ("Enter", tr(lang, "open", "打开")),
-        ("L", tr(lang, "中文", "English")),
-        ("?", tr(lang, "help", "帮助")),
-        ("q", tr(lang, "quit", "退出")),
-    ];
-    footer(&look, frame, foot, &keys);
+    (lines, selected_line)
 }

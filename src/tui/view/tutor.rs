@@ -5,25 +5,27 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::Look;
 use super::layout::{self, inner};
 use super::numbers;
 use super::panels::{footer, language_tag};
+use super::{Drawn, Look};
 use crate::chart::{self, HistorySpec};
-use crate::lesson::{Lang, Verdict, View};
+use crate::lesson::{Exercise, Feedback, Lang, Verdict};
 use crate::math::Objective;
 use crate::numfmt::pretty_name;
 use crate::stage::Stage;
-use crate::tui::app::{App, InputKind, Tutor};
+use crate::tui::app::{App, LineEntry, LineKind, Tutor};
 use crate::tui::strings::tr;
 
-pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) {
+/// Draws the lesson screen; returns the chart's size in cells, if one was drawn.
+pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     let look = Look::of(app);
     let lang = app.lang;
-    // The numbers panel's width does not depend on its height, so ask the layout once for it.
-    let width = layout::tutor(area, t.stage.scene.view, 0).numbers.width;
-    let num_lines = numbers::lines(&t.stage, lang, &look, width.saturating_sub(2) as usize);
-    let l = layout::tutor(area, t.stage.scene.view, num_lines.len() as u16 + 2);
+    let mut num_lines = Vec::new();
+    let l = layout::tutor(area, t.stage.scene.view, |width| {
+        num_lines = numbers::lines(&t.stage, lang, &look, width.saturating_sub(2) as usize);
+        num_lines.len() as u16 + 2
+    });
 
     // Title row.
     let title = match app.lesson() {
@@ -45,9 +47,11 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, l.numbers);
     frame.render_widget(Paragraph::new(num_lines), ni);
 
-    if let Some(c) = l.chart {
+    let chart = l.chart.map(|c| {
+        let inside = inner(c);
         draw_chart(app, &t.stage, frame, c, &look);
-    }
+        (inside.width, inside.height)
+    });
     if let Some(h) = l.history {
         draw_history(app, &t.stage, frame, h, &look);
     }
@@ -58,42 +62,9 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) {
             l.footer,
         );
     } else {
-        footer(&look, frame, l.footer, &keys(lang, t));
+        footer(app, &look, frame, l.footer);
     }
-}
-
-fn keys(lang: Lang, t: &Tutor) -> Vec<(&'static str, &'static str)> {
-    if t.input.is_some() {
-        return vec![
-            ("Enter", tr(lang, "accept", "确认")),
-            ("Esc", tr(lang, "cancel", "取消")),
-            ("↑↓", tr(lang, "history", "历史")),
-        ];
-    }
-    let mut k = vec![
-        ("n", tr(lang, "step", "走一步")),
-        ("b", tr(lang, "undo", "撤销")),
-        ("r", tr(lang, "reset", "重来")),
-        ("p", tr(lang, "play", "播放")),
-    ];
-    if t.stage.scene.view == View::Taylor {
-        k.push(("←→", tr(lang, "turn v", "转动 v")));
-        k.push(("+/-", "ε"));
-        k.push(("PgDn", tr(lang, "page", "翻页")));
-    } else {
-        k.push(("+/-", "η"));
-        k.push(("o", tr(lang, "optimizer", "优化器")));
-        if matches!(t.stage.scene.objective, Objective::Formula(_)) {
-            k.push(("f", tr(lang, "formula", "公式")));
-        }
-        k.push(("s", tr(lang, "start", "起点")));
-        if t.lesson.is_some() {
-            k.push(("→←", tr(lang, "page", "翻页")));
-        }
-    }
-    k.push(("?", tr(lang, "help", "帮助")));
-    k.push(("q", tr(lang, "back", "返回")));
-    k
+    Drawn { chart }
 }
 
 fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) {
@@ -106,17 +77,17 @@ fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) {
     let mut body = block.inner(area);
     frame.render_widget(block, area);
 
-    let input_rows = if t.input.is_some() {
+    let line_rows = if t.line.is_some() {
         3.min(body.height)
     } else {
         0
     };
-    let input_area = Rect {
-        y: body.y + body.height - input_rows,
-        height: input_rows,
+    let line_area = Rect {
+        y: body.y + body.height - line_rows,
+        height: line_rows,
         ..body
     };
-    body.height -= input_rows;
+    body.height -= line_rows;
 
     let mut lines: Vec<Line> = Vec::new();
     let page = app.lesson().and_then(|l| l.page(t.page));
@@ -154,53 +125,63 @@ fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) {
             lines.push(Line::raw(l));
         }
         if let Some(ex) = &p.exercise {
-            lines.push(Line::raw(""));
-            lines.push(Line::from(Span::styled(
-                format!("? {}", ex.prompt.get(lang)),
-                look.key(),
-            )));
-            match &t.feedback {
-                None => lines.push(Line::from(Span::styled(
-                    tr(lang, "  (Enter to answer)", "  （按 Enter 作答）"),
-                    look.dim(),
-                ))),
-                Some(fb) => {
-                    let (msg, style) = match &fb.verdict {
-                        Verdict::Correct => {
-                            (tr(lang, "✓ right!", "✓ 答对了！").to_string(), look.good())
-                        }
-                        Verdict::Wrong => (
-                            tr(
-                                lang,
-                                "✗ not quite — Enter to try again",
-                                "✗ 不太对，按 Enter 再试",
-                            )
-                            .to_string(),
-                            look.error(),
-                        ),
-                        Verdict::Unreadable(why) => (why.get(lang).to_string(), look.error()),
-                    };
-                    lines.push(Line::from(Span::styled(msg, style)));
-                    if fb.show_hint
-                        && let Some(h) = &ex.hint
-                    {
-                        lines.push(Line::raw(format!(
-                            "{} {}",
-                            tr(lang, "hint:", "提示："),
-                            h.get(lang)
-                        )));
-                    }
-                    if fb.show_explanation {
-                        lines.push(Line::raw(ex.explain.get(lang).to_string()));
-                    }
-                }
-            }
+            exercise_lines(lang, ex, t.feedback.as_ref(), look, &mut lines);
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
 
-    if let Some(input) = &t.input {
-        draw_input(app, input, frame, input_area, look, &t.stage);
+    if let Some(entry) = &t.line {
+        draw_line(app, entry, frame, line_area, look, &t.stage);
+    }
+}
+
+/// The page's question, and the verdict on the last answer with its hint and explanation
+/// once they are earned.
+fn exercise_lines(
+    lang: Lang,
+    ex: &Exercise,
+    feedback: Option<&Feedback>,
+    look: &Look,
+    lines: &mut Vec<Line<'_>>,
+) {
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled(
+        format!("? {}", ex.prompt.get(lang)),
+        look.key(),
+    )));
+    match feedback {
+        None => lines.push(Line::from(Span::styled(
+            tr(lang, "  (Enter to answer)", "  （按 Enter 作答）"),
+            look.dim(),
+        ))),
+        Some(fb) => {
+            let (msg, style) = match &fb.verdict {
+                Verdict::Correct => (tr(lang, "✓ right!", "✓ 答对了！").to_string(), look.good()),
+                Verdict::Wrong => (
+                    tr(
+                        lang,
+                        "✗ not quite — Enter to try again",
+                        "✗ 不太对，按 Enter 再试",
+                    )
+                    .to_string(),
+                    look.error(),
+                ),
+                Verdict::Unreadable(why) => (why.get(lang).to_string(), look.error()),
+            };
+            lines.push(Line::from(Span::styled(msg, style)));
+            if fb.show_hint
+                && let Some(h) = &ex.hint
+            {
+                lines.push(Line::raw(format!(
+                    "{} {}",
+                    tr(lang, "hint:", "提示："),
+                    h.get(lang)
+                )));
+            }
+            if fb.show_explanation {
+                lines.push(Line::raw(ex.explain.get(lang).to_string()));
+            }
+        }
     }
 }
 
@@ -231,9 +212,9 @@ pub fn reflow(text: &str) -> Vec<String> {
     out
 }
 
-fn draw_input(
+fn draw_line(
     app: &App,
-    input: &crate::tui::app::Input,
+    entry: &LineEntry,
     frame: &mut Frame,
     area: Rect,
     look: &Look,
@@ -243,19 +224,19 @@ fn draw_input(
         return;
     }
     let lang = app.lang;
-    let prompt = match input.kind {
-        InputKind::Formula => "L = ".to_string(),
-        InputKind::Start => {
+    let prompt = match entry.kind {
+        LineKind::Formula => "L = ".to_string(),
+        LineKind::Start => {
             let n: Vec<String> = stage.scene.names.iter().map(|s| pretty_name(s)).collect();
             format!("({}) = ", n.join(", "))
         }
-        InputKind::Answer => tr(lang, "answer: ", "答案：").to_string(),
+        LineKind::Answer => tr(lang, "answer: ", "答案：").to_string(),
     };
-    let text: Vec<char> = input.editor.text().chars().collect();
+    let text: Vec<char> = entry.editor.text().chars().collect();
     let pw = prompt.chars().count();
     let room = (area.width as usize).saturating_sub(pw + 1).max(1);
     // Scroll sideways so the cursor stays visible.
-    let cur = input.editor.cursor();
+    let cur = entry.editor.cursor();
     let offset = cur.saturating_sub(room);
     let shown: String = text.iter().skip(offset).take(room).collect();
     let line = Line::from(vec![
@@ -276,7 +257,7 @@ fn draw_input(
         height: area.height - 1,
         ..area
     };
-    let lines = match &input.error {
+    let lines = match &entry.error {
         Some(e) => {
             let mut v = Vec::new();
             if let Some(c) = e.column
@@ -294,7 +275,7 @@ fn draw_input(
             )));
             v
         }
-        None if input.kind == InputKind::Formula && !text.is_empty() => {
+        None if entry.kind == LineKind::Formula && !text.is_empty() => {
             vec![Line::from(Span::styled(
                 tr(lang, "✓ Enter to use it", "✓ 按 Enter 使用"),
                 look.good(),

@@ -1,0 +1,22 @@
+//! One frame, as both adapters draw it: the view lays the screen out and reports the chart's
+//! size, the app fits its chart window to that size, and the frame is drawn again when the
+//! size was news. The app learns the layout from the frame; `update` never calls the view.
+
+use ratatui::Frame;
+
+use super::action::Action;
+use super::app::App;
+use super::view;
+
+/// Draws `app` into `frame`. After a resize, a new view or the first frame the chart is
+/// drawn twice into the same buffer, so only the second, fitted one reaches the terminal.
+pub fn draw_frame(app: &mut App, frame: &mut Frame) {
+    let drawn = view::draw(app, frame);
+    if let Some((cols, rows)) = drawn.chart
+        && app.chart_area() != Some((cols, rows))
+    {
+        app.update(Action::ChartArea { cols, rows });
+        frame.buffer_mut().reset();
+        view::draw(app, frame);
+    }
+}

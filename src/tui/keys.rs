@@ -1,0 +1,767 @@
+//! The key tables: for each screen, which key sends which [`Msg`], and what the footer and the
+//! help overlay say about it. `App::update` looks keys up here and acts on the message only, and
+//! the footer and `?` help are drawn from these same rows, so what the learner reads and what a
+//! key does cannot drift apart. A key that is in no row of the screen's table does nothing.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::strings::tr;
+use crate::lesson::Lang;
+
+/// What the learner asked for, named. `App` acts on these and never looks at a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    /// Save progress and leave the program (Ctrl-C, Ctrl-Q anywhere; q on the start screen).
+    Quit,
+    /// Leave the lesson for the start screen.
+    Back,
+    Help,
+    CloseHelp,
+    SwitchLang,
+    SwitchGlyphs,
+    SelectPrev,
+    SelectNext,
+    SelectFirst,
+    SelectLast,
+    OpenSelected,
+    Step,
+    Undo,
+    Reset,
+    Play,
+    RaiseLr,
+    LowerLr,
+    NextOptimizer,
+    TypeFormula,
+    TypeStart,
+    Answer,
+    NextPage,
+    PrevPage,
+    ZoomIn,
+    ZoomOut,
+    FitWindow,
+    PanLeft,
+    PanRight,
+    PanUp,
+    PanDown,
+    /// Turn the Taylor view's direction v by this many degrees, counter-clockwise.
+    Turn(i16),
+    /// Point v down the gradient.
+    AimDownhill,
+    WidenProbe,
+    NarrowProbe,
+    /// Use what is typed in the line.
+    Accept,
+    /// Close the line, keeping what was there before.
+    Cancel,
+    Line(LineMsg),
+}
+
+/// An edit of the line being typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineMsg {
+    /// Typed or pasted text, inserted at the cursor.
+    Insert(String),
+    Left,
+    Right,
+    Home,
+    End,
+    DeleteBack,
+    DeleteForward,
+    DeleteToStart,
+    DeleteToEnd,
+    DeleteWord,
+    /// Walk the history back (Up) or forward (Down).
+    Older,
+    Newer,
+}
+
+/// A key as the tables name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// A key pressed without Ctrl. Shift and Alt do not matter (`L` arrives with Shift on
+    /// most terminals); Ctrl does for characters only, since Ctrl-U is not `u`.
+    Code(KeyCode),
+    /// Ctrl with a lower-case letter.
+    Ctrl(char),
+    /// Any character without Ctrl: typing into the line.
+    Typed,
+    /// Any key at all.
+    Any,
+}
+
+impl Key {
+    fn matches(self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match self {
+            Key::Code(KeyCode::Char(c)) => !ctrl && key.code == KeyCode::Char(c),
+            Key::Code(code) => key.code == code,
+            Key::Ctrl(c) => ctrl && key.code == KeyCode::Char(c),
+            Key::Typed => !ctrl && matches!(key.code, KeyCode::Char(_)),
+            Key::Any => true,
+        }
+    }
+
+    /// The key's name as the footer and help print it.
+    pub fn name(self, lang: Lang) -> String {
+        match self {
+            Key::Code(code) => match code {
+                KeyCode::Char(' ') => "Space".into(),
+                KeyCode::Char(c) => c.to_string(),
+                KeyCode::Enter => "Enter".into(),
+                KeyCode::Esc => "Esc".into(),
+                KeyCode::Backspace => "Backspace".into(),
+                KeyCode::Delete => "Del".into(),
+                KeyCode::Left => "←".into(),
+                KeyCode::Right => "→".into(),
+                KeyCode::Up => "↑".into(),
+                KeyCode::Down => "↓".into(),
+                KeyCode::Home => "Home".into(),
+                KeyCode::End => "End".into(),
+                KeyCode::PageUp => "PgUp".into(),
+                KeyCode::PageDown => "PgDn".into(),
+                KeyCode::F(n) => format!("F{n}"),
+                other => format!("{other:?}"),
+            },
+            Key::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+            Key::Typed => tr(lang, "other keys", "其他键").into(),
+            Key::Any => tr(lang, "any key", "任意键").into(),
+        }
+    }
+
+    fn is_arrow(self) -> bool {
+        matches!(
+            self,
+            Key::Code(KeyCode::Left | KeyCode::Right | KeyCode::Up | KeyCode::Down)
+        )
+    }
+}
+
+/// When a row's hint is in the footer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    /// Only in the help.
+    HelpOnly,
+    /// In the footer when there is room, in table order: the earlier rows matter more.
+    IfRoom,
+    /// In the footer whatever the width (help, back, page keys).
+    Always,
+}
+
+/// Which state a row's hint needs, beyond its screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Anytime,
+    /// A lesson is open (the sandbox has no pages).
+    InLesson,
+    /// The loss is a formula the learner may replace (not a model's).
+    Formula,
+}
+
+/// What the tutor is showing, as far as the footer cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Context {
+    pub in_lesson: bool,
+    pub formula: bool,
+}
+
+/// One line of the help: the keys, the messages they send, and what it is called.
+#[derive(Debug)]
+pub struct Row {
+    pub keys: &'static [(Key, Msg)],
+    /// The help's words, English and Chinese.
+    pub help: [&'static str; 2],
+    /// The footer's shorter words; empty for a `HelpOnly` row.
+    pub hint: [&'static str; 2],
+    pub show: Show,
+    pub when: When,
+}
+
+impl Row {
+    fn applies(&self, ctx: Context) -> bool {
+        match self.when {
+            When::Anytime => true,
+            When::InLesson => ctx.in_lesson,
+            When::Formula => ctx.formula,
+        }
+    }
+
+    /// The keys grouped by message, in table order: `[["n", "Space"]]`, `[["z"], ["Z"], ["0"]]`.
+    fn groups(&self) -> Vec<Vec<Key>> {
+        let mut groups: Vec<(&Msg, Vec<Key>)> = Vec::new();
+        for (key, msg) in self.keys {
+            match groups.iter_mut().find(|(m, _)| *m == msg) {
+                Some((_, keys)) => keys.push(*key),
+                None => groups.push((msg, vec![*key])),
+            }
+        }
+        groups.into_iter().map(|(_, keys)| keys).collect()
+    }
+
+    /// Every key, as the help lists them: `n, Space`, `+, = / -, _`.
+    pub fn help_keys(&self, lang: Lang) -> String {
+        self.groups()
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|k| k.name(lang))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+
+    /// The first key of each message, as the footer shows them: `n`, `+/-`, `→←`.
+    pub fn hint_keys(&self, lang: Lang) -> String {
+        let firsts: Vec<Key> = self.groups().iter().map(|g| g[0]).collect();
+        let sep = if firsts.iter().all(|k| k.is_arrow()) {
+            ""
+        } else {
+            "/"
+        };
+        firsts
+            .iter()
+            .map(|k| k.name(lang))
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+}
+
+/// The screens, each with its own table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keymap {
+    Start,
+    Tutor,
+    /// The Taylor view: the arrows turn v, `+`/`-` change the probe step, PgDn/PgUp turn pages.
+    Taylor,
+    /// The line being typed (formula, start point, answer).
+    Line,
+    /// The help overlay.
+    Help,
+}
+
+impl Keymap {
+    pub const ALL: [Keymap; 5] = [
+        Keymap::Start,
+        Keymap::Tutor,
+        Keymap::Taylor,
+        Keymap::Line,
+        Keymap::Help,
+    ];
+
+    pub fn rows(self) -> &'static [Row] {
+        match self {
+            Keymap::Start => START,
+            Keymap::Tutor => TUTOR,
+            Keymap::Taylor => TAYLOR,
+            Keymap::Line => LINE,
+            Keymap::Help => HELP,
+        }
+    }
+
+    /// The message a key sends on this screen; None for a key the table does not have (and
+    /// for key releases, which only some terminals report).
+    pub fn message(self, key: &KeyEvent) -> Option<Msg> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        let (k, msg) = self
+            .rows()
+            .iter()
+            .flat_map(|r| r.keys)
+            .find(|(k, _)| k.matches(key))?;
+        Some(match (k, key.code) {
+            (Key::Typed, KeyCode::Char(c)) => Msg::Line(LineMsg::Insert(c.to_string())),
+            _ => msg.clone(),
+        })
+    }
+
+    /// The footer: the rows that apply, those marked `Always` whatever the width, the others
+    /// in table order while they fit in `width` columns.
+    pub fn footer(self, ctx: Context, lang: Lang, width: usize) -> Vec<Hint> {
+        let hints: Vec<(Show, Hint)> = self
+            .rows()
+            .iter()
+            .filter(|r| r.show != Show::HelpOnly && r.applies(ctx))
+            .map(|r| {
+                let hint = Hint {
+                    keys: r.hint_keys(lang),
+                    label: tr(lang, r.hint[0], r.hint[1]),
+                };
+                (r.show, hint)
+            })
+            .collect();
+        let kept: usize = hints
+            .iter()
+            .filter(|(s, _)| *s == Show::Always)
+            .map(|(_, h)| h.width())
+            .sum();
+        let mut room = width.saturating_sub(1 + kept);
+        let mut full = false;
+        hints
+            .into_iter()
+            .filter(|(show, hint)| {
+                if *show == Show::Always {
+                    return true;
+                }
+                if full || hint.width() > room {
+                    full = true;
+                    return false;
+                }
+                room -= hint.width();
+                true
+            })
+            .map(|(_, h)| h)
+            .collect()
+    }
+
+    /// The help: every row, keys and words.
+    pub fn help(self, lang: Lang) -> Vec<(String, &'static str)> {
+        self.rows()
+            .iter()
+            .map(|r| (r.help_keys(lang), tr(lang, r.help[0], r.help[1])))
+            .collect()
+    }
+}
+
+/// One footer entry: `n step`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    pub keys: String,
+    pub label: &'static str,
+}
+
+impl Hint {
+    /// Columns taken, with the ` · ` that separates entries.
+    pub fn width(&self) -> usize {
+        let w = |s: &str| ratatui::text::Span::raw(s).width();
+        w(&self.keys) + 1 + w(self.label) + 3
+    }
+}
+
+const fn row(
+    keys: &'static [(Key, Msg)],
+    help: [&'static str; 2],
+    hint: [&'static str; 2],
+    show: Show,
+) -> Row {
+    Row {
+        keys,
+        help,
+        hint,
+        show,
+        when: When::Anytime,
+    }
+}
+
+const fn help_only(keys: &'static [(Key, Msg)], help: [&'static str; 2]) -> Row {
+    row(keys, help, ["", ""], Show::HelpOnly)
+}
+
+const fn ch(c: char) -> Key {
+    Key::Code(KeyCode::Char(c))
+}
+
+const QUIT: Row = help_only(
+    &[(Key::Ctrl('c'), Msg::Quit), (Key::Ctrl('q'), Msg::Quit)],
+    ["quit (progress is saved)", "退出（进度已保存）"],
+);
+const HELP_KEY: Row = row(
+    &[(ch('?'), Msg::Help), (Key::Code(KeyCode::F(1)), Msg::Help)],
+    ["this help", "本帮助"],
+    ["help", "帮助"],
+    Show::Always,
+);
+const GLYPHS: Row = help_only(
+    &[(ch('a'), Msg::SwitchGlyphs)],
+    ["ASCII / Unicode chart", "ASCII / Unicode 图"],
+);
+const LANG: Row = help_only(
+    &[(ch('L'), Msg::SwitchLang)],
+    ["中文 / English", "中文 / English"],
+);
+
+static START: &[Row] = &[
+    row(
+        &[
+            (Key::Code(KeyCode::Up), Msg::SelectPrev),
+            (ch('k'), Msg::SelectPrev),
+            (Key::Code(KeyCode::Down), Msg::SelectNext),
+            (ch('j'), Msg::SelectNext),
+        ],
+        ["choose a lesson", "选择课程"],
+        ["choose", "选择"],
+        Show::IfRoom,
+    ),
+    help_only(
+        &[
+            (Key::Code(KeyCode::Home), Msg::SelectFirst),
+            (ch('g'), Msg::SelectFirst),
+            (Key::Code(KeyCode::End), Msg::SelectLast),
+            (ch('G'), Msg::SelectLast),
+        ],
+        ["first / last row", "第一行 / 最后一行"],
+    ),
+    row(
+        &[
+            (Key::Code(KeyCode::Enter), Msg::OpenSelected),
+            (Key::Code(KeyCode::Right), Msg::OpenSelected),
+            (ch('l'), Msg::OpenSelected),
+        ],
+        ["open it", "打开"],
+        ["open", "打开"],
+        Show::IfRoom,
+    ),
+    row(
+        &[(ch('L'), Msg::SwitchLang)],
+        ["中文 / English", "中文 / English"],
+        ["中文", "English"],
+        Show::IfRoom,
+    ),
+    GLYPHS,
+    HELP_KEY,
+    row(
+        &[(ch('q'), Msg::Quit), (Key::Code(KeyCode::Esc), Msg::Quit)],
+        ["quit", "退出"],
+        ["quit", "退出"],
+        Show::Always,
+    ),
+    QUIT,
+];
+
+const STEP: Row = row(
+    &[(ch('n'), Msg::Step), (ch(' '), Msg::Step)],
+    ["one update", "走一步"],
+    ["step", "走一步"],
+    Show::IfRoom,
+);
+const UNDO: Row = row(
+    &[
+        (ch('b'), Msg::Undo),
+        (Key::Code(KeyCode::Backspace), Msg::Undo),
+    ],
+    [
+        "undo one update (the same numbers come back)",
+        "撤销一步（数值完全复原）",
+    ],
+    ["undo", "撤销"],
+    Show::IfRoom,
+);
+const RESET: Row = row(
+    &[(ch('r'), Msg::Reset)],
+    ["reset to the start point", "回到起点"],
+    ["reset", "重来"],
+    Show::IfRoom,
+);
+const PLAY: Row = row(
+    &[(ch('p'), Msg::Play)],
+    ["play / pause", "自动播放 / 暂停"],
+    ["play", "播放"],
+    Show::IfRoom,
+);
+const OPTIMIZER: Row = row(
+    &[(ch('o'), Msg::NextOptimizer)],
+    ["next optimizer", "切换优化器"],
+    ["optimizer", "优化器"],
+    Show::IfRoom,
+);
+const FORMULA: Row = Row {
+    when: When::Formula,
+    ..row(
+        &[(ch('f'), Msg::TypeFormula)],
+        ["type a formula", "输入公式"],
+        ["formula", "公式"],
+        Show::IfRoom,
+    )
+};
+const START_POINT: Row = row(
+    &[(ch('s'), Msg::TypeStart)],
+    ["type a start point", "输入起点"],
+    ["start", "起点"],
+    Show::IfRoom,
+);
+const ANSWER: Row = help_only(
+    &[(Key::Code(KeyCode::Enter), Msg::Answer)],
+    ["answer the page's question", "回答本页的问题"],
+);
+const ZOOM: Row = help_only(
+    &[
+        (ch('z'), Msg::ZoomIn),
+        (ch('Z'), Msg::ZoomOut),
+        (ch('0'), Msg::FitWindow),
+    ],
+    ["zoom in / out, fit again", "放大 / 缩小，重新适配"],
+);
+const PAN: Row = help_only(
+    &[
+        (ch('h'), Msg::PanLeft),
+        (ch('j'), Msg::PanDown),
+        (ch('k'), Msg::PanUp),
+        (ch('l'), Msg::PanRight),
+    ],
+    ["pan the chart", "平移图"],
+);
+const BACK: Row = row(
+    &[(ch('q'), Msg::Back), (Key::Code(KeyCode::Esc), Msg::Back)],
+    ["back to the lessons", "返回课程列表"],
+    ["back", "返回"],
+    Show::Always,
+);
+
+static TUTOR: &[Row] = &[
+    STEP,
+    UNDO,
+    RESET,
+    PLAY,
+    row(
+        &[
+            (ch('+'), Msg::RaiseLr),
+            (ch('='), Msg::RaiseLr),
+            (ch('-'), Msg::LowerLr),
+            (ch('_'), Msg::LowerLr),
+        ],
+        ["raise / lower the learning rate η", "增大 / 减小学习率 η"],
+        ["η", "η"],
+        Show::IfRoom,
+    ),
+    OPTIMIZER,
+    FORMULA,
+    START_POINT,
+    ANSWER,
+    Row {
+        when: When::InLesson,
+        ..row(
+            &[
+                (Key::Code(KeyCode::Right), Msg::NextPage),
+                (Key::Code(KeyCode::PageDown), Msg::NextPage),
+                (Key::Code(KeyCode::Left), Msg::PrevPage),
+                (Key::Code(KeyCode::PageUp), Msg::PrevPage),
+            ],
+            ["next / previous page", "下一页 / 上一页"],
+            ["page", "翻页"],
+            Show::Always,
+        )
+    },
+    ZOOM,
+    PAN,
+    GLYPHS,
+    LANG,
+    HELP_KEY,
+    BACK,
+    QUIT,
+];
+
+// Turning v is what the Taylor view is for, so its keys come right after the step.
+static TAYLOR: &[Row] = &[
+    STEP,
+    row(
+        &[
+            (Key::Code(KeyCode::Left), Msg::Turn(15)),
+            (Key::Code(KeyCode::Right), Msg::Turn(-15)),
+        ],
+        ["turn v by 15°", "转动 v（15°）"],
+        ["turn v", "转动 v"],
+        Show::IfRoom,
+    ),
+    row(
+        &[
+            (ch('+'), Msg::WidenProbe),
+            (ch('='), Msg::WidenProbe),
+            (ch('-'), Msg::NarrowProbe),
+            (ch('_'), Msg::NarrowProbe),
+        ],
+        [
+            "lengthen / shorten the probe step ε",
+            "增大 / 减小探测步长 ε",
+        ],
+        ["ε", "ε"],
+        Show::IfRoom,
+    ),
+    UNDO,
+    RESET,
+    PLAY,
+    help_only(
+        &[
+            (Key::Code(KeyCode::Up), Msg::Turn(1)),
+            (Key::Code(KeyCode::Down), Msg::Turn(-1)),
+        ],
+        ["turn v by 1°", "微调 v（1°）"],
+    ),
+    help_only(
+        &[(ch('g'), Msg::AimDownhill)],
+        ["point v at −∇L", "v 指向 −∇L"],
+    ),
+    OPTIMIZER,
+    FORMULA,
+    START_POINT,
+    ANSWER,
+    Row {
+        when: When::InLesson,
+        ..row(
+            &[
+                (Key::Code(KeyCode::PageDown), Msg::NextPage),
+                (Key::Code(KeyCode::PageUp), Msg::PrevPage),
+            ],
+            ["next / previous page", "下一页 / 上一页"],
+            ["page", "翻页"],
+            Show::Always,
+        )
+    },
+    ZOOM,
+    PAN,
+    GLYPHS,
+    LANG,
+    HELP_KEY,
+    BACK,
+    QUIT,
+];
+
+/// Any character types itself; the empty text stands for the character typed.
+const TYPED: &[(Key, Msg)] = &[(Key::Typed, Msg::Line(LineMsg::Insert(String::new())))];
+
+static LINE: &[Row] = &[
+    QUIT,
+    row(
+        &[(Key::Code(KeyCode::Enter), Msg::Accept)],
+        ["use what is typed", "使用输入的内容"],
+        ["accept", "确认"],
+        Show::Always,
+    ),
+    row(
+        &[(Key::Code(KeyCode::Esc), Msg::Cancel)],
+        ["cancel, keep what was there", "取消，保留原来的内容"],
+        ["cancel", "取消"],
+        Show::Always,
+    ),
+    row(
+        &[
+            (Key::Code(KeyCode::Up), Msg::Line(LineMsg::Older)),
+            (Key::Code(KeyCode::Down), Msg::Line(LineMsg::Newer)),
+        ],
+        ["earlier / later lines typed", "上一条 / 下一条历史"],
+        ["history", "历史"],
+        Show::IfRoom,
+    ),
+    row(
+        &[(Key::Code(KeyCode::F(1)), Msg::Help)],
+        ["these keys", "按键说明"],
+        ["keys", "按键"],
+        Show::Always,
+    ),
+    help_only(
+        &[
+            (Key::Code(KeyCode::Left), Msg::Line(LineMsg::Left)),
+            (Key::Code(KeyCode::Right), Msg::Line(LineMsg::Right)),
+        ],
+        ["move the cursor", "移动光标"],
+    ),
+    help_only(
+        &[
+            (Key::Code(KeyCode::Home), Msg::Line(LineMsg::Home)),
+            (Key::Ctrl('a'), Msg::Line(LineMsg::Home)),
+            (Key::Code(KeyCode::End), Msg::Line(LineMsg::End)),
+            (Key::Ctrl('e'), Msg::Line(LineMsg::End)),
+        ],
+        ["start / end of the line", "行首 / 行尾"],
+    ),
+    help_only(
+        &[
+            (
+                Key::Code(KeyCode::Backspace),
+                Msg::Line(LineMsg::DeleteBack),
+            ),
+            (
+                Key::Code(KeyCode::Delete),
+                Msg::Line(LineMsg::DeleteForward),
+            ),
+        ],
+        ["delete before / at the cursor", "删除光标前 / 处的字符"],
+    ),
+    help_only(
+        &[
+            (Key::Ctrl('u'), Msg::Line(LineMsg::DeleteToStart)),
+            (Key::Ctrl('k'), Msg::Line(LineMsg::DeleteToEnd)),
+            (Key::Ctrl('w'), Msg::Line(LineMsg::DeleteWord)),
+        ],
+        [
+            "delete to the start / to the end / a word",
+            "删到行首 / 行尾 / 删一个词",
+        ],
+    ),
+    help_only(TYPED, ["type into the line", "输入到行中"]),
+];
+
+static HELP: &[Row] = &[
+    QUIT,
+    help_only(
+        &[(Key::Any, Msg::CloseHelp)],
+        ["closes this help", "关闭本帮助"],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn ctrl_c_quits_on_every_screen_and_never_types() {
+        for map in Keymap::ALL {
+            for c in ['c', 'q'] {
+                let k = press(KeyCode::Char(c), KeyModifiers::CONTROL);
+                assert_eq!(map.message(&k), Some(Msg::Quit), "{map:?} Ctrl-{c}");
+            }
+        }
+    }
+
+    #[test]
+    fn shift_does_not_matter_ctrl_does() {
+        let big_l = press(KeyCode::Char('L'), KeyModifiers::SHIFT);
+        assert_eq!(Keymap::Tutor.message(&big_l), Some(Msg::SwitchLang));
+        let ctrl_n = press(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        assert_eq!(Keymap::Tutor.message(&ctrl_n), None);
+        let typed = press(KeyCode::Char('n'), KeyModifiers::NONE);
+        assert_eq!(
+            Keymap::Line.message(&typed),
+            Some(Msg::Line(LineMsg::Insert("n".into())))
+        );
+        let mut release = typed;
+        release.kind = KeyEventKind::Release;
+        assert_eq!(Keymap::Tutor.message(&release), None);
+    }
+
+    #[test]
+    fn key_names_read_as_the_help_prints_them() {
+        let rows = Keymap::Tutor.rows();
+        let lr = rows.iter().find(|r| r.hint[0] == "η").unwrap();
+        assert_eq!(lr.help_keys(Lang::En), "+, = / -, _");
+        assert_eq!(lr.hint_keys(Lang::En), "+/-");
+        let pages = rows.iter().find(|r| r.hint[0] == "page").unwrap();
+        assert_eq!(pages.hint_keys(Lang::En), "→←");
+        assert_eq!(pages.help_keys(Lang::En), "→, PgDn / ←, PgUp");
+    }
+
+    #[test]
+    fn a_narrow_footer_keeps_pages_help_and_back() {
+        let ctx = Context {
+            in_lesson: true,
+            formula: true,
+        };
+        for map in [Keymap::Tutor, Keymap::Taylor] {
+            let narrow = map.footer(ctx, Lang::En, 30);
+            let labels: Vec<&str> = narrow.iter().map(|h| h.label).collect();
+            assert_eq!(labels, ["page", "help", "back"], "{map:?}");
+            let wide = map.footer(ctx, Lang::En, 300);
+            assert!(wide.len() > 8, "{map:?}: {wide:?}");
+            let sandbox = map.footer(Context::default(), Lang::En, 300);
+            assert!(
+                sandbox
+                    .iter()
+                    .all(|h| h.label != "page" && h.label != "formula")
+            );
+        }
+    }
+}
