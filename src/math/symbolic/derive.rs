@@ -33,9 +33,9 @@ impl Note {
                  u > 0 and 0 elsewhere, as the tutor computes"
             }
             Note::MaxMin => {
-                "max/min have no derivative where arguments tie: signum(relu(a - b)) is 1 \
-                 where a is the larger, so the formula gives 0 at a tie, the tutor follows the \
-                 first of the tied arguments"
+                "max/min have no derivative where arguments tie: the formula, written with \
+                 signum(relu(a - b)) = 1 where a > b, else 0, takes the slope of the first of \
+                 the tied arguments, as the tutor computes"
             }
             Note::Steps => {
                 "floor, ceil, round and signum are flat between their jumps (derivative 0, as \
@@ -51,7 +51,15 @@ impl Note {
 
 /// 1 where `u > 0`, else 0: the slope of relu, written in the formula language.
 fn step(u: Expr) -> Expr {
-    call(Func::One(Fn1::Signum), vec![call(Func::One(Fn1::Relu), vec![u])])
+    call(
+        Func::One(Fn1::Signum),
+        vec![call(Func::One(Fn1::Relu), vec![u])],
+    )
+}
+
+/// 1 where `u >= 0`, else 0.
+fn step_or_tie(u: Expr) -> Expr {
+    sum(vec![num(1.0), neg(step(neg(u)))])
 }
 
 fn is_zero(e: &Expr) -> bool {
@@ -144,7 +152,9 @@ fn derive_call(f: Func, args: &[Expr], x: &str, notes: &mut BTreeSet<Note>) -> E
                 pow(b.clone(), num(2.0)),
             ])),
         ]),
-        // The slope of whichever argument is the largest (smallest) there.
+        // The slope of the argument the tutor picks: the largest (smallest), and at a tie
+        // the first of the tied ones, so where tied arguments are the same function there
+        // (max(y, min(x, y)) for y < x) the slope is still right.
         (Func::Max | Func::Min, _, _) => {
             notes.insert(Note::MaxMin);
             let mut terms = Vec::new();
@@ -154,11 +164,17 @@ fn derive_call(f: Func, args: &[Expr], x: &str, notes: &mut BTreeSet<Note>) -> E
                 }
                 let mut factors = vec![da.clone()];
                 for (j, b) in args.iter().enumerate() {
-                    if i == j {
-                        continue;
+                    // How far a_i is ahead of a_j (below it, for min).
+                    let lead = if f == Func::Max {
+                        sum(vec![a.clone(), neg(b.clone())])
+                    } else {
+                        sum(vec![b.clone(), neg(a.clone())])
+                    };
+                    match j.cmp(&i) {
+                        std::cmp::Ordering::Less => factors.push(step(lead)),
+                        std::cmp::Ordering::Greater => factors.push(step_or_tie(lead)),
+                        std::cmp::Ordering::Equal => {}
                     }
-                    let (hi, lo) = if f == Func::Max { (a, b) } else { (b, a) };
-                    factors.push(step(sum(vec![hi.clone(), neg(lo.clone())])));
                 }
                 terms.push(product(factors));
             }

@@ -158,12 +158,18 @@ pub fn from_rpn(rpn: &[Token]) -> Result<Expr, SymbolicError> {
             },
             Token::Unary(Operation::Plus) => continue,
             Token::Unary(Operation::Minus) => {
-                let (a, d) = stack.pop().ok_or_else(|| bad("a minus sign has no operand"))?;
+                let (a, d) = stack
+                    .pop()
+                    .ok_or_else(|| bad("a minus sign has no operand"))?;
                 (neg(a), d + 1)
             }
             Token::Binary(op) => {
-                let (b, db) = stack.pop().ok_or_else(|| bad("an operator has no operand"))?;
-                let (a, da) = stack.pop().ok_or_else(|| bad("an operator has no operand"))?;
+                let (b, db) = stack
+                    .pop()
+                    .ok_or_else(|| bad("an operator has no operand"))?;
+                let (a, da) = stack
+                    .pop()
+                    .ok_or_else(|| bad("an operator has no operand"))?;
                 // A chain like a+b+c flattens into one sum, so it does not deepen the tree.
                 let depth = match op {
                     Operation::Plus | Operation::Minus if matches!(a, Expr::Sum(_)) => {

@@ -199,7 +199,7 @@ fn write_product(fs: &[Expr], out: &mut String) {
                 operand(b, ATOM, &mut s);
                 if n != 1.0 {
                     s.push('^');
-                    s.push_str(&number(n));
+                    operand(&Expr::Num(n), ATOM, &mut s);
                 }
                 bottom.push(s);
             }
