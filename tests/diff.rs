@@ -83,7 +83,21 @@ fn every_function_of_the_language_has_its_calculus_rule() {
         assert_eq!(partials(f), [want], "d/dx {f}");
     }
     assert_eq!(partials("x^y"), ["y*x^(y - 1)", "x^y*ln(x)"]);
-    assert_eq!(partials("atan2(y, x)"), ["x/(x^2 + y^2)", "-y/(x^2 + y^2)"]);
+    let f = Formula::parse_with_vars("atan2(y, x)", &["x", "y"]).unwrap();
+    assert_eq!(
+        symbolic::partials(&f).unwrap().partials,
+        ["-y/(x^2 + y^2)", "x/(x^2 + y^2)"]
+    );
+    // Variables sort in the formula's order, not alphabetically.
+    assert_eq!(partials("atan2(y, x)"), ["x/(y^2 + x^2)", "-y/(y^2 + x^2)"]);
+    assert_eq!(
+        partials("-ln(sigmoid(3*w1 + 2*w2 + b))"),
+        [
+            "-3*(1 - sigmoid(3*w1 + 2*w2 + b))",
+            "-2*(1 - sigmoid(3*w1 + 2*w2 + b))",
+            "sigmoid(3*w1 + 2*w2 + b) - 1"
+        ]
+    );
 }
 
 #[test]
@@ -346,6 +360,11 @@ proptest! {
             }
             for (i, d) in printed.iter().enumerate() {
                 let got = d.value(&[x, y]);
+                // Beyond 1e8 on either side, like the filter on the gradient above: there
+                // num-dual's powf of a huge base underflows to a slope of 0 (sqrt(exp(400))).
+                if got.abs() > 1e8 {
+                    continue;
+                }
                 // The one known gap: where a part of the formula sits at a constant that
                 // another function is singular at, over a whole region (relu(x)^y or
                 // atan2(relu(x), 0) for x < 0, atan2(0, y)^x for y > 0, (-2)^max(y, 2) for

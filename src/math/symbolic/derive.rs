@@ -67,10 +67,10 @@ fn is_zero(e: &Expr) -> bool {
 }
 
 /// ∂e/∂x.
-pub fn derive(e: &Expr, x: &str, notes: &mut BTreeSet<Note>) -> Expr {
+pub fn derive(e: &Expr, x: usize, notes: &mut BTreeSet<Note>) -> Expr {
     match e {
         Expr::Num(_) | Expr::Const(_) => num(0.0),
-        Expr::Var(v) => num(if v == x { 1.0 } else { 0.0 }),
+        Expr::Var(v) => num(if *v == x { 1.0 } else { 0.0 }),
         Expr::Sum(ts) => sum(ts.iter().map(|t| derive(t, x, notes)).collect()),
         Expr::Product(fs) => {
             let mut terms = Vec::new();
@@ -103,7 +103,7 @@ pub fn derive(e: &Expr, x: &str, notes: &mut BTreeSet<Note>) -> Expr {
     }
 }
 
-fn derive_pow(u: &Expr, v: &Expr, x: &str, notes: &mut BTreeSet<Note>) -> Expr {
+fn derive_pow(u: &Expr, v: &Expr, x: usize, notes: &mut BTreeSet<Note>) -> Expr {
     let (du, dv) = (derive(u, x, notes), derive(v, x, notes));
     let power = || pow(u.clone(), v.clone());
     match (is_zero(&du), is_zero(&dv)) {
@@ -131,7 +131,7 @@ fn derive_pow(u: &Expr, v: &Expr, x: &str, notes: &mut BTreeSet<Note>) -> Expr {
     }
 }
 
-fn derive_call(f: Func, args: &[Expr], x: &str, notes: &mut BTreeSet<Note>) -> Expr {
+fn derive_call(f: Func, args: &[Expr], x: usize, notes: &mut BTreeSet<Note>) -> Expr {
     let ds: Vec<Expr> = args.iter().map(|a| derive(a, x, notes)).collect();
     if ds.iter().all(is_zero) {
         return num(0.0);

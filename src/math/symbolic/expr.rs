@@ -63,7 +63,9 @@ impl Func {
 pub enum Expr {
     Num(f64),
     Const(Named),
-    Var(String),
+    /// A variable, by its index in the formula's list: variables sort in the order the
+    /// learner wrote them (`3*w1 + 2*w2 + b`), not alphabetically.
+    Var(usize),
     /// Two or more terms, none of them a sum.
     Sum(Vec<Expr>),
     /// Two or more factors, none of them a product; a numeric coefficient comes first.
@@ -144,7 +146,7 @@ impl Eq for Expr {}
 
 /// Builds the tree from meval's RPN with a value stack (no recursion), simplifying as it
 /// goes, and refuses trees deeper than [`MAX_TREE_DEPTH`].
-pub fn from_rpn(rpn: &[Token]) -> Result<Expr, SymbolicError> {
+pub fn from_rpn(rpn: &[Token], vars: &[String]) -> Result<Expr, SymbolicError> {
     // Each entry: the expression and its depth.
     let mut stack: Vec<(Expr, usize)> = Vec::new();
     let bad = |what: &str| SymbolicError::Unreadable(what.to_string());
@@ -154,7 +156,10 @@ pub fn from_rpn(rpn: &[Token]) -> Result<Expr, SymbolicError> {
             Token::Var(name) => match name.as_str() {
                 "pi" => (Expr::Const(Named::Pi), 1),
                 "e" => (Expr::Const(Named::E), 1),
-                _ => (Expr::Var(name.clone()), 1),
+                _ => match vars.iter().position(|v| v == name) {
+                    Some(i) => (Expr::Var(i), 1),
+                    None => return Err(bad(&format!("unknown variable '{name}'"))),
+                },
             },
             Token::Unary(Operation::Plus) => continue,
             Token::Unary(Operation::Minus) => {

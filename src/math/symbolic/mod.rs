@@ -53,7 +53,7 @@ pub struct Partials {
 
 /// The formula itself, simplified and printed (what the derivatives were taken of).
 pub fn simplified(formula: &Formula) -> Result<String, SymbolicError> {
-    Ok(print::print(&tree(formula)?))
+    Ok(print::print(&tree(formula)?, formula.vars()))
 }
 
 /// ∂L/∂v for every variable v of the formula.
@@ -61,12 +61,12 @@ pub fn partials(formula: &Formula) -> Result<Partials, SymbolicError> {
     let e = tree(formula)?;
     let mut notes = BTreeSet::new();
     let mut partials = Vec::with_capacity(formula.vars().len());
-    for v in formula.vars() {
-        let d = derive::derive(&e, v, &mut notes);
+    for (i, v) in formula.vars().iter().enumerate() {
+        let d = derive::derive(&e, i, &mut notes);
         if d.size() > MAX_NODES {
             return Err(SymbolicError::TooLarge(v.clone()));
         }
-        partials.push(print::print(&d));
+        partials.push(print::print(&d, formula.vars()));
     }
     Ok(Partials {
         vars: formula.vars().to_vec(),
@@ -79,5 +79,5 @@ fn tree(formula: &Formula) -> Result<expr::Expr, SymbolicError> {
     let rpn = formula
         .rpn()
         .map_err(|e| SymbolicError::Unreadable(e.message))?;
-    expr::from_rpn(&rpn)
+    expr::from_rpn(&rpn, formula.vars())
 }

@@ -10,9 +10,10 @@ const PRODUCT: u8 = 2;
 const POW: u8 = 4;
 const ATOM: u8 = 5;
 
-pub fn print(e: &Expr) -> String {
+/// Prints `e`, naming variable i `names[i]`.
+pub fn print(e: &Expr, names: &[String]) -> String {
     let mut out = String::new();
-    write(e, &mut out);
+    write(e, names, &mut out);
     out
 }
 
@@ -70,30 +71,30 @@ fn precedence(e: &Expr) -> u8 {
 }
 
 /// Writes `e`, in parentheses when it binds less tightly than `need`.
-fn operand(e: &Expr, need: u8, out: &mut String) {
+fn operand(e: &Expr, need: u8, names: &[String], out: &mut String) {
     if precedence(e) < need {
         out.push('(');
-        write(e, out);
+        write(e, names, out);
         out.push(')');
     } else {
-        write(e, out);
+        write(e, names, out);
     }
 }
 
-fn write(e: &Expr, out: &mut String) {
+fn write(e: &Expr, names: &[String], out: &mut String) {
     match e {
         Expr::Num(v) => out.push_str(&constant(*v)),
         Expr::Const(c) => out.push_str(c.name()),
-        Expr::Var(v) => out.push_str(v),
-        Expr::Sum(ts) => write_sum(ts, out),
-        Expr::Product(fs) => write_product(fs, out),
+        Expr::Var(i) => out.push_str(names.get(*i).map_or("?", String::as_str)),
+        Expr::Sum(ts) => write_sum(ts, names, out),
+        Expr::Product(fs) => write_product(fs, names, out),
         Expr::Pow(..) if negative_exponent(e).is_some() => {
-            write_product(std::slice::from_ref(e), out)
+            write_product(std::slice::from_ref(e), names, out)
         }
         Expr::Pow(b, x) => {
-            operand(b, ATOM, out);
+            operand(b, ATOM, names, out);
             out.push('^');
-            operand(x, ATOM, out);
+            operand(x, ATOM, names, out);
         }
         Expr::Call(f, args) => {
             out.push_str(f.name());
@@ -102,14 +103,14 @@ fn write(e: &Expr, out: &mut String) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write(a, out);
+                write(a, names, out);
             }
             out.push(')');
         }
         Expr::Rem(a, b) => {
-            operand(a, POW, out);
+            operand(a, POW, names, out);
             out.push_str(" % ");
-            operand(b, POW, out);
+            operand(b, POW, names, out);
         }
     }
 }
@@ -136,7 +137,7 @@ fn signed(t: &Expr) -> (bool, Expr) {
     }
 }
 
-fn write_sum(ts: &[Expr], out: &mut String) {
+fn write_sum(ts: &[Expr], names: &[String], out: &mut String) {
     let mut terms: Vec<(bool, Expr)> = ts.iter().map(signed).collect();
     // `1 - x` rather than `-x + 1`: lead with a positive term when there is one.
     if let Some(i) = terms.iter().position(|(neg, _)| !neg)
@@ -152,7 +153,7 @@ fn write_sum(ts: &[Expr], out: &mut String) {
             (_, true) => out.push_str(" - "),
             (_, false) => out.push_str(" + "),
         }
-        operand(t, PRODUCT, out);
+        operand(t, PRODUCT, names, out);
     }
 }
 
@@ -180,7 +181,7 @@ fn coefficient(c: f64) -> (Option<String>, Option<String>) {
     (Some(number(c)), None)
 }
 
-fn write_product(fs: &[Expr], out: &mut String) {
+fn write_product(fs: &[Expr], names: &[String], out: &mut String) {
     let (mut c, rest) = match fs.first().and_then(Expr::as_num) {
         Some(c) => (c, &fs[1..]),
         None => (1.0, fs),
@@ -196,15 +197,15 @@ fn write_product(fs: &[Expr], out: &mut String) {
         let mut s = String::new();
         match negative_exponent(f) {
             Some((b, n)) => {
-                operand(b, ATOM, &mut s);
+                operand(b, ATOM, names, &mut s);
                 if n != 1.0 {
                     s.push('^');
-                    operand(&Expr::Num(n), ATOM, &mut s);
+                    operand(&Expr::Num(n), ATOM, names, &mut s);
                 }
                 bottom.push(s);
             }
             None => {
-                operand(f, POW, &mut s);
+                operand(f, POW, names, &mut s);
                 top.push(s);
             }
         }
