@@ -135,7 +135,7 @@ impl Formula {
     /// reads the formula's structure instead of evaluating it: the symbolic derivative.
     pub fn rpn(&self) -> Result<Vec<meval::tokenizer::Token>, FormulaError> {
         let checked = lexer::check(&self.source, Some(&self.vars))?;
-        let tokens = meval::tokenizer::tokenize(&checked.meval_text())
+        let tokens = meval::tokenizer::tokenize(checked.meval_text())
             .map_err(|e| FormulaError::new(format!("meval could not read the formula: {e}")))?;
         meval::shunting_yard::to_rpn(&tokens)
             .map_err(|e| FormulaError::new(format!("meval could not order the formula: {e}")))

@@ -300,9 +300,9 @@ pub fn product(factors: Vec<Expr>) -> Expr {
 /// `base^exp` in canonical form.
 pub fn pow(base: Expr, exp: Expr) -> Expr {
     match (base, exp) {
-        (_, Expr::Num(n)) if n == 0.0 => num(1.0),
-        (b, Expr::Num(n)) if n == 1.0 => b,
-        (Expr::Num(a), _) if a == 1.0 => num(1.0),
+        (_, Expr::Num(0.0)) => num(1.0),
+        (b, Expr::Num(1.0)) => b,
+        (Expr::Num(1.0), _) => num(1.0),
         (Expr::Num(a), Expr::Num(n)) => {
             let r = a.powf(n);
             if r.is_finite() && (r != 0.0 || a == 0.0) && (is_integer(n) || nice(r)) {
