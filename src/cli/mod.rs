@@ -1,5 +1,6 @@
 //! The command line: parsing (clap) and the headless commands. No terminal UI here.
 
+pub mod diff;
 pub mod lessons;
 pub mod play;
 pub mod run;
@@ -53,6 +54,8 @@ pub enum Command {
     Play(play::PlayArgs),
     /// Print the tutor's chart of a descent to stdout, without the TUI.
     Plot(play::PlotArgs),
+    /// Print each partial derivative of a formula as a simplified formula.
+    Diff(diff::DiffArgs),
     /// Serve the tutor over SSH: every learner gets their own session, nothing to install.
     Serve(crate::ssh::ServeArgs),
 }
@@ -145,6 +148,7 @@ pub fn dispatch() -> Launch {
                 }
             }
         }
+        Some(Command::Diff(args)) => report("diff", |out, _| diff::execute(&args, out)),
         Some(Command::Lessons(args)) => {
             report("lessons", |out, err| lessons::list(&args, lang, out, err))
         }

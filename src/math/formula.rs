@@ -131,6 +131,16 @@ impl Formula {
         &self.vars
     }
 
+    /// meval's RPN of the formula (names normalised, constants still named), for code that
+    /// reads the formula's structure instead of evaluating it: the symbolic derivative.
+    pub fn rpn(&self) -> Result<Vec<meval::tokenizer::Token>, FormulaError> {
+        let checked = lexer::check(&self.source, Some(&self.vars))?;
+        let tokens = meval::tokenizer::tokenize(checked.meval_text())
+            .map_err(|e| FormulaError::new(format!("meval could not read the formula: {e}")))?;
+        meval::shunting_yard::to_rpn(&tokens)
+            .map_err(|e| FormulaError::new(format!("meval could not order the formula: {e}")))
+    }
+
     /// L(θ). Missing coordinates read as NaN.
     pub fn value(&self, theta: &[f64]) -> f64 {
         self.program.eval_f64(theta)

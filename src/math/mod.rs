@@ -6,6 +6,7 @@
 //!   `torch.optim` computes them.
 //! - [`model`]: logistic and linear regression on data, with batches.
 //! - [`data`]: reading a data set from CSV or from inline numbers.
+//! - [`symbolic`]: exact derivatives written as formulas (`gradstep diff`).
 
 pub mod data;
 pub mod formula;
@@ -15,6 +16,7 @@ pub mod model;
 pub mod objective;
 pub mod optimizer;
 pub mod program;
+pub mod symbolic;
 
 pub use data::{DataError, Dataset, Limit, Limits};
 pub use formula::{Formula, FormulaError};
