@@ -22,10 +22,6 @@ pub enum ChartKind {
     Model,
 }
 
-/// The old name of [`ChartKind`], kept while other modules still say `View`; new code
-/// should write `ChartKind`.
-pub type View = ChartKind;
-
 impl ChartKind {
     pub const ALL: [ChartKind; 4] = [
         ChartKind::Slope,

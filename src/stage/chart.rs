@@ -4,7 +4,7 @@
 
 use super::Stage;
 use crate::chart::{self, ContourSpec, CurveSpec, Levels, Sampler};
-use crate::lesson::View;
+use crate::lesson::ChartKind;
 use crate::math::Objective;
 use crate::session::Status;
 
@@ -104,7 +104,7 @@ pub fn chart(stage: &Stage, glyphs: chart::Glyphs, width: u16, height: u16) -> c
     let racers: Vec<Vec<(f64, f64)>> = (1..stage.runners.len())
         .map(|k| stage.path(k, axes))
         .collect();
-    let taylor = stage.scene.view == View::Taylor;
+    let taylor = stage.scene.view == ChartKind::Taylor;
     let (path, next, extra): (Vec<Pt>, Option<Pt>, Vec<Pt>) = if taylor {
         let p = (cur.params[axes.0], cur.params[axes.1]);
         let (vx, vy) = stage.direction();

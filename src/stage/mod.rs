@@ -7,7 +7,7 @@ mod chart;
 pub use chart::RACE_MARKS;
 
 use crate::chart::{self as charts, FitOptions};
-use crate::lesson::{Scene, View};
+use crate::lesson::{ChartKind, Scene};
 use crate::math::optimizer::{Kind, Optimizer};
 use crate::math::{Formula, Objective};
 use crate::session::{Session, Status, StopOn, StopRule};
@@ -53,7 +53,11 @@ pub fn formula_scene(formula: Formula, start: Vec<f64>, lr: f64, optimizer: Opti
     let names = formula.vars().to_vec();
     let n = names.len();
     Scene {
-        view: if n == 1 { View::Slope } else { View::Surface },
+        view: if n == 1 {
+            ChartKind::Slope
+        } else {
+            ChartKind::Surface
+        },
         objective: Objective::Formula(formula),
         names,
         start,
@@ -276,7 +280,7 @@ impl Stage {
                 }
             }
         }
-        if self.scene.view == View::Taylor {
+        if self.scene.view == ChartKind::Taylor {
             let cur = &self.main().current().params;
             let (vx, vy) = self.direction();
             pts.push((cur[axes.0] + self.probe * vx, cur[axes.1] + self.probe * vy));

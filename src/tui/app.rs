@@ -11,8 +11,9 @@ use super::strings::tr;
 use crate::chart::{self, Glyphs};
 use std::sync::Arc;
 
-use crate::lesson::{Attempts, Feedback, Lang, Lesson, Problem, View};
-use crate::math::{Formula, FormulaError, Objective};
+use crate::lesson::{Attempts, ChartKind, Feedback, Lang, Lesson, Problem};
+use crate::math::objective::MAX_VARS;
+use crate::math::{DescentError, Formula, FormulaError, Objective, check_descent};
 use crate::progress::Progress;
 use crate::session::Status;
 use crate::stage::{self, SandboxSpec, Stage};
@@ -96,7 +97,7 @@ pub enum Screen {
 /// the screen out differently, so its size is unknown until the next frame reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ChartArea {
-    view: View,
+    view: ChartKind,
     cols: u16,
     rows: u16,
 }
@@ -200,7 +201,7 @@ impl App {
         match &self.screen {
             Screen::Start => Keymap::Start,
             Screen::Tutor(t) if t.line.is_some() => Keymap::Line,
-            Screen::Tutor(t) if t.stage.scene.view == View::Taylor => Keymap::Taylor,
+            Screen::Tutor(t) if t.stage.scene.view == ChartKind::Taylor => Keymap::Taylor,
             Screen::Tutor(_) => Keymap::Tutor,
         }
     }
@@ -547,10 +548,10 @@ impl App {
         let Screen::Tutor(t) = &mut self.screen else {
             return;
         };
-        let formula = match Formula::parse(text) {
-            Ok(f) if f.vars().is_empty() => Err(no_variables(lang)),
-            other => other,
-        };
+        let formula = Formula::parse(text).and_then(|f| match check_descent(&f) {
+            Ok(()) => Ok(f),
+            Err(e) => Err(descent_error(lang, e)),
+        });
         let f = match formula {
             Ok(f) => f,
             Err(e) => {
@@ -640,15 +641,25 @@ impl App {
     }
 }
 
-fn no_variables(lang: Lang) -> FormulaError {
-    FormulaError {
-        column: None,
-        message: tr(
+/// The shared descent check ([`check_descent`]) worded for the learner, in their language.
+fn descent_error(lang: Lang, e: DescentError) -> FormulaError {
+    let message = match e {
+        DescentError::NoVariables => tr(
             lang,
             "the formula has no variable to descend on",
             "公式里没有可以下降的变量",
         )
-        .into(),
+        .to_string(),
+        DescentError::TooManyVariables { count } => match lang {
+            Lang::En => {
+                format!("{count} variables is more than the tutor steps ({MAX_VARS} at most)")
+            }
+            Lang::Zh => format!("变量有 {count} 个，超过了上限（最多 {MAX_VARS} 个）"),
+        },
+    };
+    FormulaError {
+        column: None,
+        message,
     }
 }
 

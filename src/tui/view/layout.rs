@@ -4,7 +4,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::lesson::View;
+use crate::lesson::ChartKind;
 
 /// Below this the tutor shows only a "window too small" notice.
 pub const MIN_SIZE: (u16, u16) = (20, 8);
@@ -28,7 +28,7 @@ fn two_columns(area: Rect) -> bool {
 
 /// The tutor screen's panels. The numbers panel is as tall as its lines, and how many lines
 /// they take depends on its width: `numbers_height` gets the width and returns the height.
-pub fn tutor(area: Rect, view: View, numbers_height: impl FnOnce(u16) -> u16) -> TutorLayout {
+pub fn tutor(area: Rect, view: ChartKind, numbers_height: impl FnOnce(u16) -> u16) -> TutorLayout {
     let [title, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -46,7 +46,7 @@ pub fn tutor(area: Rect, view: View, numbers_height: impl FnOnce(u16) -> u16) ->
     let [text, numbers] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(nh)]).areas(left);
     let (chart, history) = match right {
-        Some(r) if view == View::Model && r.height >= 18 => {
+        Some(r) if view == ChartKind::Model && r.height >= 18 => {
             let hh = r.height / 3;
             let [c, h] = Layout::vertical([Constraint::Min(1), Constraint::Length(hh)]).areas(r);
             (Some(c), Some(h))

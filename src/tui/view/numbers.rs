@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Look;
-use crate::lesson::{Lang, View};
+use crate::lesson::{ChartKind, Lang};
 use crate::math::optimizer::Kind;
 use crate::math::{Objective, norm};
 use crate::numfmt::pretty_name;
@@ -64,7 +64,7 @@ fn tuple(v: &[f64]) -> String {
 }
 
 pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<'a>> {
-    if stage.scene.view == View::Taylor {
+    if stage.scene.view == ChartKind::Taylor {
         return taylor(stage, lang, look, width);
     }
     let s = stage.main();
