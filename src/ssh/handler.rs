@@ -9,9 +9,9 @@ use std::time::Instant;
 use russh::keys::HashAlg;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, ChannelOpenFailure, ChannelWriteHalf};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
-use super::accept::{Admission, Phase};
+use super::admission::{ConnCtx, Phase};
 use super::auth::AuthPolicy;
 use super::config::{Limits, clamp_window};
 use super::session::{self, INPUT_QUEUE, Input};
@@ -23,13 +23,6 @@ pub struct Shared {
     pub factory: TutorFactory,
     pub limits: Limits,
     pub log_formulas: bool,
-}
-
-/// The connection's link to the accept loop's bookkeeping.
-pub struct ConnCtx {
-    pub id: u64,
-    pub admission: Arc<Admission>,
-    pub phase: Arc<watch::Sender<Phase>>,
 }
 
 enum Chan {

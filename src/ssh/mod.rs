@@ -4,7 +4,8 @@
 //! - `config`   flags (`ServeArgs`), options, limits, duration parsing, window clamping
 //! - `hostkey`  the Ed25519 host key: created once (0600), reused, fingerprinted
 //! - `auth`     who may log in: authorized keys, or anonymous on loopback / when allowed
-//! - `accept`   accept loop: caps total and per IP, eviction, login deadline, back-off
+//! - `admission` caps total and per IP, eviction, the phase that picks each deadline
+//! - `accept`   accept loop and each connection's deadlines, back-off
 //! - `handler`  russh handler: auth, the one session channel, refusals
 //! - `session`  one learner's task: input → tutor → frame, panics contained
 //! - `input`    raw terminal bytes → crossterm events
@@ -13,6 +14,7 @@
 //! - `demo`     a small demo tutor for tests and until the real app is wired in
 
 pub mod accept;
+pub mod admission;
 pub mod app;
 pub mod auth;
 pub mod config;
