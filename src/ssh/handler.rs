@@ -1,6 +1,6 @@
 //! The russh handler of one connection: authentication, the one session channel, and quick,
 //! explained refusals of everything else (no PTY, exec, subsystems, forwarding, a second
-//! session). Input and window changes are forwarded to the session task ([`super::session`]).
+//! session). Input and window changes are forwarded to the shell task ([`super::shell`]).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,15 +14,14 @@ use tokio::sync::mpsc;
 use super::admission::{ConnCtx, Phase};
 use super::auth::AuthPolicy;
 use super::config::{Limits, clamp_window};
-use super::session::{self, INPUT_QUEUE, Input};
-use super::tutor::{SessionInfo, TutorFactory};
+use super::remote_app::{AppFactory, ClientTerminal, Connection};
+use super::shell::{self, INPUT_QUEUE, Input};
 
 /// What every connection shares.
 pub struct Shared {
     pub policy: AuthPolicy,
-    pub factory: TutorFactory,
+    pub factory: AppFactory,
     pub limits: Limits,
-    pub log_formulas: bool,
 }
 
 enum Chan {
@@ -49,6 +48,7 @@ pub struct ConnHandler {
     ctx: ConnCtx,
     user: String,
     key_fingerprint: Option<String>,
+    terminal: ClientTerminal,
     chan: Chan,
 }
 
@@ -66,6 +66,7 @@ impl ConnHandler {
             ctx,
             user: String::new(),
             key_fingerprint: None,
+            terminal: ClientTerminal::default(),
             chan: Chan::None,
         }
     }
@@ -115,11 +116,11 @@ impl ConnHandler {
         self.ctx.admission.in_session(self.ctx.id);
         let _ = self.ctx.phase.send(Phase::InSession);
 
-        let info = SessionInfo {
+        let info = Connection {
             peer: self.peer,
             user: self.user.clone(),
             key_fingerprint: self.key_fingerprint.clone(),
-            log_formulas: self.shared.log_formulas,
+            terminal: self.terminal.clone(),
         };
         let factory = self.shared.factory.clone();
         let limits = self.shared.limits.clone();
@@ -129,7 +130,7 @@ impl ConnHandler {
             tracing::info!(peer = %info.peer, user = %info.user, cols = size.0, rows = size.1,
                 "session start");
             let peer = info.peer;
-            let outcome = session::run(info, factory, limits, size, rx, write).await;
+            let outcome = shell::run(info, factory, limits, size, rx, write).await;
             tracing::info!(%peer, ?outcome, duration = ?started.elapsed(), "session end");
             let _ = phase.send(Phase::Done);
         });

@@ -1,15 +1,17 @@
-//! A tiny stand-in tutor for `gradstep serve` until the real app is wired in, and for the
-//! server's tests: a counter, the terminal size, an input line. The strings the end-to-end
-//! tests look for are the constants below, so retargeting the tests means changing them here.
+//! A tiny app for the SSH server's own tests (never in the shipped binary): a counter, the
+//! terminal size, an input line, and two fixtures the real tutor must never have: typing
+//! `boom` + Enter panics (a panic must end one session only) and fill mode repaints every cell
+//! (a slow client must not grow the server). The strings the tests look for are the constants
+//! below.
+#![allow(dead_code)]
 
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+use gradstep::ssh::{Action, AppFactory, Connection, RemoteApp};
 use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
-
-use super::tutor::{SessionInfo, Tutor, TutorFactory};
 
 /// Shown on the first line of every frame.
 pub const TITLE: &str = "gradstep serve demo";
@@ -38,7 +40,7 @@ pub fn input_line(text: &str) -> String {
     format!("> {text}")
 }
 
-pub struct DemoTutor {
+pub struct DemoApp {
     count: u64,
     size: (u16, u16),
     input: String,
@@ -47,10 +49,10 @@ pub struct DemoTutor {
     who: String,
 }
 
-impl DemoTutor {
-    pub fn new(info: &SessionInfo) -> Self {
+impl DemoApp {
+    pub fn new(info: &Connection) -> Self {
         let key = info.key_fingerprint.as_deref().unwrap_or("no key");
-        DemoTutor {
+        DemoApp {
             count: 0,
             size: (0, 0),
             input: String::new(),
@@ -61,15 +63,15 @@ impl DemoTutor {
     }
 }
 
-/// A factory for [`super::serve`] that gives every session its own [`DemoTutor`].
-pub fn factory() -> TutorFactory {
-    std::sync::Arc::new(|info: &SessionInfo| Box::new(DemoTutor::new(info)) as Box<dyn Tutor>)
+/// A factory that gives every connection its own [`DemoApp`].
+pub fn factory() -> AppFactory {
+    std::sync::Arc::new(|info: &Connection| Box::new(DemoApp::new(info)) as Box<dyn RemoteApp>)
 }
 
-impl Tutor for DemoTutor {
-    fn handle(&mut self, event: Event) -> bool {
-        match event {
-            Event::Key(k) if k.kind != KeyEventKind::Release => match k.code {
+impl RemoteApp for DemoApp {
+    fn update(&mut self, action: Action) -> bool {
+        match action {
+            Action::Key(k) if k.kind != KeyEventKind::Release => match k.code {
                 KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => return false,
                 KeyCode::Char(KEY_QUIT) | KeyCode::Esc => return false,
                 KeyCode::Char(KEY_STEP) => self.count += 1,
@@ -87,15 +89,11 @@ impl Tutor for DemoTutor {
                 }
                 _ => {}
             },
-            Event::Paste(text) => self.input.push_str(&text),
-            Event::Resize(c, r) => self.size = (c, r),
-            _ => {}
+            Action::Paste(text) => self.input.push_str(&text),
+            Action::Resize(c, r) => self.size = (c, r),
+            Action::Tick => self.count += 1,
+            Action::Key(_) => {}
         }
-        true
-    }
-
-    fn tick(&mut self) -> bool {
-        self.count += 1;
         true
     }
 
