@@ -379,3 +379,74 @@ fn two_learners_keep_separate_runs() {
         "a unchanged:\n{sa}"
     );
 }
+
+/// TERM from the pty request and the env requests LANG, LC_ALL and NO_COLOR reach the app;
+/// any other variable is refused (PATH, LD_PRELOAD: nothing on the server is the client's to set).
+#[test]
+fn the_clients_terminal_type_and_locale_reach_the_app_and_other_env_is_refused() {
+    let server = demo_server();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let env = [
+            ("LANG", "zh_CN.UTF-8"),
+            ("PATH", "/tmp/evil"),
+            ("NO_COLOR", "1"),
+            ("LD_PRELOAD", "/tmp/x.so"),
+            ("LC_ALL", "en_US.UTF-8"),
+        ];
+        let (mut term, accepted) = client::open_with_env(server.port, "dumb", &env)
+            .await
+            .unwrap();
+        assert_eq!(accepted, [true, false, true, false, true]);
+        term.wait_for(
+            "TERM=dumb LANG=zh_CN.UTF-8 LC_ALL=en_US.UTF-8 NO_COLOR=1",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    });
+}
+
+/// `TERM=dumb ssh -tt …`: the real tutor draws with ASCII only.
+#[test]
+fn term_dumb_over_ssh_draws_ascii() {
+    if !have("ssh") || !have("tmux") {
+        return;
+    }
+    let server = Server::binary(&[]);
+    let plain = Tmux::start(&format!("TERM=dumb {}", server.ssh("-tt")), 100, 30);
+    let s = plain.wait_for("+ Lessons -");
+    assert!(
+        !s.contains('╭') && !s.contains('│') && !s.contains('─'),
+        "box drawing on a dumb terminal:\n{s}"
+    );
+    // The same server draws Unicode for a terminal that has it.
+    let fancy = Tmux::start(&server.ssh("-tt"), 100, 30);
+    fancy.wait_for("╭ Lessons ─");
+}
+
+/// `LANG=zh_CN.UTF-8 ssh -o SendEnv=LANG …`: the real tutor opens in Chinese on a server whose
+/// own default is English.
+#[test]
+fn lang_sent_with_sendenv_opens_the_tutor_in_chinese() {
+    if !have("ssh") || !have("tmux") {
+        return;
+    }
+    let server = Server::binary(&["--lang", "en"]);
+    let zh = Tmux::start(
+        &format!("LANG=zh_CN.UTF-8 {}", server.ssh("-tt -o SendEnv=LANG")),
+        100,
+        30,
+    );
+    zh.wait_for("梯度下降");
+    zh.wait_for("课程");
+    let en = Tmux::start(
+        &format!("LANG=en_US.UTF-8 {}", server.ssh("-tt -o SendEnv=LANG")),
+        100,
+        30,
+    );
+    en.wait_for("Lessons");
+}

@@ -61,10 +61,17 @@ pub fn factory(lessons: Loaded, lang: Lang) -> AppFactory {
             Some(path) => Progress::load(&path),
             None => (Progress::in_memory(), None),
         };
+        // The client's terminal, not the server's: TERM from its pty request, LANG/LC_ALL and
+        // NO_COLOR from its env requests (the server's --lang/locale when it sent none).
+        let term = &info.terminal;
         let app = App::new(AppOptions {
-            lang,
-            glyphs: Glyphs::Unicode,
-            color: true,
+            lang: term.locale_lang().unwrap_or(lang),
+            glyphs: if local::ascii_terminal(term.term.as_deref()) {
+                Glyphs::Ascii
+            } else {
+                Glyphs::Unicode
+            },
+            color: local::color_wanted(term.no_color.as_deref()),
             // The server sends the client's real size as the first event.
             size: (80, 24),
             lessons: lessons.clone(),

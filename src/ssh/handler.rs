@@ -128,7 +128,7 @@ impl ConnHandler {
         tokio::spawn(async move {
             let started = Instant::now();
             tracing::info!(peer = %info.peer, user = %info.user, cols = size.0, rows = size.1,
-                "session start");
+                term = %info.terminal.term.as_deref().unwrap_or("-"), "session start");
             let peer = info.peer;
             let outcome = shell::run(info, factory, limits, size, rx, write).await;
             tracing::info!(%peer, ?outcome, duration = ?started.elapsed(), "session end");
@@ -214,7 +214,7 @@ impl russh::server::Handler for ConnHandler {
     async fn pty_request(
         &mut self,
         channel: ChannelId,
-        _term: &str,
+        term: &str,
         col_width: u32,
         row_height: u32,
         _pix_width: u32,
@@ -226,6 +226,7 @@ impl russh::server::Handler for ConnHandler {
             Chan::Open { id, pty, .. } if *id == channel => {
                 // Only remembered here; clamped when the session starts, never allocated.
                 *pty = Some((col_width, row_height));
+                self.terminal.term = Some(term.chars().take(64).collect());
                 session.channel_success(channel)?;
             }
             _ => session.channel_failure(channel)?,
@@ -300,12 +301,18 @@ impl russh::server::Handler for ConnHandler {
     async fn env_request(
         &mut self,
         channel: ChannelId,
-        _variable_name: &str,
-        _variable_value: &str,
+        variable_name: &str,
+        variable_value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        // Not honoured (LANG and friends would be nice, but nothing reads them yet).
-        session.channel_failure(channel)?;
+        // Before the shell starts only: the app reads them once, when it is made.
+        let open = matches!(&self.chan, Chan::Open { id, .. } if *id == channel);
+        if open && self.terminal.set_env(variable_name, variable_value) {
+            session.channel_success(channel)?;
+        } else {
+            tracing::debug!(peer = %self.peer, name = %variable_name, "env request refused");
+            session.channel_failure(channel)?;
+        }
         Ok(())
     }
 

@@ -35,6 +35,17 @@ pub fn counter_line(n: u64) -> String {
 pub fn size_line(cols: u16, rows: u16) -> String {
     format!("size {cols}x{rows}")
 }
+/// What the client told the server about its terminal, as drawn.
+pub fn terminal_line(t: &gradstep::ssh::ClientTerminal) -> String {
+    let v = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    format!(
+        "TERM={} LANG={} LC_ALL={} NO_COLOR={}",
+        v(&t.term),
+        v(&t.lang),
+        v(&t.lc_all),
+        v(&t.no_color)
+    )
+}
 /// The input line as drawn.
 pub fn input_line(text: &str) -> String {
     format!("> {text}")
@@ -47,6 +58,7 @@ pub struct DemoApp {
     auto: bool,
     fill: bool,
     who: String,
+    terminal: String,
 }
 
 impl DemoApp {
@@ -59,6 +71,7 @@ impl DemoApp {
             auto: false,
             fill: false,
             who: format!("{} from {} ({key})", info.user, info.peer.ip()),
+            terminal: terminal_line(&info.terminal),
         }
     }
 }
@@ -110,6 +123,7 @@ impl RemoteApp for DemoApp {
             Line::from(size_line(area.width, area.height)),
             Line::from(input_line(&self.input)),
             Line::from(self.who.clone()),
+            Line::from(self.terminal.clone()),
             Line::from(format!(
                 "{KEY_STEP}: count  {KEY_AUTO}: auto-play{}  text: type  Enter: clear  {KEY_QUIT}: quit",
                 if self.auto { " (on)" } else { "" }
