@@ -15,9 +15,12 @@ use tokio::time::{Instant, sleep, sleep_until, timeout, timeout_at};
 
 use super::admission::{Admission, ConnCtx, Phase, Ticket};
 use super::handler::{ConnHandler, Shared};
+use super::killable::{KillOnDrop, KillSwitch, Killable};
 
 const DONE_GRACE: Duration = Duration::from_secs(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
+/// How long a connection being closed by us may take to hear why before its socket closes.
+const GOODBYE: Duration = Duration::from_millis(300);
 
 /// Accept connections until the listener breaks for good (it does not, in practice).
 pub async fn accept_loop(
@@ -77,10 +80,15 @@ async fn connection(
         phase: Arc::new(phase_tx),
     };
     let handler = ConnHandler::new(shared.clone(), peer, ctx);
+    // However this function ends, the socket is closed and its descriptor freed, even while
+    // russh's own task for it is mid-handshake.
+    let switch = KillSwitch::new();
+    let _kill_on_return = KillOnDrop(switch.clone());
+    let stream = Killable::new(socket, switch.clone());
 
     // The SSH version exchange happens inside run_stream; bound it too.
     let running = tokio::select! {
-        r = timeout_at(login_deadline, russh::server::run_stream(config, socket, handler)) => r,
+        r = timeout_at(login_deadline, russh::server::run_stream(config, stream, handler)) => r,
         _ = ticket.evicted() => {
             tracing::info!(%peer, "evicted before handshake (caps reached)");
             return;
@@ -130,8 +138,10 @@ async fn connection(
         }
     };
     if reason != "closed" {
+        // Say why, briefly: a client mid-key-exchange cannot be told, and a stalled one would
+        // never listen; then close the socket whatever state the protocol is in.
         let _ = timeout(
-            Duration::from_secs(1),
+            GOODBYE,
             handle.disconnect(
                 russh::Disconnect::ByApplication,
                 format!("gradstep: {reason}"),
@@ -139,7 +149,11 @@ async fn connection(
             ),
         )
         .await;
-        let _ = timeout(Duration::from_secs(2), &mut running).await;
+        let _ = timeout(GOODBYE, &mut running).await;
+        switch.kill();
+        if timeout(Duration::from_secs(1), &mut running).await.is_err() {
+            tracing::warn!(%peer, "connection task still running after its socket was closed");
+        }
     }
     tracing::info!(%peer, reason, duration = ?started.elapsed(), "disconnect");
 }

@@ -7,6 +7,7 @@
 //! - `admission` caps total and per IP, eviction, the phase that picks each deadline
 //! - `accept`   accept loop and each connection's deadlines, back-off
 //! - `handler`  russh handler: auth, the one session channel, refusals
+//! - `killable` the socket wrapper that lets a deadline end a connection in any protocol state
 //! - `shell`    one learner's task: input → app → frame, panics contained
 //! - `input`    raw terminal bytes → crossterm events
 //! - `output`   bounded outbox and the ratatui backend that writes into it
@@ -21,6 +22,7 @@ pub mod config;
 pub mod handler;
 pub mod hostkey;
 pub mod input;
+pub mod killable;
 pub mod output;
 pub mod remote_app;
 pub mod shell;
