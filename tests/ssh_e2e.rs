@@ -450,3 +450,57 @@ fn lang_sent_with_sendenv_opens_the_tutor_in_chinese() {
     );
     en.wait_for("Lessons");
 }
+
+/// Issue 9.2: a user name (anonymous login takes any) and a terminal type that try to forge a
+/// log line and drive the admin's terminal reach the log escaped, on one line, cut short.
+#[test]
+fn a_forged_user_name_and_terminal_type_cannot_forge_log_lines() {
+    let server = demo_server();
+    let user =
+        "evil\n2026-01-01T00:00:00Z  INFO gradstep::ssh: forged line\x1b[31m\0\x1b]0;pwned\x07";
+    let term = format!(
+        "xterm\r\n2026-01-01T00:00:01Z  WARN forged{}",
+        "x".repeat(500)
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let handle = client::connect_as(server.port, user).await.unwrap();
+        let channel = handle.channel_open_session().await.unwrap();
+        channel
+            .request_pty(false, &term, 80, 24, 0, 0, &[])
+            .await
+            .unwrap();
+        channel.request_shell(true).await.unwrap();
+        // OSC (retitles the admin's terminal), BEL and NUL in a second user name.
+        let _second = client::connect_as(server.port, "osc\x1b]0;pwned\x07nul\0end")
+            .await
+            .unwrap();
+        // Keep the connection until the server has logged the session's start.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !server.log().contains("session start") || !server.log().contains("nul") {
+            assert!(tokio::time::Instant::now() < deadline, "{}", server.log());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    let log = server.log();
+    for line in log.lines() {
+        assert!(
+            !line.starts_with("2026-01-01T00:00:0"),
+            "a forged line in the log:\n{log}"
+        );
+    }
+    assert!(
+        !log.contains(['\x1b', '\0', '\x07', '\r']),
+        "raw control bytes in the log: {log:?}"
+    );
+    assert!(log.contains(r"evil\n2026-01-01T00:00:00Z"), "{log}");
+    assert!(log.contains(r"\u{1b}]0;pwned\u{7}"), "{log}");
+    assert!(log.contains(r"xterm\r\n2026"), "{log}");
+    assert!(
+        log.lines().all(|l| l.chars().count() < 400),
+        "a 500-character TERM is cut:\n{log}"
+    );
+}

@@ -16,6 +16,7 @@ use tokio::time::{Instant, sleep, sleep_until, timeout, timeout_at};
 use super::admission::{Admission, ConnCtx, Phase, Ticket};
 use super::handler::{ConnHandler, Shared};
 use super::killable::{KillOnDrop, KillSwitch, Killable};
+use super::logsafe::Untrusted;
 
 const DONE_GRACE: Duration = Duration::from_secs(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
@@ -97,7 +98,7 @@ async fn connection(
     let running = match running {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
-            tracing::debug!(%peer, error = %e, "handshake failed");
+            tracing::debug!(%peer, error = %Untrusted(&e.to_string()), "handshake failed");
             return;
         }
         Err(_) => {
@@ -118,7 +119,7 @@ async fn connection(
         tokio::select! {
             r = &mut running => {
                 if let Err(e) = r {
-                    tracing::debug!(%peer, error = %e, "connection error");
+                    tracing::debug!(%peer, error = %Untrusted(&e.to_string()), "connection error");
                 }
                 break "closed";
             }

@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use super::admission::{ConnCtx, Phase};
 use super::auth::AuthPolicy;
 use super::config::{Limits, clamp_window};
+use super::logsafe::Untrusted;
 use super::remote_app::{AppFactory, ClientTerminal, Connection};
 use super::shell::{self, INPUT_QUEUE, Input};
 
@@ -127,8 +128,9 @@ impl ConnHandler {
         let phase = self.ctx.phase.clone();
         tokio::spawn(async move {
             let started = Instant::now();
-            tracing::info!(peer = %info.peer, user = %info.user, cols = size.0, rows = size.1,
-                term = %info.terminal.term.as_deref().unwrap_or("-"), "session start");
+            tracing::info!(peer = %info.peer, user = %Untrusted(&info.user), cols = size.0,
+                rows = size.1, term = %Untrusted(info.terminal.term.as_deref().unwrap_or("-")),
+                "session start");
             let peer = info.peer;
             let outcome = shell::run(info, factory, limits, size, rx, write).await;
             tracing::info!(%peer, ?outcome, duration = ?started.elapsed(), "session end");
@@ -139,7 +141,7 @@ impl ConnHandler {
 
     fn auth_ok(&mut self, user: &str, method: &str) {
         self.user = user.chars().take(64).collect();
-        tracing::info!(peer = %self.peer, user = %self.user, method,
+        tracing::info!(peer = %self.peer, user = %Untrusted(&self.user), method,
             key = self.key_fingerprint.as_deref().unwrap_or("-"), "authenticated");
     }
 }
@@ -272,7 +274,7 @@ impl russh::server::Handler for ConnHandler {
         name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        tracing::info!(peer = %self.peer, subsystem = %name.chars().take(32).collect::<String>(),
+        tracing::info!(peer = %self.peer, subsystem = %Untrusted(name),
             "refused: subsystem");
         if self.is_ours(channel) && matches!(self.chan, Chan::Open { .. }) {
             session.extended_data(channel, 1, NO_SUBSYSTEM.as_bytes().to_vec())?;
@@ -310,7 +312,7 @@ impl russh::server::Handler for ConnHandler {
         if open && self.terminal.set_env(variable_name, variable_value) {
             session.channel_success(channel)?;
         } else {
-            tracing::debug!(peer = %self.peer, name = %variable_name, "env request refused");
+            tracing::debug!(peer = %self.peer, name = %Untrusted(variable_name), "env request refused");
             session.channel_failure(channel)?;
         }
         Ok(())

@@ -8,6 +8,7 @@
 //! - `accept`   accept loop and each connection's deadlines, back-off
 //! - `handler`  russh handler: auth, the one session channel, refusals
 //! - `killable` the socket wrapper that lets a deadline end a connection in any protocol state
+//! - `logsafe`  peer-chosen text (user names, TERM, errors) escaped and cut before it is logged
 //! - `shell`    one learner's task: input → app → frame, panics contained
 //! - `input`    raw terminal bytes → crossterm events
 //! - `output`   bounded outbox and the ratatui backend that writes into it
@@ -23,6 +24,7 @@ pub mod handler;
 pub mod hostkey;
 pub mod input;
 pub mod killable;
+pub mod logsafe;
 pub mod output;
 pub mod remote_app;
 pub mod shell;

@@ -17,6 +17,7 @@ use tokio::time::{Instant, sleep_until};
 
 use super::config::{Limits, clamp_window};
 use super::input::InputDecoder;
+use super::logsafe::Untrusted;
 use super::output::{Outbox, Sink, SshBackend, pump};
 use super::remote_app::{Action, AppFactory, Connection, RemoteApp};
 
@@ -156,7 +157,8 @@ fn guarded<R>(what: &str, peer: &Connection, f: impl FnOnce() -> R) -> Result<R,
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "non-string panic".into());
-        tracing::error!(peer = %peer.peer, user = %peer.user, during = what, panic = %msg,
+        tracing::error!(peer = %peer.peer, user = %Untrusted(&peer.user), during = what,
+            panic = %super::logsafe::escaped_to(&msg, 1000),
             "tutor panicked; ending this session only");
     })
 }

@@ -29,13 +29,18 @@ pub struct Term {
 }
 
 pub async fn connect(port: u16) -> anyhow::Result<client::Handle<TrustAll>> {
+    connect_as(port, "learner").await
+}
+
+/// Log in anonymously as `user` (any bytes a client may send).
+pub async fn connect_as(port: u16, user: &str) -> anyhow::Result<client::Handle<TrustAll>> {
     let config = Arc::new(client::Config {
         inactivity_timeout: None,
         nodelay: true,
         ..Default::default()
     });
     let mut handle = client::connect(config, ("127.0.0.1", port), TrustAll).await?;
-    let auth = handle.authenticate_none("learner").await?;
+    let auth = handle.authenticate_none(user).await?;
     anyhow::ensure!(auth.success(), "anonymous login refused");
     Ok(handle)
 }
