@@ -207,3 +207,95 @@ fn evicted_connections_are_closed_at_once() {
         .count();
     assert_eq!(closed, 80, "the 80 oldest were evicted and closed");
 }
+
+/// Issue 12: with descriptors exhausted (a server started under `prlimit --nofile=64:64`),
+/// newcomers are told the server is full and closed at once instead of waiting silently in the
+/// kernel's queue; the log says so once; when descriptors free up, learners get in again.
+#[test]
+fn out_of_descriptors_newcomers_are_refused_at_once_and_the_log_says_so_once() {
+    if std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("note: `prlimit` not on PATH; skipping the descriptor-exhaustion test");
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new("prlimit");
+    cmd.args(["--nofile=64:64", "--", env!("CARGO_BIN_EXE_gradstep")]);
+    let server = Server::spawn(
+        cmd,
+        data.path(),
+        &[
+            "--login-timeout",
+            "2m",
+            "--max-sessions",
+            "1000",
+            "--max-per-ip",
+            "1000",
+        ],
+    );
+    assert!(
+        server
+            .banner
+            .contains("file descriptors: limit 64: room for")
+            && server.banner.contains("fewer than --max-sessions 1000"),
+        "{}",
+        server.banner
+    );
+    let pid = server.pid();
+    let hogs: Vec<TcpStream> = (0..80)
+        .map(|_| stalled(server.port, Stall::Silent))
+        .collect();
+    let (full, n) = wait_fds(pid, Duration::from_secs(5), |n| n >= 63);
+    assert!(full, "the server never ran out: {n} fds");
+
+    for i in 0..20 {
+        let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+        let mut got = Vec::new();
+        let started = Instant::now();
+        let r = s.read_to_end(&mut got);
+        let text = String::from_utf8_lossy(&got);
+        assert!(
+            r.is_ok() && text.contains("the server is full"),
+            "newcomer {i}: {r:?} {text:?} after {:?}",
+            started.elapsed()
+        );
+    }
+    assert!(server.log.wait_for("out of file descriptors", WAIT));
+    let log = server.log();
+    assert_eq!(
+        log.matches("out of file descriptors").count(),
+        1,
+        "said once, not per newcomer:\n{log}"
+    );
+    assert!(!log.contains("Too many open files"), "{log}");
+
+    drop(hogs);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        // The hogs' slots are freed as the server sees them close; then a learner gets in.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let mut t = loop {
+            match client::open(server.port, 80, 24).await {
+                Ok(t) => break t,
+                Err(e) if tokio::time::Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("no learner got in after the hogs left: {e:#}"),
+            }
+        };
+        t.wait_for("Lessons", WAIT).await.unwrap();
+    });
+    assert!(
+        server.log.wait_for("available again", WAIT),
+        "{}",
+        server.log()
+    );
+}

@@ -504,3 +504,57 @@ fn a_forged_user_name_and_terminal_type_cannot_forge_log_lines() {
         "a 500-character TERM is cut:\n{log}"
     );
 }
+
+/// Issue 12: the server's side of every accepted connection has TCP_NODELAY (else the key
+/// exchange waits on delayed ACKs). The server runs in this process, so its sockets are ours
+/// to inspect: the connected ones whose local port is the server's.
+#[cfg(target_os = "linux")]
+#[test]
+fn accepted_connections_have_tcp_nodelay() {
+    let server = demo_server();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _term = rt.block_on(async {
+        let mut t = client::open(server.port, 80, 24).await.unwrap();
+        t.wait_for(screen::TITLE, WAIT).await.unwrap();
+        t
+    });
+    let _raw = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut checked = 0;
+    for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        // SAFETY: only reads socket names and options; a descriptor closed meanwhile just
+        // makes the calls fail.
+        unsafe {
+            let mut addr: libc::sockaddr_in = std::mem::zeroed();
+            let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            let mut peer: libc::sockaddr_in = std::mem::zeroed();
+            let mut plen = len;
+            if libc::getsockname(fd, &mut addr as *mut _ as *mut libc::sockaddr, &mut len) != 0
+                || addr.sin_family != libc::AF_INET as libc::sa_family_t
+                || u16::from_be(addr.sin_port) != server.port
+                || libc::getpeername(fd, &mut peer as *mut _ as *mut libc::sockaddr, &mut plen) != 0
+            {
+                continue;
+            }
+            let mut on: libc::c_int = 0;
+            let mut olen = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+            let r = libc::getsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_NODELAY,
+                &mut on as *mut _ as *mut libc::c_void,
+                &mut olen,
+            );
+            assert_eq!(r, 0);
+            assert_ne!(on, 0, "server socket fd {fd} without TCP_NODELAY");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2, "the logged-in client and the raw socket");
+}

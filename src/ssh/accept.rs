@@ -2,8 +2,9 @@
 //!
 //! - Admission (caps, eviction) is decided by [`super::admission`].
 //! - A deadline for handshake + login + opening the session (`--login-timeout`).
-//! - Accept errors (EMFILE: too many open files) are logged and retried with back-off; the
-//!   server never exits because a burst of connections ran it out of descriptors.
+//! - Out of descriptors (EMFILE), newcomers are told the server is full and closed at once
+//!   (see [`super::fdlimit`]), logged once per episode; other accept errors are retried with
+//!   back-off. The server never exits because a burst of connections ran it out of descriptors.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,7 +14,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::time::{Instant, sleep, sleep_until, timeout, timeout_at};
 
-use super::admission::{Admission, ConnCtx, Phase, Ticket};
+use super::admission::{Admission, ConnCtx, Phase, Refusal, Ticket};
+use super::fdlimit::{self, Reserve};
 use super::handler::{ConnHandler, Shared};
 use super::killable::{KillOnDrop, KillSwitch, Killable};
 use super::logsafe::Untrusted;
@@ -31,20 +33,57 @@ pub async fn accept_loop(
 ) {
     let admission = Admission::new(shared.limits.max_sessions, shared.limits.max_per_ip);
     let mut backoff = Duration::from_millis(10);
+    let mut reserve = Reserve::new();
+    // While descriptors are exhausted: how many newcomers were turned away. The log says so
+    // when it starts and when it ends, not once per newcomer.
+    let mut exhausted: Option<u64> = None;
     loop {
         let (socket, peer) = match listener.accept().await {
             Ok(x) => {
                 backoff = Duration::from_millis(10);
                 x
             }
+            Err(e) if fdlimit::is_exhaustion(&e) => {
+                if exhausted.is_none() {
+                    tracing::warn!(
+                        live = admission.live(),
+                        "out of file descriptors: refusing new connections until some close \
+                         (raise the limit, e.g. LimitNOFILE= in the systemd unit)"
+                    );
+                }
+                let refused = exhausted.get_or_insert(0);
+                // Hand the spare descriptor back for one accept, so the newcomer hears why
+                // instead of waiting silently in the kernel's queue, and is closed at once.
+                if reserve.release() {
+                    if let Ok(Ok((socket, _))) =
+                        timeout(Duration::from_millis(100), listener.accept()).await
+                    {
+                        let _ = socket.try_write(Refusal::Full.message().as_bytes());
+                        *refused += 1;
+                    }
+                    reserve.refill();
+                } else {
+                    reserve.refill();
+                    sleep(backoff).await;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+                continue;
+            }
             Err(e) => {
-                // EMFILE/ENFILE/ENOBUFS/ECONNABORTED...: all pass; the listener stays valid.
+                // ENOBUFS/ECONNABORTED...: all pass; the listener stays valid.
                 tracing::warn!(error = %e, retry_in = ?backoff, "accept failed; backing off");
                 sleep(backoff).await;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
                 continue;
             }
         };
+        if let Some(refused) = exhausted.take() {
+            tracing::info!(
+                refused,
+                "file descriptors available again; accepting connections"
+            );
+        }
+        tune(&socket);
         match admission.admit(peer.ip()) {
             Ok(ticket) => {
                 let shared = shared.clone();
@@ -62,6 +101,15 @@ pub async fn accept_loop(
     }
 }
 
+/// Socket options for an accepted connection. TCP_NODELAY: the key exchange and every frame
+/// are small writes, and Nagle's algorithm would hold each behind the peer's delayed ACK
+/// (~40 ms per round trip on Linux).
+pub fn tune(socket: &TcpStream) {
+    if let Err(e) = socket.set_nodelay(true) {
+        tracing::debug!(error = %e, "TCP_NODELAY not set");
+    }
+}
+
 async fn connection(
     socket: TcpStream,
     peer: SocketAddr,
@@ -73,7 +121,6 @@ async fn connection(
     let started = Instant::now();
     let login_deadline = started + shared.limits.login_timeout;
     tracing::info!(%peer, id = ticket.id, "connect");
-    let _ = socket.set_nodelay(true);
     let (phase_tx, mut phase_rx) = watch::channel(Phase::Login);
     let ctx = ConnCtx {
         id: ticket.id,
@@ -157,4 +204,20 @@ async fn connection(
         }
     }
     tracing::info!(%peer, reason, duration = ?started.elapsed(), "disconnect");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn accepted_sockets_get_tcp_nodelay() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _client = TcpStream::connect(addr).await.unwrap();
+        let (socket, _) = listener.accept().await.unwrap();
+        assert!(!socket.nodelay().unwrap(), "Linux default is Nagle on");
+        tune(&socket);
+        assert!(socket.nodelay().unwrap());
+    }
 }

@@ -2,6 +2,7 @@
 //! classroom server needs.
 //!
 //! - `config`   flags (`ServeArgs`), options, limits, duration parsing, window clamping
+//! - `fdlimit`  the descriptor limit raised at start, capacity, a spare for refusing when out
 //! - `hostkey`  the Ed25519 host key: created once (0600), reused, fingerprinted
 //! - `auth`     who may log in: authorized keys, or anonymous on loopback / when allowed
 //! - `admission` caps total and per IP, eviction, the phase that picks each deadline
@@ -20,6 +21,7 @@ pub mod admission;
 pub mod app;
 pub mod auth;
 pub mod config;
+pub mod fdlimit;
 pub mod handler;
 pub mod hostkey;
 pub mod input;
@@ -56,6 +58,8 @@ pub struct Server {
     origin: hostkey::Origin,
     key_path: std::path::PathBuf,
     limits: Limits,
+    /// Set by [`serve`], which owns the process: the descriptor limit it raised.
+    fd_limit: Option<fdlimit::Raised>,
 }
 
 impl Server {
@@ -88,6 +92,7 @@ impl Server {
             origin,
             key_path,
             limits: opts.limits,
+            fd_limit: None,
         })
     }
 
@@ -125,6 +130,13 @@ impl Server {
             shell::human(limits.login_timeout),
             shell::human(limits.idle_timeout)
         );
+        if let Some(fd) = self.fd_limit {
+            let _ = writeln!(
+                out,
+                "{}",
+                describe_fd_limit(fd, fdlimit::open_now(), limits)
+            );
+        }
         let _ = writeln!(out, "connect: ssh -p {} {}", local.port(), local.ip());
         let _ = out.flush();
     }
@@ -168,10 +180,38 @@ impl Server {
 /// Run the server until Ctrl-C or SIGTERM. Errors are start-up errors (bad flags, key file,
 /// address in use); once listening, nothing a client does ends the server.
 pub async fn serve(opts: ServeOptions, factory: AppFactory) -> Result<()> {
-    let server = Server::bind(opts).await?;
+    // Before anything is opened: a classroom needs more than the common soft limit of 1,024.
+    let fd_limit = fdlimit::raise_to_hard_limit();
+    let mut server = Server::bind(opts).await?;
+    server.fd_limit = fd_limit;
     server.print_banner(&mut std::io::stdout().lock());
     server.run(factory, shutdown_signal()).await;
     Ok(())
+}
+
+/// The start-up line about descriptors: the limit, whether it was raised, and how many
+/// connections it leaves room for (one descriptor each).
+fn describe_fd_limit(fd: fdlimit::Raised, open_now: Option<u64>, limits: &Limits) -> String {
+    let raised = if fd.now > fd.before {
+        format!(" (soft limit raised from {})", fd.before)
+    } else {
+        String::new()
+    };
+    let Some(open) = open_now else {
+        return format!("file descriptors: limit {}{raised}", fd.now);
+    };
+    let room = fd.capacity(open);
+    let mut line = format!(
+        "file descriptors: limit {}{raised}: room for {room} connections",
+        fd.now
+    );
+    if room < limits.max_sessions as u64 {
+        line.push_str(&format!(
+            "; fewer than --max-sessions {}: beyond {room}, newcomers are told the server is full",
+            limits.max_sessions
+        ));
+    }
+    line
 }
 
 async fn shutdown_signal() {
@@ -222,5 +262,36 @@ pub fn run_serve(args: ServeArgs, factory: AppFactory) -> i32 {
             eprintln!("gradstep serve: {e:#}");
             1
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fd_line_says_the_limit_the_raise_and_the_room() {
+        let limits = Limits::default();
+        let raised = fdlimit::Raised {
+            before: 1024,
+            now: 524_288,
+        };
+        assert_eq!(
+            describe_fd_limit(raised, Some(10), &limits),
+            "file descriptors: limit 524288 (soft limit raised from 1024): room for 524262 \
+             connections"
+        );
+        let tight = fdlimit::Raised {
+            before: 64,
+            now: 64,
+        };
+        let line = describe_fd_limit(tight, Some(10), &limits);
+        assert!(
+            line.starts_with(
+                "file descriptors: limit 64: room for 38 connections; fewer than \
+                 --max-sessions 100"
+            ),
+            "{line}"
+        );
     }
 }
