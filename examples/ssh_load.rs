@@ -12,9 +12,10 @@
 //! timing until the new `t = k` is on screen (every 100 steps it resets with `r`, untimed).
 //!
 //! Flags: --sessions N, --rate presses/s per session, --secs duration, --cols C --rows R
-//! (window, default 80×24), --demo (the demo tutor instead), --fill (the demo repaints every
-//! cell each step), --server PATH
+//! (window, default 80×24), --server PATH
 //! (default: the `gradstep` binary next to this example's target dir).
+//! (The server's flood and slow-client fixtures live in the tests, with the demo app under
+//! tests/support; the shipped binary serves only gradstep.)
 
 #[path = "../tests/support/client.rs"]
 mod client;
@@ -24,18 +25,12 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use gradstep::ssh::demo;
-
 struct Args {
     sessions: usize,
     rate: f64,
     secs: u64,
     cols: u32,
     rows: u32,
-    /// Demo fill mode: every step repaints every cell (a stand-in for a busy chart).
-    fill: bool,
-    /// Serve the demo tutor instead of gradstep's own sandbox.
-    demo: bool,
     server: std::path::PathBuf,
 }
 
@@ -46,8 +41,6 @@ fn args() -> Args {
         secs: 20,
         cols: 80,
         rows: 24,
-        fill: false,
-        demo: false,
         server: std::env::current_exe()
             .ok()
             .and_then(|p| Some(p.parent()?.parent()?.join("gradstep")))
@@ -55,15 +48,6 @@ fn args() -> Args {
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        if flag == "--fill" {
-            a.fill = true;
-            a.demo = true;
-            continue;
-        }
-        if flag == "--demo" {
-            a.demo = true;
-            continue;
-        }
         let v = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
         match flag.as_str() {
             "--sessions" => a.sessions = v.parse().expect("--sessions N"),
@@ -112,7 +96,6 @@ fn main() -> anyhow::Result<()> {
             "--max-per-ip",
             &cap,
         ])
-        .args(a.demo.then_some("--demo-tutor"))
         .env("XDG_DATA_HOME", data.path())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -185,20 +168,13 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     let mut opening = Vec::new();
     for _ in 0..a.sessions {
         let gate = gate.clone();
-        let (cols, rows, fill, is_demo) = (a.cols, a.rows, a.fill, a.demo);
+        let (cols, rows) = (a.cols, a.rows);
         opening.push(tokio::spawn(async move {
             let _p = gate.acquire().await;
             let mut t = client::open(port, cols, rows).await?;
-            if is_demo {
-                t.wait_for(demo::TITLE, Duration::from_secs(30)).await?;
-                if fill {
-                    t.send(&[demo::KEY_FILL as u8]).await?;
-                }
-            } else {
-                t.wait_for("Sandbox", Duration::from_secs(30)).await?;
-                t.send(b"G\r").await?;
-                t.wait_for("(3, 4)", Duration::from_secs(30)).await?;
-            }
+            t.wait_for("Sandbox", Duration::from_secs(30)).await?;
+            t.send(b"G\r").await?;
+            t.wait_for("(3, 4)", Duration::from_secs(30)).await?;
             anyhow::Ok(t)
         }));
     }
@@ -220,7 +196,6 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     let end = Instant::now() + Duration::from_secs(a.secs);
     let n = terms.len().max(1);
     let mut running = Vec::new();
-    let is_demo = a.demo;
     for (i, mut t) in terms.into_iter().enumerate() {
         // Spread the sessions over one period so the presses do not all land at once.
         let offset = period.mul_f64(i as f64 / n as f64);
@@ -231,35 +206,22 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
             let mut next = tokio::time::Instant::now();
             while Instant::now() < end {
                 k += 1;
-                let t0 = Instant::now();
-                if is_demo {
-                    t.send(&[demo::KEY_STEP as u8]).await?;
-                    t.wait_for(&demo::counter_line(k), Duration::from_secs(10))
-                        .await?;
-                } else {
-                    // The sandbox converges after ~128 steps: start over every 100, untimed.
-                    if k > 100 {
-                        t.send(b"r").await?;
-                        t.wait_for("t = 0 ", Duration::from_secs(10)).await?;
-                        k = 1;
-                    }
-                    let t0 = Instant::now();
-                    t.send(b"n").await?;
-                    t.wait_for(&format!("t = {k} "), Duration::from_secs(10))
-                        .await?;
-                    lat.push(t0.elapsed());
-                    next += period;
-                    tokio::time::sleep_until(next).await;
-                    continue;
+                // The sandbox converges after ~128 steps: start over every 100, untimed.
+                if k > 100 {
+                    t.send(b"r").await?;
+                    t.wait_for("t = 0 ", Duration::from_secs(10)).await?;
+                    k = 1;
                 }
+                let t0 = Instant::now();
+                t.send(b"n").await?;
+                t.wait_for(&format!("t = {k} "), Duration::from_secs(10))
+                    .await?;
                 lat.push(t0.elapsed());
                 next += period;
                 tokio::time::sleep_until(next).await;
             }
-            if !is_demo {
-                t.send(b"q").await?;
-            }
-            t.send(&[demo::KEY_QUIT as u8]).await?;
+            // Out of the sandbox, then out of the tutor.
+            t.send(b"qq").await?;
             let status = t.wait_closed(Duration::from_secs(10)).await?;
             anyhow::Ok((lat, status == Some(0)))
         }));

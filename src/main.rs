@@ -10,12 +10,7 @@ fn main() {
         Launch::Exit(code) => code,
         Launch::Tutor(req) => gradstep::tui::local::launch(req),
         Launch::Serve(args, lessons, lang) => {
-            let factory = if args.demo_tutor {
-                ssh::demo::factory()
-            } else {
-                ssh::app::factory(lessons, lang)
-            };
-            ssh::run_serve(args, factory)
+            ssh::run_serve(args, ssh::app::factory(lessons, lang))
         }
     };
     std::process::exit(code);

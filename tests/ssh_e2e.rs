@@ -1,244 +1,39 @@
-//! End-to-end tests of `gradstep serve`: the real binary on a free loopback port, driven by the
+//! End-to-end tests of `gradstep serve`: the server on a free loopback port, driven by the
 //! real OpenSSH client inside tmux (tests return early with a note when `ssh` or `tmux` is
-//! missing), and by a russh client for what OpenSSH cannot send (a 65535×65535 window).
+//! missing), and by a russh client for what OpenSSH cannot send.
 //!
-//! To retarget at the real app, change the `screen` module only.
+//! The server's mechanics are tested in-process against the demo app under tests/support (it
+//! panics and floods on purpose); the classroom scenarios run the real binary and app.
 
 #[path = "support/client.rs"]
 mod client;
+#[path = "support/demo.rs"]
+mod demo;
+#[path = "support/server.rs"]
+mod server;
+#[path = "support/tmux.rs"]
+mod tmux;
 
-use std::io::{BufRead, BufReader, Read};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// What the tutor shows and which keys drive it.
+use server::Server;
+use tmux::{Tmux, WAIT, have, run_with_timeout};
+
+/// What the demo app shows and which keys drive it.
 mod screen {
-    pub use gradstep::ssh::demo::{
-        KEY_FILL, KEY_QUIT, KEY_STEP, PANIC_WORD, TITLE, counter_line, input_line, size_line,
+    pub use super::demo::{
+        KEY_QUIT, KEY_STEP, PANIC_WORD, TITLE, counter_line, input_line, size_line,
     };
-    /// After a tutor panic, on the client's restored screen.
+    /// After a panic, on the client's restored screen.
     pub const PANIC_MESSAGE: &str = "internal error";
-    /// Exit status after a tutor panic.
+    /// Exit status after a panic.
     pub const PANIC_STATUS: i32 = 70;
 }
 
-const WAIT: Duration = Duration::from_secs(15);
-
-/// Pass to [`Server::start`] to serve gradstep itself rather than the demo tutor.
-const REAL_APP: &str = "<real app>";
-
-fn have(tool: &str) -> bool {
-    let ok = Command::new(tool)
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !ok {
-        eprintln!("note: `{tool}` not on PATH; skipping this end-to-end test");
-    }
-    ok
-}
-
-/// A running `gradstep serve` with its own data dir; killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-    /// What it printed at start (address, host key fingerprint, auth, limits).
-    banner: String,
-    log: Arc<Mutex<String>>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let mut s = Server::start_in(dir.path(), extra);
-        s._dir = Some(dir);
-        s
-    }
-
-    /// Start with `data` as XDG_DATA_HOME. The server's mechanics are tested against the small
-    /// demo tutor (it can panic and flood on purpose) unless `extra` holds [`REAL_APP`].
-    fn start_in(data: &Path, extra: &[&str]) -> Server {
-        let demo = ["--demo-tutor"];
-        let extra: Vec<&str> = if extra.contains(&REAL_APP) {
-            extra.to_vec()
-        } else {
-            demo.iter().chain(extra).copied().collect()
-        };
-        let extra = extra.as_slice();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gradstep"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(extra.iter().filter(|a| **a != REAL_APP))
-            .env("XDG_DATA_HOME", data)
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // Drain stderr so a chatty log never blocks the server; keep it for failures.
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut err = child.stderr.take().unwrap();
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let mut s = sink.lock().unwrap();
-                if s.len() < 1 << 20 {
-                    s.push_str(&String::from_utf8_lossy(&buf[..n]));
-                }
-            }
-        });
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut port = None;
-        let mut banner = String::new();
-        let mut line = String::new();
-        while out.read_line(&mut line).unwrap_or(0) > 0 {
-            if let Some(addr) = line.trim().strip_prefix("gradstep serve: listening on ") {
-                port = addr.rsplit(':').next().and_then(|p| p.parse().ok());
-            }
-            banner.push_str(&line);
-            if line.starts_with("connect:") {
-                break;
-            }
-            line.clear();
-        }
-        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        let port = port.unwrap_or_else(|| panic!("server did not start: {}", log.lock().unwrap()));
-        Server {
-            child,
-            port,
-            banner,
-            log,
-            _dir: None,
-        }
-    }
-
-    fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// The OpenSSH command line for this server, isolated from the user's config and keys.
-    fn ssh(&self, extra: &str) -> String {
-        format!(
-            "ssh -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-             -o LogLevel=ERROR -o BatchMode=yes -o IdentityAgent=none -o ConnectTimeout=10 \
-             -p {} {extra} 127.0.0.1",
-            self.port
-        )
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A tmux server of our own (private socket) running one shell command in one window.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(command: &str, cols: u16, rows: u16) -> Tmux {
-        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let socket = format!(
-            "gradstep-test-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        );
-        let t = Tmux { socket };
-        // The exit status is printed after ssh ends; the sleep keeps the pane to read it.
-        let shell = format!("{command}; echo EXIT=$?; sleep 600");
-        let st = t
-            .cmd(&["new-session", "-d", "-s", "t", "-x"])
-            .arg(cols.to_string())
-            .arg("-y")
-            .arg(rows.to_string())
-            .arg(shell)
-            .status()
-            .unwrap();
-        assert!(st.success());
-        t
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new("tmux");
-        c.args(["-L", &self.socket, "-f", "/dev/null"]).args(args);
-        c.stdout(Stdio::piped()).stderr(Stdio::null());
-        c
-    }
-
-    fn screen(&self) -> String {
-        let out = self
-            .cmd(&["capture-pane", "-p", "-t", "t"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "t"];
-        args.extend_from_slice(keys);
-        assert!(self.cmd(&args).status().unwrap().success());
-    }
-
-    /// Type text literally (no key-name lookup).
-    fn type_text(&self, text: &str) {
-        assert!(
-            self.cmd(&["send-keys", "-t", "t", "-l", text])
-                .status()
-                .unwrap()
-                .success()
-        );
-    }
-
-    fn resize(&self, cols: u16, rows: u16) {
-        let st = self
-            .cmd(&["resize-window", "-t", "t", "-x"])
-            .arg(cols.to_string())
-            .arg("-y")
-            .arg(rows.to_string())
-            .status()
-            .unwrap();
-        assert!(st.success());
-    }
-
-    /// Poll the screen until `needle` is on it.
-    fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{needle:?} never appeared; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]).status();
-    }
+fn demo_server() -> Server {
+    Server::in_process(demo::factory(), |_| {})
 }
 
 fn key(c: char) -> String {
@@ -250,7 +45,7 @@ fn start_keys_resize_and_quit_with_status_0() {
     if !have("ssh") || !have("tmux") {
         return;
     }
-    let server = Server::start(&[]);
+    let server = demo_server();
     let t = Tmux::start(&server.ssh("-tt"), 100, 30);
     t.wait_for(screen::TITLE);
     t.wait_for(&screen::size_line(100, 30));
@@ -284,7 +79,7 @@ fn two_sessions_keep_separate_state() {
     if !have("ssh") || !have("tmux") {
         return;
     }
-    let server = Server::start(&[]);
+    let server = demo_server();
     let a = Tmux::start(&server.ssh("-tt"), 90, 25);
     let b = Tmux::start(&server.ssh("-tt"), 90, 25);
     a.wait_for(screen::TITLE);
@@ -307,31 +102,12 @@ fn two_sessions_keep_separate_state() {
     );
 }
 
-fn run_with_timeout(cmd: &str, limit: Duration) -> (Output, Duration) {
-    let started = Instant::now();
-    let mut child = Command::new("sh")
-        .args(["-c", cmd])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            panic!("{cmd} still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    (child.wait_with_output().unwrap(), started.elapsed())
-}
-
 #[test]
 fn no_pty_and_exec_are_refused_quickly_with_a_message() {
     if !have("ssh") {
         return;
     }
-    let server = Server::start(&[]);
+    let server = demo_server();
     let (out, took) = run_with_timeout(&server.ssh("-T"), Duration::from_secs(20));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "ssh -T must fail");
@@ -358,7 +134,7 @@ fn silent_connections_do_not_lock_out_a_real_client() {
     if !have("ssh") || !have("tmux") {
         return;
     }
-    let mut server = Server::start(&[]);
+    let mut server = demo_server();
     // 300 connections that never say a word, all from the learner's own address.
     let silent: Vec<TcpStream> = (0..300)
         .filter_map(|_| TcpStream::connect(("127.0.0.1", server.port)).ok())
@@ -383,7 +159,7 @@ fn a_panicking_tutor_ends_only_its_session() {
     if !have("ssh") || !have("tmux") {
         return;
     }
-    let mut server = Server::start(&[]);
+    let mut server = demo_server();
     let calm = Tmux::start(&server.ssh("-tt"), 80, 24);
     calm.wait_for(screen::TITLE);
     let doomed = Tmux::start(&server.ssh("-tt"), 80, 24);
@@ -423,7 +199,9 @@ fn authorized_keys_mean_public_keys_only() {
     .unwrap();
     let fp = fp.split_whitespace().nth(1).unwrap().to_string();
 
-    let server = Server::start(&["--authorized-keys", pubkey.to_str().unwrap()]);
+    let server = Server::in_process(demo::factory(), |o| {
+        o.authorized_keys = Some(pubkey.clone())
+    });
     // Without the key: refused, even on loopback.
     let (out, _) = run_with_timeout(&server.ssh("-T"), Duration::from_secs(20));
     assert!(!out.status.success());
@@ -446,7 +224,7 @@ fn authorized_keys_mean_public_keys_only() {
 #[test]
 fn host_key_is_created_once_with_mode_0600_and_reused() {
     let data = tempfile::tempdir().unwrap();
-    let first = Server::start_in(data.path(), &[]);
+    let first = Server::binary_in(data.path(), &[]);
     assert!(first.banner.contains("created"), "{}", first.banner);
     let path = data.path().join("gradstep/host_ed25519");
     #[cfg(unix)]
@@ -464,7 +242,7 @@ fn host_key_is_created_once_with_mode_0600_and_reused() {
     };
     let fp1 = fingerprint(&first.banner);
     drop(first);
-    let second = Server::start_in(data.path(), &[]);
+    let second = Server::binary_in(data.path(), &[]);
     assert!(second.banner.contains("from"), "{}", second.banner);
     assert_eq!(
         fingerprint(&second.banner),
@@ -494,41 +272,8 @@ fn public_address_without_auth_is_refused_at_start() {
 }
 
 #[test]
-fn huge_window_request_is_clamped_not_allocated() {
-    let mut server = Server::start(&[]);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let mut term = client::open(server.port, 65535, 65535).await.unwrap();
-        term.wait_for(&screen::size_line(500, 200), WAIT)
-            .await
-            .unwrap();
-        term.channel
-            .window_change(u32::MAX, u32::MAX, 0, 0)
-            .await
-            .unwrap();
-        term.send(screen::KEY_STEP.to_string().as_bytes())
-            .await
-            .unwrap();
-        term.wait_for(&screen::counter_line(1), WAIT).await.unwrap();
-        term.send(screen::KEY_QUIT.to_string().as_bytes())
-            .await
-            .unwrap();
-        assert_eq!(term.wait_closed(WAIT).await.unwrap(), Some(0));
-    });
-    assert!(server.alive());
-    let rss_kb = rss_kb(server.child.id());
-    assert!(
-        rss_kb < 200_000,
-        "server RSS {rss_kb} kB after a huge window request"
-    );
-}
-
-#[test]
 fn a_second_session_channel_on_one_connection_is_refused() {
-    let server = Server::start(&[]);
+    let server = demo_server();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -544,62 +289,6 @@ fn a_second_session_channel_on_one_connection_is_refused() {
     });
 }
 
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-#[test]
-fn a_client_that_stops_reading_cannot_grow_the_server() {
-    let mut server = Server::start(&[]);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let before = rt.block_on(async {
-        let mut term = client::open(server.port, 500, 200).await.unwrap();
-        term.wait_for(screen::TITLE, WAIT).await.unwrap();
-        let before = rss_kb(server.child.id());
-        // In fill mode every step redraws all 100 000 cells (~100 kB of output); 1000 steps
-        // would be ~100 MB if the server queued frames for a client that reads nothing.
-        term.send(&[screen::KEY_FILL as u8]).await.unwrap();
-        for _ in 0..1000 {
-            term.send(&[screen::KEY_STEP as u8]).await.unwrap();
-        }
-        // Give the server time to render them all.
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        let after = rss_kb(server.child.id());
-        assert!(
-            after < before + 30_000,
-            "server grew from {before} kB to {after} kB for one slow client"
-        );
-        // Reading again: the screen converges on the last state.
-        term.wait_for(&screen::counter_line(1000), WAIT)
-            .await
-            .unwrap();
-        before
-    });
-    assert!(server.alive());
-    assert!(before > 0);
-    // The log reaches us through a reader thread: give it a moment to catch up.
-    let deadline = Instant::now() + WAIT;
-    while !server.log().contains("slow client") && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(
-        server.log().contains("slow client"),
-        "the drop path was not exercised: {}",
-        server.log()
-    );
-}
-
 /// The issue's classroom scenario against gradstep itself: the start screen, the sandbox, a
 /// typed formula and start, one step with the gradient [5, 5], a resize, and `q` to leave with
 /// ssh's exit status 0.
@@ -608,7 +297,7 @@ fn a_learner_types_a_formula_over_ssh_and_steps() {
     if !have("ssh") || !have("tmux") {
         return;
     }
-    let server = Server::start(&[REAL_APP]);
+    let server = Server::binary(&[]);
     let t = Tmux::start(&server.ssh("-tt"), 100, 30);
     t.wait_for("Sandbox: your own formula");
     // The sandbox is the last row of the start screen.
@@ -666,7 +355,7 @@ fn two_learners_keep_separate_runs() {
     if !have("ssh") || !have("tmux") {
         return;
     }
-    let server = Server::start(&[REAL_APP]);
+    let server = Server::binary(&[]);
     let a = Tmux::start(&server.ssh("-tt"), 100, 30);
     let b = Tmux::start(&server.ssh("-tt"), 100, 30);
     for t in [&a, &b] {
@@ -689,4 +378,183 @@ fn two_learners_keep_separate_runs() {
         sa.contains("t = 1") && sa.contains("(x, y) = (2, 2.9)"),
         "a unchanged:\n{sa}"
     );
+}
+
+/// TERM from the pty request and the env requests LANG, LC_ALL and NO_COLOR reach the app;
+/// any other variable is refused (PATH, LD_PRELOAD: nothing on the server is the client's to set).
+#[test]
+fn the_clients_terminal_type_and_locale_reach_the_app_and_other_env_is_refused() {
+    let server = demo_server();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let env = [
+            ("LANG", "zh_CN.UTF-8"),
+            ("PATH", "/tmp/evil"),
+            ("NO_COLOR", "1"),
+            ("LD_PRELOAD", "/tmp/x.so"),
+            ("LC_ALL", "en_US.UTF-8"),
+        ];
+        let (mut term, accepted) = client::open_with_env(server.port, "dumb", &env)
+            .await
+            .unwrap();
+        assert_eq!(accepted, [true, false, true, false, true]);
+        term.wait_for(
+            "TERM=dumb LANG=zh_CN.UTF-8 LC_ALL=en_US.UTF-8 NO_COLOR=1",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    });
+}
+
+/// `TERM=dumb ssh -tt …`: the real tutor draws with ASCII only.
+#[test]
+fn term_dumb_over_ssh_draws_ascii() {
+    if !have("ssh") || !have("tmux") {
+        return;
+    }
+    let server = Server::binary(&[]);
+    let plain = Tmux::start(&format!("TERM=dumb {}", server.ssh("-tt")), 100, 30);
+    let s = plain.wait_for("+ Lessons -");
+    assert!(
+        !s.contains('╭') && !s.contains('│') && !s.contains('─'),
+        "box drawing on a dumb terminal:\n{s}"
+    );
+    // The same server draws Unicode for a terminal that has it.
+    let fancy = Tmux::start(&server.ssh("-tt"), 100, 30);
+    fancy.wait_for("╭ Lessons ─");
+}
+
+/// `LANG=zh_CN.UTF-8 ssh -o SendEnv=LANG …`: the real tutor opens in Chinese on a server whose
+/// own default is English.
+#[test]
+fn lang_sent_with_sendenv_opens_the_tutor_in_chinese() {
+    if !have("ssh") || !have("tmux") {
+        return;
+    }
+    let server = Server::binary(&["--lang", "en"]);
+    let zh = Tmux::start(
+        &format!("LANG=zh_CN.UTF-8 {}", server.ssh("-tt -o SendEnv=LANG")),
+        100,
+        30,
+    );
+    zh.wait_for("梯度下降");
+    zh.wait_for("课程");
+    let en = Tmux::start(
+        &format!("LANG=en_US.UTF-8 {}", server.ssh("-tt -o SendEnv=LANG")),
+        100,
+        30,
+    );
+    en.wait_for("Lessons");
+}
+
+/// Issue 9.2: a user name (anonymous login takes any) and a terminal type that try to forge a
+/// log line and drive the admin's terminal reach the log escaped, on one line, cut short.
+#[test]
+fn a_forged_user_name_and_terminal_type_cannot_forge_log_lines() {
+    let server = demo_server();
+    let user =
+        "evil\n2026-01-01T00:00:00Z  INFO gradstep::ssh: forged line\x1b[31m\0\x1b]0;pwned\x07";
+    let term = format!(
+        "xterm\r\n2026-01-01T00:00:01Z  WARN forged{}",
+        "x".repeat(500)
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let handle = client::connect_as(server.port, user).await.unwrap();
+        let channel = handle.channel_open_session().await.unwrap();
+        channel
+            .request_pty(false, &term, 80, 24, 0, 0, &[])
+            .await
+            .unwrap();
+        channel.request_shell(true).await.unwrap();
+        // OSC (retitles the admin's terminal), BEL and NUL in a second user name.
+        let _second = client::connect_as(server.port, "osc\x1b]0;pwned\x07nul\0end")
+            .await
+            .unwrap();
+        // Keep the connection until the server has logged the session's start.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !server.log().contains("session start") || !server.log().contains("nul") {
+            assert!(tokio::time::Instant::now() < deadline, "{}", server.log());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    let log = server.log();
+    for line in log.lines() {
+        assert!(
+            !line.starts_with("2026-01-01T00:00:0"),
+            "a forged line in the log:\n{log}"
+        );
+    }
+    assert!(
+        !log.contains(['\x1b', '\0', '\x07', '\r']),
+        "raw control bytes in the log: {log:?}"
+    );
+    assert!(log.contains(r"evil\n2026-01-01T00:00:00Z"), "{log}");
+    assert!(log.contains(r"\u{1b}]0;pwned\u{7}"), "{log}");
+    assert!(log.contains(r"xterm\r\n2026"), "{log}");
+    assert!(
+        log.lines().all(|l| l.chars().count() < 400),
+        "a 500-character TERM is cut:\n{log}"
+    );
+}
+
+/// Issue 12: the server's side of every accepted connection has TCP_NODELAY (else the key
+/// exchange waits on delayed ACKs). The server runs in this process, so its sockets are ours
+/// to inspect: the connected ones whose local port is the server's.
+#[cfg(target_os = "linux")]
+#[test]
+fn accepted_connections_have_tcp_nodelay() {
+    let server = demo_server();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _term = rt.block_on(async {
+        let mut t = client::open(server.port, 80, 24).await.unwrap();
+        t.wait_for(screen::TITLE, WAIT).await.unwrap();
+        t
+    });
+    let _raw = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut checked = 0;
+    for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        // SAFETY: only reads socket names and options; a descriptor closed meanwhile just
+        // makes the calls fail.
+        unsafe {
+            let mut addr: libc::sockaddr_in = std::mem::zeroed();
+            let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            let mut peer: libc::sockaddr_in = std::mem::zeroed();
+            let mut plen = len;
+            if libc::getsockname(fd, &mut addr as *mut _ as *mut libc::sockaddr, &mut len) != 0
+                || addr.sin_family != libc::AF_INET as libc::sa_family_t
+                || u16::from_be(addr.sin_port) != server.port
+                || libc::getpeername(fd, &mut peer as *mut _ as *mut libc::sockaddr, &mut plen) != 0
+            {
+                continue;
+            }
+            let mut on: libc::c_int = 0;
+            let mut olen = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+            let r = libc::getsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_NODELAY,
+                &mut on as *mut _ as *mut libc::c_void,
+                &mut olen,
+            );
+            assert_eq!(r, 0);
+            assert_ne!(on, 0, "server socket fd {fd} without TCP_NODELAY");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2, "the logged-in client and the raw socket");
 }

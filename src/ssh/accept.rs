@@ -1,190 +1,29 @@
-//! The accept loop and admission control: what russh leaves to us.
+//! The accept loop and each connection's life: what russh leaves to us.
 //!
-//! - Caps: connections in total and per IP. When a cap is hit, the oldest connection that has
-//!   not yet started its session (still handshaking or logging in) is dropped to make room;
-//!   only when every connection is a running session is the newcomer refused. So a pile of
-//!   silent TCP connections cannot lock learners out, and running sessions are never evicted.
+//! - Admission (caps, eviction) is decided by [`super::admission`].
 //! - A deadline for handshake + login + opening the session (`--login-timeout`).
-//! - Accept errors (EMFILE: too many open files) are logged and retried with back-off; the
-//!   server never exits because a burst of connections ran it out of descriptors.
+//! - Out of descriptors (EMFILE), newcomers are told the server is full and closed at once
+//!   (see [`super::fdlimit`]), logged once per episode; other accept errors are retried with
+//!   back-off. The server never exits because a burst of connections ran it out of descriptors.
 
-use std::collections::{BTreeMap, HashMap};
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{oneshot, watch};
+use tokio::sync::watch;
 use tokio::time::{Instant, sleep, sleep_until, timeout, timeout_at};
 
-use super::handler::{ConnCtx, ConnHandler, Shared};
-
-/// Where a connection is in its life; drives its deadlines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    /// Handshake, authentication, opening the session: bounded by the login timeout.
-    Login,
-    /// The tutor is running: bounded by the session's idle timeout.
-    InSession,
-    /// The session ended: the client should close now; it gets a short grace.
-    Done,
-}
+use super::admission::{Admission, ConnCtx, Phase, Refusal, Ticket};
+use super::fdlimit::{self, Reserve};
+use super::handler::{ConnHandler, Shared};
+use super::killable::{KillOnDrop, KillSwitch, Killable};
+use super::logsafe::Untrusted;
 
 const DONE_GRACE: Duration = Duration::from_secs(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
-
-/// Counts connections per IP and in total, and knows which may be evicted.
-#[derive(Debug)]
-pub struct Admission {
-    max_total: usize,
-    max_per_ip: usize,
-    inner: Mutex<Inner>,
-}
-
-#[derive(Debug, Default)]
-struct Inner {
-    next_id: u64,
-    live: HashMap<u64, IpAddr>,
-    per_ip: HashMap<IpAddr, usize>,
-    /// Not yet in session, oldest first (ids grow), with the means to evict them.
-    evictable: BTreeMap<u64, (IpAddr, oneshot::Sender<()>)>,
-}
-
-/// Why a connection was turned away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    Full,
-    TooManyFromIp,
-}
-
-impl Refusal {
-    pub fn message(self) -> &'static str {
-        match self {
-            Refusal::Full => "gradstep: the server is full, try again in a few minutes\r\n",
-            Refusal::TooManyFromIp => {
-                "gradstep: too many sessions from your address, close one and try again\r\n"
-            }
-        }
-    }
-}
-
-/// A connection's slot; dropping it frees the slot.
-#[derive(Debug)]
-pub struct Ticket {
-    pub id: u64,
-    ip: IpAddr,
-    admission: Arc<Admission>,
-    evicted: Option<oneshot::Receiver<()>>,
-}
-
-impl Admission {
-    pub fn new(max_total: usize, max_per_ip: usize) -> Arc<Admission> {
-        Arc::new(Admission {
-            max_total: max_total.max(1),
-            max_per_ip: max_per_ip.max(1),
-            inner: Mutex::new(Inner::default()),
-        })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Take a slot for a new connection from `ip`, evicting a not-yet-in-session connection
-    /// if a cap is reached.
-    pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Ticket, Refusal> {
-        let ip = ip.to_canonical();
-        let mut s = self.lock();
-        if s.per_ip.get(&ip).copied().unwrap_or(0) >= self.max_per_ip {
-            let victim = s
-                .evictable
-                .iter()
-                .find(|(_, (vip, _))| *vip == ip)
-                .map(|(id, _)| *id);
-            match victim {
-                Some(id) => s.evict(id),
-                None => return Err(Refusal::TooManyFromIp),
-            }
-        }
-        if s.live.len() >= self.max_total {
-            match s.evictable.keys().next().copied() {
-                Some(id) => s.evict(id),
-                None => return Err(Refusal::Full),
-            }
-        }
-        let id = s.next_id;
-        s.next_id += 1;
-        let (tx, rx) = oneshot::channel();
-        s.live.insert(id, ip);
-        *s.per_ip.entry(ip).or_default() += 1;
-        s.evictable.insert(id, (ip, tx));
-        Ok(Ticket {
-            id,
-            ip,
-            admission: self.clone(),
-            evicted: Some(rx),
-        })
-    }
-
-    /// The connection started its session: it is no longer evictable.
-    pub fn in_session(&self, id: u64) {
-        self.lock().evictable.remove(&id);
-    }
-
-    /// Connections holding a slot.
-    pub fn live(&self) -> usize {
-        self.lock().live.len()
-    }
-
-    fn release(&self, id: u64, ip: IpAddr) {
-        let mut s = self.lock();
-        if s.live.remove(&id).is_some() {
-            s.evictable.remove(&id);
-            s.forget_ip(ip);
-        }
-    }
-}
-
-impl Inner {
-    fn evict(&mut self, id: u64) {
-        if let Some((ip, tx)) = self.evictable.remove(&id) {
-            self.live.remove(&id);
-            self.forget_ip(ip);
-            let _ = tx.send(());
-        }
-    }
-
-    fn forget_ip(&mut self, ip: IpAddr) {
-        if let Some(n) = self.per_ip.get_mut(&ip) {
-            *n -= 1;
-            if *n == 0 {
-                self.per_ip.remove(&ip);
-            }
-        }
-    }
-}
-
-impl Drop for Ticket {
-    fn drop(&mut self) {
-        self.admission.release(self.id, self.ip);
-    }
-}
-
-impl Ticket {
-    /// Resolves when this connection is evicted; never, once it is in session.
-    async fn evicted(&mut self) {
-        match self.evicted.as_mut() {
-            Some(rx) => {
-                if rx.await.is_err() {
-                    // Sender gone: in session (or the server is ending). Never evicted now.
-                    self.evicted = None;
-                    std::future::pending::<()>().await;
-                }
-            }
-            None => std::future::pending::<()>().await,
-        }
-    }
-}
+/// How long a connection being closed by us may take to hear why before its socket closes.
+const GOODBYE: Duration = Duration::from_millis(300);
 
 /// Accept connections until the listener breaks for good (it does not, in practice).
 pub async fn accept_loop(
@@ -194,20 +33,57 @@ pub async fn accept_loop(
 ) {
     let admission = Admission::new(shared.limits.max_sessions, shared.limits.max_per_ip);
     let mut backoff = Duration::from_millis(10);
+    let mut reserve = Reserve::new();
+    // While descriptors are exhausted: how many newcomers were turned away. The log says so
+    // when it starts and when it ends, not once per newcomer.
+    let mut exhausted: Option<u64> = None;
     loop {
         let (socket, peer) = match listener.accept().await {
             Ok(x) => {
                 backoff = Duration::from_millis(10);
                 x
             }
+            Err(e) if fdlimit::is_exhaustion(&e) => {
+                if exhausted.is_none() {
+                    tracing::warn!(
+                        live = admission.live(),
+                        "out of file descriptors: refusing new connections until some close \
+                         (raise the limit, e.g. LimitNOFILE= in the systemd unit)"
+                    );
+                }
+                let refused = exhausted.get_or_insert(0);
+                // Hand the spare descriptor back for one accept, so the newcomer hears why
+                // instead of waiting silently in the kernel's queue, and is closed at once.
+                if reserve.release() {
+                    if let Ok(Ok((socket, _))) =
+                        timeout(Duration::from_millis(100), listener.accept()).await
+                    {
+                        let _ = socket.try_write(Refusal::Full.message().as_bytes());
+                        *refused += 1;
+                    }
+                    reserve.refill();
+                } else {
+                    reserve.refill();
+                    sleep(backoff).await;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+                continue;
+            }
             Err(e) => {
-                // EMFILE/ENFILE/ENOBUFS/ECONNABORTED...: all pass; the listener stays valid.
+                // ENOBUFS/ECONNABORTED...: all pass; the listener stays valid.
                 tracing::warn!(error = %e, retry_in = ?backoff, "accept failed; backing off");
                 sleep(backoff).await;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
                 continue;
             }
         };
+        if let Some(refused) = exhausted.take() {
+            tracing::info!(
+                refused,
+                "file descriptors available again; accepting connections"
+            );
+        }
+        tune(&socket);
         match admission.admit(peer.ip()) {
             Ok(ticket) => {
                 let shared = shared.clone();
@@ -225,6 +101,15 @@ pub async fn accept_loop(
     }
 }
 
+/// Socket options for an accepted connection. TCP_NODELAY: the key exchange and every frame
+/// are small writes, and Nagle's algorithm would hold each behind the peer's delayed ACK
+/// (~40 ms per round trip on Linux).
+pub fn tune(socket: &TcpStream) {
+    if let Err(e) = socket.set_nodelay(true) {
+        tracing::debug!(error = %e, "TCP_NODELAY not set");
+    }
+}
+
 async fn connection(
     socket: TcpStream,
     peer: SocketAddr,
@@ -236,7 +121,6 @@ async fn connection(
     let started = Instant::now();
     let login_deadline = started + shared.limits.login_timeout;
     tracing::info!(%peer, id = ticket.id, "connect");
-    let _ = socket.set_nodelay(true);
     let (phase_tx, mut phase_rx) = watch::channel(Phase::Login);
     let ctx = ConnCtx {
         id: ticket.id,
@@ -244,10 +128,15 @@ async fn connection(
         phase: Arc::new(phase_tx),
     };
     let handler = ConnHandler::new(shared.clone(), peer, ctx);
+    // However this function ends, the socket is closed and its descriptor freed, even while
+    // russh's own task for it is mid-handshake.
+    let switch = KillSwitch::new();
+    let _kill_on_return = KillOnDrop(switch.clone());
+    let stream = Killable::new(socket, switch.clone());
 
     // The SSH version exchange happens inside run_stream; bound it too.
     let running = tokio::select! {
-        r = timeout_at(login_deadline, russh::server::run_stream(config, socket, handler)) => r,
+        r = timeout_at(login_deadline, russh::server::run_stream(config, stream, handler)) => r,
         _ = ticket.evicted() => {
             tracing::info!(%peer, "evicted before handshake (caps reached)");
             return;
@@ -256,7 +145,7 @@ async fn connection(
     let running = match running {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
-            tracing::debug!(%peer, error = %e, "handshake failed");
+            tracing::debug!(%peer, error = %Untrusted(&e.to_string()), "handshake failed");
             return;
         }
         Err(_) => {
@@ -277,7 +166,7 @@ async fn connection(
         tokio::select! {
             r = &mut running => {
                 if let Err(e) = r {
-                    tracing::debug!(%peer, error = %e, "connection error");
+                    tracing::debug!(%peer, error = %Untrusted(&e.to_string()), "connection error");
                 }
                 break "closed";
             }
@@ -297,8 +186,10 @@ async fn connection(
         }
     };
     if reason != "closed" {
+        // Say why, briefly: a client mid-key-exchange cannot be told, and a stalled one would
+        // never listen; then close the socket whatever state the protocol is in.
         let _ = timeout(
-            Duration::from_secs(1),
+            GOODBYE,
             handle.disconnect(
                 russh::Disconnect::ByApplication,
                 format!("gradstep: {reason}"),
@@ -306,7 +197,11 @@ async fn connection(
             ),
         )
         .await;
-        let _ = timeout(Duration::from_secs(2), &mut running).await;
+        let _ = timeout(GOODBYE, &mut running).await;
+        switch.kill();
+        if timeout(Duration::from_secs(1), &mut running).await.is_err() {
+            tracing::warn!(%peer, "connection task still running after its socket was closed");
+        }
     }
     tracing::info!(%peer, reason, duration = ?started.elapsed(), "disconnect");
 }
@@ -315,56 +210,14 @@ async fn connection(
 mod tests {
     use super::*;
 
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn per_ip_cap_evicts_oldest_unstarted_from_that_ip() {
-        let a = Admission::new(100, 2);
-        let mut t1 = a.admit(ip("10.0.0.1")).unwrap();
-        let _t2 = a.admit(ip("10.0.0.1")).unwrap();
-        let _t3 = a.admit(ip("10.0.0.1")).unwrap();
-        assert_eq!(a.live(), 2);
-        // t1 was told.
-        assert!(t1.evicted.as_mut().unwrap().try_recv().is_ok());
-        drop(t1); // releasing an evicted ticket does not double-count
-        assert_eq!(a.live(), 2);
-    }
-
-    #[test]
-    fn sessions_are_never_evicted() {
-        let a = Admission::new(100, 2);
-        let t1 = a.admit(ip("10.0.0.1")).unwrap();
-        let t2 = a.admit(ip("10.0.0.1")).unwrap();
-        a.in_session(t1.id);
-        a.in_session(t2.id);
-        assert_eq!(a.admit(ip("10.0.0.1")).unwrap_err(), Refusal::TooManyFromIp);
-        // Another address is fine.
-        let _t3 = a.admit(ip("10.0.0.2")).unwrap();
-        drop(t1);
-        let _t4 = a.admit(ip("10.0.0.1")).unwrap();
-    }
-
-    #[test]
-    fn total_cap_evicts_oldest_unstarted_anywhere_then_refuses() {
-        let a = Admission::new(2, 10);
-        let t1 = a.admit(ip("10.0.0.1")).unwrap();
-        let t2 = a.admit(ip("10.0.0.2")).unwrap();
-        a.in_session(t2.id);
-        let t3 = a.admit(ip("10.0.0.3")).unwrap(); // evicts t1
-        assert_eq!(a.live(), 2);
-        a.in_session(t3.id);
-        assert_eq!(a.admit(ip("10.0.0.4")).unwrap_err(), Refusal::Full);
-        drop(t1);
-        assert_eq!(a.live(), 2);
-    }
-
-    #[test]
-    fn ipv4_mapped_counts_as_ipv4() {
-        let a = Admission::new(10, 1);
-        let t = a.admit(ip("10.0.0.1")).unwrap();
-        a.in_session(t.id);
-        assert!(a.admit(ip("::ffff:10.0.0.1")).is_err());
+    #[tokio::test]
+    async fn accepted_sockets_get_tcp_nodelay() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _client = TcpStream::connect(addr).await.unwrap();
+        let (socket, _) = listener.accept().await.unwrap();
+        assert!(!socket.nodelay().unwrap(), "Linux default is Nagle on");
+        tune(&socket);
+        assert!(socket.nodelay().unwrap());
     }
 }

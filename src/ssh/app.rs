@@ -7,9 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::Event;
-
-use super::tutor::{SessionInfo, Tutor, TutorFactory};
+use super::remote_app::{AppFactory, Connection, RemoteApp};
 use crate::chart::Glyphs;
 use crate::lesson::{Lang, Loaded};
 use crate::progress::{self, Progress};
@@ -19,16 +17,9 @@ struct Remote {
     app: App,
 }
 
-impl Tutor for Remote {
-    fn handle(&mut self, event: Event) -> bool {
-        match Action::from_event(event) {
-            Some(a) => self.app.update(a),
-            None => true,
-        }
-    }
-
-    fn tick(&mut self) -> bool {
-        self.app.update(Action::Tick)
+impl RemoteApp for Remote {
+    fn update(&mut self, action: Action) -> bool {
+        self.app.update(action)
     }
 
     fn tick_interval(&self) -> Option<Duration> {
@@ -63,24 +54,31 @@ pub fn progress_path(fingerprint: &str) -> Option<PathBuf> {
 }
 
 /// Makes a fresh tutor for each learner, from lessons loaded once at server start.
-pub fn factory(lessons: Loaded, lang: Lang) -> TutorFactory {
+pub fn factory(lessons: Loaded, lang: Lang) -> AppFactory {
     let (lessons, problems) = lessons.into_shared();
-    Arc::new(move |info: &SessionInfo| {
+    Arc::new(move |info: &Connection| {
         let (progress, notice) = match info.key_fingerprint.as_deref().and_then(progress_path) {
             Some(path) => Progress::load_for_learner(&path),
             None => (Progress::in_memory(), None),
         };
+        // The client's terminal, not the server's: TERM from its pty request, LANG/LC_ALL and
+        // NO_COLOR from its env requests (the server's --lang/locale when it sent none).
+        let term = &info.terminal;
         let app = App::new(AppOptions {
-            lang,
-            glyphs: Glyphs::Unicode,
-            color: true,
+            lang: term.locale_lang().unwrap_or(lang),
+            glyphs: if local::ascii_terminal(term.term.as_deref()) {
+                Glyphs::Ascii
+            } else {
+                Glyphs::Unicode
+            },
+            color: local::color_wanted(term.no_color.as_deref()),
             lessons: lessons.clone(),
             problems: problems.clone(),
             progress,
             notice,
             open: Open::Start,
         });
-        Box::new(Remote { app }) as Box<dyn Tutor>
+        Box::new(Remote { app }) as Box<dyn RemoteApp>
     })
 }
 
@@ -97,20 +95,20 @@ mod tests {
     #[test]
     fn each_session_gets_its_own_app() {
         let f = factory(crate::lesson::load_embedded(), Lang::En);
-        let info = SessionInfo {
+        let info = Connection {
             peer: "127.0.0.1:1".parse().unwrap(),
             user: "a".into(),
             key_fingerprint: None,
-            log_formulas: false,
+            terminal: Default::default(),
         };
         let mut a = f(&info);
         let mut b = f(&info);
-        let q = Event::Key(crossterm::event::KeyEvent::from(
+        let q = Action::Key(crossterm::event::KeyEvent::from(
             crossterm::event::KeyCode::Char('q'),
         ));
         // q on the start screen ends a's session; b is a different app and goes on.
-        assert!(!a.handle(q.clone()));
-        assert!(b.handle(Event::Resize(100, 30)));
+        assert!(!a.update(q));
+        assert!(b.update(Action::Resize(100, 30)));
         assert!(b.tick_interval().is_none());
     }
 }

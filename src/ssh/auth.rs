@@ -115,7 +115,7 @@ pub fn load_authorized_keys(path: &Path) -> Result<Vec<KeyData>> {
                  options, remove them",
                 path.display(),
                 i + 1,
-                entry.config_opts().as_str()
+                super::logsafe::escaped(entry.config_opts().as_str())
             );
         }
         keys.push(entry.public_key().key_data().clone());

@@ -37,12 +37,6 @@ pub struct ServeArgs {
     /// Time a connection has to finish the SSH handshake and log in.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     pub login_timeout: Duration,
-    /// Let the tutor log the formulas learners type (off: typed text is never logged).
-    #[arg(long)]
-    pub log_formulas: bool,
-    /// Serve the tiny demo tutor instead of gradstep (a fixture for the server's own tests).
-    #[arg(long, hide = true)]
-    pub demo_tutor: bool,
 }
 
 /// Everything [`serve`](super::serve) needs; [`ServeArgs::into_options`] fills it from flags.
@@ -53,7 +47,6 @@ pub struct ServeOptions {
     pub host_key: Option<PathBuf>,
     pub authorized_keys: Option<PathBuf>,
     pub allow_anonymous: bool,
-    pub log_formulas: bool,
     pub limits: Limits,
 }
 
@@ -99,7 +92,6 @@ impl Default for ServeOptions {
             host_key: None,
             authorized_keys: None,
             allow_anonymous: false,
-            log_formulas: false,
             limits: Limits::default(),
         }
     }
@@ -112,7 +104,6 @@ impl ServeArgs {
             host_key: self.host_key,
             authorized_keys: self.authorized_keys,
             allow_anonymous: self.allow_anonymous,
-            log_formulas: self.log_formulas,
             limits: Limits {
                 max_sessions: self.max_sessions as usize,
                 max_per_ip: self.max_per_ip as usize,

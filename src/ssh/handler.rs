@@ -1,6 +1,6 @@
 //! The russh handler of one connection: authentication, the one session channel, and quick,
 //! explained refusals of everything else (no PTY, exec, subsystems, forwarding, a second
-//! session). Input and window changes are forwarded to the session task ([`super::session`]).
+//! session). Input and window changes are forwarded to the shell task ([`super::shell`]).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,27 +9,20 @@ use std::time::Instant;
 use russh::keys::HashAlg;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, ChannelOpenFailure, ChannelWriteHalf};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
-use super::accept::{Admission, Phase};
+use super::admission::{ConnCtx, Phase};
 use super::auth::AuthPolicy;
 use super::config::{Limits, clamp_window};
-use super::session::{self, INPUT_QUEUE, Input};
-use super::tutor::{SessionInfo, TutorFactory};
+use super::logsafe::Untrusted;
+use super::remote_app::{AppFactory, ClientTerminal, Connection};
+use super::shell::{self, INPUT_QUEUE, Input};
 
 /// What every connection shares.
 pub struct Shared {
     pub policy: AuthPolicy,
-    pub factory: TutorFactory,
+    pub factory: AppFactory,
     pub limits: Limits,
-    pub log_formulas: bool,
-}
-
-/// The connection's link to the accept loop's bookkeeping.
-pub struct ConnCtx {
-    pub id: u64,
-    pub admission: Arc<Admission>,
-    pub phase: Arc<watch::Sender<Phase>>,
 }
 
 enum Chan {
@@ -56,6 +49,7 @@ pub struct ConnHandler {
     ctx: ConnCtx,
     user: String,
     key_fingerprint: Option<String>,
+    terminal: ClientTerminal,
     chan: Chan,
 }
 
@@ -73,6 +67,7 @@ impl ConnHandler {
             ctx,
             user: String::new(),
             key_fingerprint: None,
+            terminal: ClientTerminal::default(),
             chan: Chan::None,
         }
     }
@@ -122,21 +117,22 @@ impl ConnHandler {
         self.ctx.admission.in_session(self.ctx.id);
         let _ = self.ctx.phase.send(Phase::InSession);
 
-        let info = SessionInfo {
+        let info = Connection {
             peer: self.peer,
             user: self.user.clone(),
             key_fingerprint: self.key_fingerprint.clone(),
-            log_formulas: self.shared.log_formulas,
+            terminal: self.terminal.clone(),
         };
         let factory = self.shared.factory.clone();
         let limits = self.shared.limits.clone();
         let phase = self.ctx.phase.clone();
         tokio::spawn(async move {
             let started = Instant::now();
-            tracing::info!(peer = %info.peer, user = %info.user, cols = size.0, rows = size.1,
+            tracing::info!(peer = %info.peer, user = %Untrusted(&info.user), cols = size.0,
+                rows = size.1, term = %Untrusted(info.terminal.term.as_deref().unwrap_or("-")),
                 "session start");
             let peer = info.peer;
-            let outcome = session::run(info, factory, limits, size, rx, write).await;
+            let outcome = shell::run(info, factory, limits, size, rx, write).await;
             tracing::info!(%peer, ?outcome, duration = ?started.elapsed(), "session end");
             let _ = phase.send(Phase::Done);
         });
@@ -145,7 +141,7 @@ impl ConnHandler {
 
     fn auth_ok(&mut self, user: &str, method: &str) {
         self.user = user.chars().take(64).collect();
-        tracing::info!(peer = %self.peer, user = %self.user, method,
+        tracing::info!(peer = %self.peer, user = %Untrusted(&self.user), method,
             key = self.key_fingerprint.as_deref().unwrap_or("-"), "authenticated");
     }
 }
@@ -220,7 +216,7 @@ impl russh::server::Handler for ConnHandler {
     async fn pty_request(
         &mut self,
         channel: ChannelId,
-        _term: &str,
+        term: &str,
         col_width: u32,
         row_height: u32,
         _pix_width: u32,
@@ -232,6 +228,7 @@ impl russh::server::Handler for ConnHandler {
             Chan::Open { id, pty, .. } if *id == channel => {
                 // Only remembered here; clamped when the session starts, never allocated.
                 *pty = Some((col_width, row_height));
+                self.terminal.term = Some(term.chars().take(64).collect());
                 session.channel_success(channel)?;
             }
             _ => session.channel_failure(channel)?,
@@ -277,7 +274,7 @@ impl russh::server::Handler for ConnHandler {
         name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        tracing::info!(peer = %self.peer, subsystem = %name.chars().take(32).collect::<String>(),
+        tracing::info!(peer = %self.peer, subsystem = %Untrusted(name),
             "refused: subsystem");
         if self.is_ours(channel) && matches!(self.chan, Chan::Open { .. }) {
             session.extended_data(channel, 1, NO_SUBSYSTEM.as_bytes().to_vec())?;
@@ -306,12 +303,18 @@ impl russh::server::Handler for ConnHandler {
     async fn env_request(
         &mut self,
         channel: ChannelId,
-        _variable_name: &str,
-        _variable_value: &str,
+        variable_name: &str,
+        variable_value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        // Not honoured (LANG and friends would be nice, but nothing reads them yet).
-        session.channel_failure(channel)?;
+        // Before the shell starts only: the app reads them once, when it is made.
+        let open = matches!(&self.chan, Chan::Open { id, .. } if *id == channel);
+        if open && self.terminal.set_env(variable_name, variable_value) {
+            session.channel_success(channel)?;
+        } else {
+            tracing::debug!(peer = %self.peer, name = %Untrusted(variable_name), "env request refused");
+            session.channel_failure(channel)?;
+        }
         Ok(())
     }
 

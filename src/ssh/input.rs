@@ -1,5 +1,11 @@
 //! Raw terminal bytes from the SSH channel → crossterm [`Event`]s.
 //!
+//! Hand-written rather than termwiz's `InputParser`: termwiz would add 40 crates to the build
+//! (pest, phf codegen, fancy-regex, terminfo, wezterm-*) and its own key types to translate, while
+//! the parts that matter here — bounded pastes, the lone-ESC timer, nothing buffered unboundedly —
+//! would still be ours. Covered: legacy/xterm keys with modifiers (CSI, SS3, `CSI 1;2R` F3),
+//! kitty's `CSI u` (with press/repeat/release) and xterm's modifyOtherKeys.
+//!
 //! Over SSH there is no local tty for crossterm to read: the client's terminal sends bytes, and
 //! one `data` packet may hold several keys, a whole paste, or half an escape sequence. The
 //! decoder keeps the unfinished tail between packets. A lone `ESC` is ambiguous (the Esc key,
@@ -281,12 +287,18 @@ fn csi_event(params: &str, fin: u8) -> CsiResult {
     if params.starts_with(['<', '?', '>', '=']) {
         return CsiResult::Event(None);
     }
-    let mut nums = params.split(';').map(|p| {
-        // "1:2" sub-parameters (kitty protocol): the first number is the one we need.
-        p.split(':').next().and_then(|n| n.parse::<u16>().ok())
-    });
-    let first = nums.next().flatten();
-    let mods = modifiers(nums.next().flatten());
+    // `a;b:c;d`: parameters, each with `:` sub-parameters (kitty keyboard protocol).
+    let nums: Vec<Vec<Option<u32>>> = params
+        .split(';')
+        .map(|p| p.split(':').map(|n| n.parse::<u32>().ok()).collect())
+        .collect();
+    let param = |i: usize, sub: usize| nums.get(i).and_then(|p| p.get(sub).copied().flatten());
+    let first = param(0, 0);
+    let mods = modifiers(param(1, 0));
+    // Kitty reports presses, repeats and releases (`mods:kind`); only the first two are keys.
+    if param(1, 1) == Some(3) {
+        return CsiResult::Event(None);
+    }
     let code = match fin {
         b'A' => Some(KeyCode::Up),
         b'B' => Some(KeyCode::Down),
@@ -296,16 +308,27 @@ fn csi_event(params: &str, fin: u8) -> CsiResult {
         b'F' => Some(KeyCode::End),
         b'P' => Some(KeyCode::F(1)),
         b'Q' => Some(KeyCode::F(2)),
+        // F3 as xterm sends it with modifiers (`CSI 1;2R`) and as kitty sends it bare. The
+        // server never asks for a cursor position report, so `R` is not a reply here.
+        b'R' => Some(KeyCode::F(3)),
         b'S' => Some(KeyCode::F(4)),
         b'Z' => {
             return CsiResult::Event(Some(key(KeyCode::BackTab, KeyModifiers::SHIFT)));
         }
         b'I' => return CsiResult::Event(Some(Event::FocusGained)),
         b'O' => return CsiResult::Event(Some(Event::FocusLost)),
+        // Kitty: `CSI code[:shifted] ; mods[:kind] u`.
+        b'u' => {
+            return CsiResult::Event(first.and_then(|c| unicode_key(c, param(0, 1), mods)));
+        }
         b'~' => match first {
             Some(200) => return CsiResult::PasteStart,
             // A stray paste end outside a paste: ignore.
             Some(201) => None,
+            // xterm's modifyOtherKeys: `CSI 27 ; mods ; code ~`.
+            Some(27) => {
+                return CsiResult::Event(param(2, 0).and_then(|c| unicode_key(c, None, mods)));
+            }
             Some(1 | 7) => Some(KeyCode::Home),
             Some(2) => Some(KeyCode::Insert),
             Some(3) => Some(KeyCode::Delete),
@@ -324,8 +347,37 @@ fn csi_event(params: &str, fin: u8) -> CsiResult {
     CsiResult::Event(code.map(|c| key(c, mods)))
 }
 
-/// xterm's modifier parameter: 1 + bit mask (1 shift, 2 alt, 4 ctrl).
-fn modifiers(param: Option<u16>) -> KeyModifiers {
+/// A key named by its Unicode code point (kitty `CSI u`, xterm modifyOtherKeys), with the
+/// shifted code point when the terminal sent it. Kitty's private-use codes (keypad, media,
+/// lone modifier keys) are not keys the tutor uses: `None`.
+fn unicode_key(code: u32, shifted: Option<u32>, mods: KeyModifiers) -> Option<Event> {
+    let code = match code {
+        9 => KeyCode::Tab,
+        13 => KeyCode::Enter,
+        27 => KeyCode::Esc,
+        8 | 127 => KeyCode::Backspace,
+        0xE000..=0xF8FF => return None,
+        c => {
+            let c = match shifted {
+                Some(s) if mods.contains(KeyModifiers::SHIFT) => s,
+                _ => c,
+            };
+            let c = char::from_u32(c).filter(|c| !c.is_control())?;
+            // Shift+letter as the legacy encoding reports it: the capital, with SHIFT.
+            let c = if mods.contains(KeyModifiers::SHIFT) {
+                c.to_uppercase().next().unwrap_or(c)
+            } else {
+                c
+            };
+            KeyCode::Char(c)
+        }
+    };
+    Some(key(code, mods))
+}
+
+/// xterm's and kitty's modifier parameter: 1 + bit mask (1 shift, 2 alt, 4 ctrl; kitty's
+/// super, hyper, meta, caps and num lock bits are not keys the tutor uses).
+fn modifiers(param: Option<u32>) -> KeyModifiers {
     let mask = param.unwrap_or(1).saturating_sub(1);
     let mut m = KeyModifiers::NONE;
     if mask & 1 != 0 {
@@ -517,6 +569,78 @@ mod tests {
         assert_eq!(
             decode_all(&[b"\x1bOP\x1b[15~\x1b[24~"]),
             vec![k(KeyCode::F(1)), k(KeyCode::F(5)), k(KeyCode::F(12))]
+        );
+    }
+
+    #[test]
+    fn f3_in_csi_r_form_with_and_without_modifiers() {
+        assert_eq!(
+            decode_all(&[b"\x1bOR\x1b[R\x1b[1;2R\x1b[13~"]),
+            vec![
+                k(KeyCode::F(3)),
+                k(KeyCode::F(3)),
+                key(KeyCode::F(3), KeyModifiers::SHIFT),
+                k(KeyCode::F(3))
+            ]
+        );
+    }
+
+    #[test]
+    fn kitty_csi_u_keys() {
+        assert_eq!(
+            decode_all(&[b"\x1b[110u\x1b[99;5u\x1b[13u\x1b[27u\x1b[127u\x1b[9;2u\x1b[952u"]),
+            vec![
+                ch('n'),
+                key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                k(KeyCode::Enter),
+                k(KeyCode::Esc),
+                k(KeyCode::Backspace),
+                key(KeyCode::Tab, KeyModifiers::SHIFT),
+                ch('θ'),
+            ]
+        );
+        // Shift: the shifted code point when sent, else the capital.
+        assert_eq!(
+            decode_all(&[b"\x1b[97:65;2u\x1b[98;2u\x1b[50:64;2u"]),
+            vec![
+                key(KeyCode::Char('A'), KeyModifiers::SHIFT),
+                key(KeyCode::Char('B'), KeyModifiers::SHIFT),
+                key(KeyCode::Char('@'), KeyModifiers::SHIFT),
+            ]
+        );
+    }
+
+    #[test]
+    fn kitty_releases_and_private_codes_are_not_keys() {
+        // n pressed, repeated, released; a lone Shift key; a keypad key (private use).
+        assert_eq!(
+            decode_all(&[b"\x1b[110;1:1u\x1b[110;1:2u\x1b[110;1:3u\x1b[57441;2u\x1b[57400u"]),
+            vec![ch('n'), ch('n')]
+        );
+        assert_eq!(decode_all(&[b"\x1b[3;1:3~\x1b[1;1:3A"]), vec![]);
+    }
+
+    #[test]
+    fn kitty_ctrl_c_split_across_packets_is_still_ctrl_c() {
+        let seq = b"\x1b[99;5u";
+        for split in 1..seq.len() {
+            let (a, b) = seq.split_at(split);
+            assert_eq!(
+                decode_all(&[a, b]),
+                vec![key(KeyCode::Char('c'), KeyModifiers::CONTROL)],
+                "split at {split}"
+            );
+        }
+    }
+
+    #[test]
+    fn xterm_modify_other_keys() {
+        assert_eq!(
+            decode_all(&[b"\x1b[27;5;99~\x1b[27;2;13~"]),
+            vec![
+                key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                key(KeyCode::Enter, KeyModifiers::SHIFT),
+            ]
         );
     }
 }

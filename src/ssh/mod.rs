@@ -2,30 +2,38 @@
 //! classroom server needs.
 //!
 //! - `config`   flags (`ServeArgs`), options, limits, duration parsing, window clamping
+//! - `fdlimit`  the descriptor limit raised at start, capacity, a spare for refusing when out
 //! - `hostkey`  the Ed25519 host key: created once (0600), reused, fingerprinted
 //! - `auth`     who may log in: authorized keys, or anonymous on loopback / when allowed
-//! - `accept`   accept loop: caps total and per IP, eviction, login deadline, back-off
+//! - `admission` caps total and per IP, eviction, the phase that picks each deadline
+//! - `accept`   accept loop and each connection's deadlines, back-off
 //! - `handler`  russh handler: auth, the one session channel, refusals
-//! - `session`  one learner's task: input → tutor → frame, panics contained
+//! - `killable` the socket wrapper that lets a deadline end a connection in any protocol state
+//! - `logsafe`  peer-chosen text (user names, TERM, errors) escaped and cut before it is logged
+//! - `shell`    one learner's task: input → app → frame, panics contained
 //! - `input`    raw terminal bytes → crossterm events
 //! - `output`   bounded outbox and the ratatui backend that writes into it
-//! - `tutor`    the `Tutor` trait the app implements
-//! - `demo`     a small demo tutor for tests and until the real app is wired in
+//! - `remote_app` the `RemoteApp` trait the app implements, and the `Connection` it is given
+//! - `app`      gradstep's own app behind that trait
 
 pub mod accept;
+pub mod admission;
 pub mod app;
 pub mod auth;
 pub mod config;
-pub mod demo;
+pub mod fdlimit;
 pub mod handler;
 pub mod hostkey;
 pub mod input;
+pub mod killable;
+pub mod logsafe;
 pub mod output;
-pub mod session;
-pub mod tutor;
+pub mod remote_app;
+pub mod shell;
 
 use std::borrow::Cow;
 use std::io::Write;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,87 +42,176 @@ use russh::MethodKind;
 use tokio::net::TcpListener;
 
 pub use config::{Limits, ServeArgs, ServeOptions};
-pub use tutor::{SessionInfo, Tutor, TutorFactory};
+pub use remote_app::{Action, AppFactory, ClientTerminal, Connection, RemoteApp};
+
+/// A server that holds its listening socket and host key but takes no connections yet.
+///
+/// [`serve`] is `bind` + [`Server::print_banner`] + [`Server::run`] until a signal; embedding
+/// programs and the server's own tests bind to port 0, read [`Server::local_addr`], and run
+/// with an [`AppFactory`] of their own and a shutdown future.
+pub struct Server {
+    listener: TcpListener,
+    local: SocketAddr,
+    policy: auth::AuthPolicy,
+    host_key: russh::keys::PrivateKey,
+    fingerprint: String,
+    origin: hostkey::Origin,
+    key_path: std::path::PathBuf,
+    limits: Limits,
+    /// Set by [`serve`], which owns the process: the descriptor limit it raised.
+    fd_limit: Option<fdlimit::Raised>,
+}
+
+impl Server {
+    /// Check the auth policy, load or create the host key, bind. Errors are start-up errors
+    /// (bad key files, address in use, a public address with no auth), each saying what to fix.
+    pub async fn bind(opts: ServeOptions) -> Result<Server> {
+        let keys = match &opts.authorized_keys {
+            Some(path) => Some(auth::load_authorized_keys(path)?),
+            None => None,
+        };
+        let policy = auth::AuthPolicy::decide(opts.listen, keys, opts.allow_anonymous)?;
+
+        let key_path = match &opts.host_key {
+            Some(p) => p.clone(),
+            None => hostkey::default_path()?,
+        };
+        let (host_key, origin) = hostkey::load_or_create(&key_path)?;
+        let fingerprint = hostkey::fingerprint(&host_key).to_string();
+
+        let listener = TcpListener::bind(opts.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", opts.listen))?;
+        let local = listener.local_addr().context("reading the bound address")?;
+        Ok(Server {
+            listener,
+            local,
+            policy,
+            host_key,
+            fingerprint,
+            origin,
+            key_path,
+            limits: opts.limits,
+            fd_limit: None,
+        })
+    }
+
+    /// The address actually bound (the port when asked for port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// `SHA256:…` of the host key, as `ssh` shows it on first connect.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// What an admin needs at start: address, host key, auth mode, limits, how to connect.
+    pub fn print_banner(&self, out: &mut impl Write) {
+        let limits = &self.limits;
+        let local = self.local;
+        let _ = writeln!(out, "gradstep serve: listening on {local}");
+        let _ = writeln!(
+            out,
+            "host key {} (ED25519, {} {})",
+            self.fingerprint,
+            match self.origin {
+                hostkey::Origin::Created => "created",
+                hostkey::Origin::Loaded => "from",
+            },
+            self.key_path.display()
+        );
+        let _ = writeln!(out, "auth: {}", self.policy.describe());
+        let _ = writeln!(
+            out,
+            "limits: {} sessions, {} per IP, login within {}, idle timeout {}",
+            limits.max_sessions,
+            limits.max_per_ip,
+            shell::human(limits.login_timeout),
+            shell::human(limits.idle_timeout)
+        );
+        if let Some(fd) = self.fd_limit {
+            let _ = writeln!(
+                out,
+                "{}",
+                describe_fd_limit(fd, fdlimit::open_now(), limits)
+            );
+        }
+        let _ = writeln!(out, "connect: ssh -p {} {}", local.port(), local.ip());
+        let _ = out.flush();
+    }
+
+    /// Take connections until `shutdown` resolves; nothing a client does ends this.
+    pub async fn run(self, factory: AppFactory, shutdown: impl Future<Output = ()>) {
+        let limits = self.limits;
+        tracing::info!(local = %self.local, fingerprint = %self.fingerprint,
+            auth = %self.policy.describe(), "listening");
+        let config = Arc::new(russh::server::Config {
+            server_id: russh::SshId::Standard(Cow::Borrowed(concat!(
+                "SSH-2.0-gradstep_",
+                env!("CARGO_PKG_VERSION")
+            ))),
+            methods: russh::MethodSet::from(&[MethodKind::None, MethodKind::PublicKey][..]),
+            auth_rejection_time: Duration::from_secs(1),
+            // OpenSSH always probes with `none` first; refusing it should not cost a second.
+            auth_rejection_time_initial: Some(Duration::ZERO),
+            keys: vec![self.host_key],
+            max_auth_attempts: 6,
+            // A backstop behind the session's own idle timeout and the login deadline.
+            inactivity_timeout: Some(limits.idle_timeout + Duration::from_secs(60)),
+            // Notice vanished laptops (lid closed, Wi-Fi gone) and free their slots.
+            keepalive_interval: Some(Duration::from_secs(60)),
+            keepalive_max: 3,
+            nodelay: true,
+            ..Default::default()
+        });
+        let shared = Arc::new(handler::Shared {
+            policy: self.policy,
+            factory,
+            limits,
+        });
+        tokio::select! {
+            _ = accept::accept_loop(self.listener, shared, config) => {}
+            _ = shutdown => tracing::info!("shutting down"),
+        }
+    }
+}
 
 /// Run the server until Ctrl-C or SIGTERM. Errors are start-up errors (bad flags, key file,
 /// address in use); once listening, nothing a client does ends the server.
-pub async fn serve(opts: ServeOptions, factory: TutorFactory) -> Result<()> {
-    let keys = match &opts.authorized_keys {
-        Some(path) => Some(auth::load_authorized_keys(path)?),
-        None => None,
-    };
-    let policy = auth::AuthPolicy::decide(opts.listen, keys, opts.allow_anonymous)?;
-
-    let key_path = match &opts.host_key {
-        Some(p) => p.clone(),
-        None => hostkey::default_path()?,
-    };
-    let (host_key, origin) = hostkey::load_or_create(&key_path)?;
-    let fingerprint = hostkey::fingerprint(&host_key);
-
-    let listener = TcpListener::bind(opts.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", opts.listen))?;
-    let local = listener.local_addr().context("reading the bound address")?;
-
-    let limits = &opts.limits;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "gradstep serve: listening on {local}");
-    let _ = writeln!(
-        out,
-        "host key {fingerprint} (ED25519, {} {})",
-        match origin {
-            hostkey::Origin::Created => "created",
-            hostkey::Origin::Loaded => "from",
-        },
-        key_path.display()
-    );
-    let _ = writeln!(out, "auth: {}", policy.describe());
-    let _ = writeln!(
-        out,
-        "limits: {} sessions, {} per IP, login within {}, idle timeout {}",
-        limits.max_sessions,
-        limits.max_per_ip,
-        session::human(limits.login_timeout),
-        session::human(limits.idle_timeout)
-    );
-    let _ = writeln!(out, "connect: ssh -p {} {}", local.port(), local.ip());
-    let _ = out.flush();
-    drop(out);
-    tracing::info!(%local, %fingerprint, auth = %policy.describe(), "listening");
-
-    let config = Arc::new(russh::server::Config {
-        server_id: russh::SshId::Standard(Cow::Borrowed(concat!(
-            "SSH-2.0-gradstep_",
-            env!("CARGO_PKG_VERSION")
-        ))),
-        methods: russh::MethodSet::from(&[MethodKind::None, MethodKind::PublicKey][..]),
-        auth_rejection_time: Duration::from_secs(1),
-        // OpenSSH always probes with `none` first; refusing it should not cost a second.
-        auth_rejection_time_initial: Some(Duration::ZERO),
-        keys: vec![host_key],
-        max_auth_attempts: 6,
-        // A backstop behind the session's own idle timeout and the login deadline.
-        inactivity_timeout: Some(limits.idle_timeout + Duration::from_secs(60)),
-        // Notice vanished laptops (lid closed, Wi-Fi gone) and free their slots.
-        keepalive_interval: Some(Duration::from_secs(60)),
-        keepalive_max: 3,
-        nodelay: true,
-        ..Default::default()
-    });
-
-    let shared = Arc::new(handler::Shared {
-        policy,
-        factory,
-        limits: opts.limits.clone(),
-        log_formulas: opts.log_formulas,
-    });
-
-    tokio::select! {
-        _ = accept::accept_loop(listener, shared, config) => {}
-        _ = shutdown_signal() => tracing::info!("shutting down"),
-    }
+pub async fn serve(opts: ServeOptions, factory: AppFactory) -> Result<()> {
+    // Before anything is opened: a classroom needs more than the common soft limit of 1,024.
+    let fd_limit = fdlimit::raise_to_hard_limit();
+    let mut server = Server::bind(opts).await?;
+    server.fd_limit = fd_limit;
+    server.print_banner(&mut std::io::stdout().lock());
+    server.run(factory, shutdown_signal()).await;
     Ok(())
+}
+
+/// The start-up line about descriptors: the limit, whether it was raised, and how many
+/// connections it leaves room for (one descriptor each).
+fn describe_fd_limit(fd: fdlimit::Raised, open_now: Option<u64>, limits: &Limits) -> String {
+    let raised = if fd.now > fd.before {
+        format!(" (soft limit raised from {})", fd.before)
+    } else {
+        String::new()
+    };
+    let Some(open) = open_now else {
+        return format!("file descriptors: limit {}{raised}", fd.now);
+    };
+    let room = fd.capacity(open);
+    let mut line = format!(
+        "file descriptors: limit {}{raised}: room for {room} connections",
+        fd.now
+    );
+    if room < limits.max_sessions as u64 {
+        line.push_str(&format!(
+            "; fewer than --max-sessions {}: beyond {room}, newcomers are told the server is full",
+            limits.max_sessions
+        ));
+    }
+    line
 }
 
 async fn shutdown_signal() {
@@ -140,7 +237,7 @@ async fn shutdown_signal() {
 }
 
 /// Entry point for the CLI: logging to stderr, a tokio runtime, the exit code.
-pub fn run_serve(args: ServeArgs, factory: TutorFactory) -> i32 {
+pub fn run_serve(args: ServeArgs, factory: AppFactory) -> i32 {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,russh=warn"));
     // Fails only if the embedding program installed a subscriber already; keep that one.
@@ -165,5 +262,36 @@ pub fn run_serve(args: ServeArgs, factory: TutorFactory) -> i32 {
             eprintln!("gradstep serve: {e:#}");
             1
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fd_line_says_the_limit_the_raise_and_the_room() {
+        let limits = Limits::default();
+        let raised = fdlimit::Raised {
+            before: 1024,
+            now: 524_288,
+        };
+        assert_eq!(
+            describe_fd_limit(raised, Some(10), &limits),
+            "file descriptors: limit 524288 (soft limit raised from 1024): room for 524262 \
+             connections"
+        );
+        let tight = fdlimit::Raised {
+            before: 64,
+            now: 64,
+        };
+        let line = describe_fd_limit(tight, Some(10), &limits);
+        assert!(
+            line.starts_with(
+                "file descriptors: limit 64: room for 38 connections; fewer than \
+                 --max-sessions 100"
+            ),
+            "{line}"
+        );
     }
 }

@@ -29,15 +29,53 @@ pub struct Term {
 }
 
 pub async fn connect(port: u16) -> anyhow::Result<client::Handle<TrustAll>> {
+    connect_as(port, "learner").await
+}
+
+/// Log in anonymously as `user` (any bytes a client may send).
+pub async fn connect_as(port: u16, user: &str) -> anyhow::Result<client::Handle<TrustAll>> {
     let config = Arc::new(client::Config {
         inactivity_timeout: None,
         nodelay: true,
         ..Default::default()
     });
     let mut handle = client::connect(config, ("127.0.0.1", port), TrustAll).await?;
-    let auth = handle.authenticate_none("learner").await?;
+    let auth = handle.authenticate_none(user).await?;
     anyhow::ensure!(auth.success(), "anonymous login refused");
     Ok(handle)
+}
+
+/// Like [`open`], with a terminal type and env requests sent before the shell; also returns
+/// whether the server accepted each env request.
+pub async fn open_with_env(
+    port: u16,
+    term: &str,
+    env: &[(&str, &str)],
+) -> anyhow::Result<(Term, Vec<bool>)> {
+    let handle = connect(port).await?;
+    let mut channel = handle.channel_open_session().await?;
+    channel.request_pty(false, term, 80, 24, 0, 0, &[]).await?;
+    let mut accepted = Vec::new();
+    for (name, value) in env {
+        channel.set_env(true, *name, *value).await?;
+        loop {
+            match channel.wait().await {
+                Some(ChannelMsg::Success) => break accepted.push(true),
+                Some(ChannelMsg::Failure) => break accepted.push(false),
+                Some(_) => {}
+                None => anyhow::bail!("channel closed during env requests"),
+            }
+        }
+    }
+    channel.request_shell(false).await?;
+    let term = Term {
+        handle,
+        channel,
+        screen: vt100::Parser::new(NonZero::new(24).unwrap(), NonZero::new(80).unwrap(), 0),
+        exit_status: None,
+        closed: false,
+    };
+    Ok((term, accepted))
 }
 
 /// Log in and start the tutor with a pty of `cols`×`rows` (as claimed; the emulator is at

@@ -1,15 +1,17 @@
-//! A tiny stand-in tutor for `gradstep serve` until the real app is wired in, and for the
-//! server's tests: a counter, the terminal size, an input line. The strings the end-to-end
-//! tests look for are the constants below, so retargeting the tests means changing them here.
+//! A tiny app for the SSH server's own tests (never in the shipped binary): a counter, the
+//! terminal size, an input line, and two fixtures the real tutor must never have: typing
+//! `boom` + Enter panics (a panic must end one session only) and fill mode repaints every cell
+//! (a slow client must not grow the server). The strings the tests look for are the constants
+//! below.
+#![allow(dead_code)]
 
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+use gradstep::ssh::{Action, AppFactory, Connection, RemoteApp};
 use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
-
-use super::tutor::{SessionInfo, Tutor, TutorFactory};
 
 /// Shown on the first line of every frame.
 pub const TITLE: &str = "gradstep serve demo";
@@ -33,43 +35,56 @@ pub fn counter_line(n: u64) -> String {
 pub fn size_line(cols: u16, rows: u16) -> String {
     format!("size {cols}x{rows}")
 }
+/// What the client told the server about its terminal, as drawn.
+pub fn terminal_line(t: &gradstep::ssh::ClientTerminal) -> String {
+    let v = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    format!(
+        "TERM={} LANG={} LC_ALL={} NO_COLOR={}",
+        v(&t.term),
+        v(&t.lang),
+        v(&t.lc_all),
+        v(&t.no_color)
+    )
+}
 /// The input line as drawn.
 pub fn input_line(text: &str) -> String {
     format!("> {text}")
 }
 
-pub struct DemoTutor {
+pub struct DemoApp {
     count: u64,
     size: (u16, u16),
     input: String,
     auto: bool,
     fill: bool,
     who: String,
+    terminal: String,
 }
 
-impl DemoTutor {
-    pub fn new(info: &SessionInfo) -> Self {
+impl DemoApp {
+    pub fn new(info: &Connection) -> Self {
         let key = info.key_fingerprint.as_deref().unwrap_or("no key");
-        DemoTutor {
+        DemoApp {
             count: 0,
             size: (0, 0),
             input: String::new(),
             auto: false,
             fill: false,
             who: format!("{} from {} ({key})", info.user, info.peer.ip()),
+            terminal: terminal_line(&info.terminal),
         }
     }
 }
 
-/// A factory for [`super::serve`] that gives every session its own [`DemoTutor`].
-pub fn factory() -> TutorFactory {
-    std::sync::Arc::new(|info: &SessionInfo| Box::new(DemoTutor::new(info)) as Box<dyn Tutor>)
+/// A factory that gives every connection its own [`DemoApp`].
+pub fn factory() -> AppFactory {
+    std::sync::Arc::new(|info: &Connection| Box::new(DemoApp::new(info)) as Box<dyn RemoteApp>)
 }
 
-impl Tutor for DemoTutor {
-    fn handle(&mut self, event: Event) -> bool {
-        match event {
-            Event::Key(k) if k.kind != KeyEventKind::Release => match k.code {
+impl RemoteApp for DemoApp {
+    fn update(&mut self, action: Action) -> bool {
+        match action {
+            Action::Key(k) if k.kind != KeyEventKind::Release => match k.code {
                 KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => return false,
                 KeyCode::Char(KEY_QUIT) | KeyCode::Esc => return false,
                 KeyCode::Char(KEY_STEP) => self.count += 1,
@@ -87,15 +102,12 @@ impl Tutor for DemoTutor {
                 }
                 _ => {}
             },
-            Event::Paste(text) => self.input.push_str(&text),
-            Event::Resize(c, r) => self.size = (c, r),
-            _ => {}
+            Action::Paste(text) => self.input.push_str(&text),
+            Action::Resize(c, r) => self.size = (c, r),
+            Action::Tick => self.count += 1,
+            // The demo draws no chart, so the chart-size feedback means nothing to it.
+            Action::Key(_) | Action::ChartArea { .. } => {}
         }
-        true
-    }
-
-    fn tick(&mut self) -> bool {
-        self.count += 1;
         true
     }
 
@@ -112,6 +124,7 @@ impl Tutor for DemoTutor {
             Line::from(size_line(area.width, area.height)),
             Line::from(input_line(&self.input)),
             Line::from(self.who.clone()),
+            Line::from(self.terminal.clone()),
             Line::from(format!(
                 "{KEY_STEP}: count  {KEY_AUTO}: auto-play{}  text: type  Enter: clear  {KEY_QUIT}: quit",
                 if self.auto { " (on)" } else { "" }

@@ -1,4 +1,4 @@
-//! One learner's session: input bytes → events → tutor → frame → outbox, in one task.
+//! The shell channel's task, one per learner: input bytes → [`Action`]s → app → frame → outbox.
 //!
 //! The connection handler forwards what the client sends as [`Input`] over a bounded queue
 //! (back-pressure reaches the client through TCP), and this task owns everything else: the
@@ -10,7 +10,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::Event;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use tokio::sync::mpsc;
@@ -18,8 +17,9 @@ use tokio::time::{Instant, sleep_until};
 
 use super::config::{Limits, clamp_window};
 use super::input::InputDecoder;
+use super::logsafe::Untrusted;
 use super::output::{Outbox, Sink, SshBackend, pump};
-use super::tutor::{SessionInfo, Tutor, TutorFactory};
+use super::remote_app::{Action, AppFactory, Connection, RemoteApp};
 
 /// What the connection handler forwards to the session.
 #[derive(Debug)]
@@ -112,8 +112,8 @@ impl Finish for russh::ChannelWriteHalf<russh::server::Msg> {
 
 /// Run one session to its end. `size` is the clamped size from the pty request.
 pub async fn run<S: Finish + Send>(
-    info: SessionInfo,
-    factory: TutorFactory,
+    info: Connection,
+    factory: AppFactory,
     limits: Limits,
     size: (u16, u16),
     rx: mpsc::Receiver<Input>,
@@ -150,14 +150,15 @@ pub async fn run<S: Finish + Send>(
 }
 
 /// Call into the tutor; a panic becomes `Err` (the default hook has already printed it).
-fn guarded<R>(what: &str, peer: &SessionInfo, f: impl FnOnce() -> R) -> Result<R, ()> {
+fn guarded<R>(what: &str, peer: &Connection, f: impl FnOnce() -> R) -> Result<R, ()> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         let msg = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "non-string panic".into());
-        tracing::error!(peer = %peer.peer, user = %peer.user, during = what, panic = %msg,
+        tracing::error!(peer = %peer.peer, user = %Untrusted(&peer.user), during = what,
+            panic = %super::logsafe::escaped_to(&msg, 1000),
             "tutor panicked; ending this session only");
     })
 }
@@ -165,8 +166,8 @@ fn guarded<R>(what: &str, peer: &SessionInfo, f: impl FnOnce() -> R) -> Result<R
 /// The input → tutor → frame loop. Queues the goodbye and closes the outbox before returning
 /// (except when the client is gone).
 async fn drive(
-    info: &SessionInfo,
-    factory: &TutorFactory,
+    info: &Connection,
+    factory: &AppFactory,
     limits: &Limits,
     (cols, rows): (u16, u16),
     mut rx: mpsc::Receiver<Input>,
@@ -201,9 +202,9 @@ async fn drive(
 }
 
 async fn event_loop(
-    info: &SessionInfo,
+    info: &Connection,
     limits: &Limits,
-    tutor: &mut dyn Tutor,
+    tutor: &mut dyn RemoteApp,
     terminal: &mut Terminal<SshBackend>,
     rx: &mut mpsc::Receiver<Input>,
     outbox: &Outbox,
@@ -211,7 +212,8 @@ async fn event_loop(
     let mut decoder = InputDecoder::new();
     // The tutor learns its size the way it will learn every later one.
     let size = terminal.backend().size_now();
-    let mut events: Vec<Event> = vec![Event::Resize(size.width, size.height)];
+    let mut events: Vec<Action> = vec![Action::Resize(size.width, size.height)];
+    let mut decoded = Vec::new();
     let mut last_input = Instant::now();
     let mut esc_deadline: Option<Instant> = None;
     let mut next_tick: Option<Instant> = None;
@@ -221,11 +223,11 @@ async fn event_loop(
     loop {
         // Hand the batch to the tutor, in order.
         for event in events.drain(..) {
-            if let Event::Resize(c, r) = event {
+            if let Action::Resize(c, r) = event {
                 terminal.backend_mut().set_size(c, r);
                 let _ = terminal.resize(Rect::new(0, 0, c, r));
             }
-            match guarded("handle", info, || tutor.handle(event)) {
+            match guarded("update", info, || tutor.update(event)) {
                 Err(()) => return Outcome::Panicked,
                 Ok(false) => return Outcome::Quit,
                 Ok(true) => {}
@@ -261,11 +263,14 @@ async fn event_loop(
                 let mut n = 0;
                 while let Some(m) = next {
                     match m {
-                        Input::Data(bytes) => decoder.feed(&bytes, &mut events),
+                        Input::Data(bytes) => {
+                            decoder.feed(&bytes, &mut decoded);
+                            events.extend(decoded.drain(..).filter_map(Action::from_event));
+                        }
                         Input::Resize { cols, rows } => {
                             // Keys typed before the resize keep their place.
                             let (c, r) = clamp_window(cols, rows, limits);
-                            events.push(Event::Resize(c, r));
+                            events.push(Action::Resize(c, r));
                         }
                         Input::Eof => {
                             eof = true;
@@ -277,12 +282,13 @@ async fn event_loop(
                 }
             }
             _ = sleep_until(esc_deadline.unwrap_or_else(Instant::now)), if esc_deadline.is_some() => {
-                decoder.flush_pending(&mut events);
+                decoder.flush_pending(&mut decoded);
+                events.extend(decoded.drain(..).filter_map(Action::from_event));
                 esc_deadline = None;
             }
             _ = sleep_until(next_tick.unwrap_or_else(Instant::now)), if next_tick.is_some() => {
                 next_tick = interval.map(|d| Instant::now() + d);
-                match guarded("tick", info, || tutor.tick()) {
+                match guarded("tick", info, || tutor.update(Action::Tick)) {
                     Err(()) => return Outcome::Panicked,
                     Ok(false) => return Outcome::Quit,
                     Ok(true) => {}
@@ -295,8 +301,8 @@ async fn event_loop(
 
 /// Draw one frame; after dropped frames, draw a full one that must get through.
 fn render(
-    info: &SessionInfo,
-    tutor: &mut dyn Tutor,
+    info: &Connection,
+    tutor: &mut dyn RemoteApp,
     terminal: &mut Terminal<SshBackend>,
     outbox: &Outbox,
     slow_noted: &mut bool,
@@ -319,173 +325,4 @@ fn render(
         drawn?.ok();
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ssh::demo;
-    use std::sync::Mutex;
-
-    #[derive(Clone, Default)]
-    struct Screen {
-        bytes: Arc<Mutex<Vec<u8>>>,
-        status: Arc<Mutex<Option<u32>>>,
-    }
-    impl Screen {
-        /// Raw bytes as text, for checking escape codes.
-        fn raw(&self) -> String {
-            String::from_utf8_lossy(&self.bytes.lock().unwrap()).into_owned()
-        }
-        /// What a terminal shows after these bytes (ratatui sends diffs, not lines).
-        fn text(&self) -> String {
-            let mut p = vt100::Parser::new(
-                std::num::NonZero::new(200).unwrap(),
-                std::num::NonZero::new(500).unwrap(),
-                0,
-            );
-            p.process(&self.bytes.lock().unwrap());
-            p.screen().contents()
-        }
-    }
-    impl Sink for Screen {
-        async fn send(&mut self, bytes: Vec<u8>) -> Result<(), ()> {
-            self.bytes.lock().unwrap().extend(bytes);
-            Ok(())
-        }
-    }
-    impl Finish for Screen {
-        async fn finish(&mut self, exit_status: u32) {
-            *self.status.lock().unwrap() = Some(exit_status);
-        }
-    }
-
-    fn info() -> SessionInfo {
-        SessionInfo {
-            peer: "127.0.0.1:5555".parse().unwrap(),
-            user: "t".into(),
-            key_fingerprint: None,
-            log_formulas: false,
-        }
-    }
-
-    fn start(
-        limits: Limits,
-    ) -> (
-        mpsc::Sender<Input>,
-        Screen,
-        tokio::task::JoinHandle<Outcome>,
-    ) {
-        let (tx, rx) = mpsc::channel(INPUT_QUEUE);
-        let screen = Screen::default();
-        let s2 = screen.clone();
-        let h = tokio::spawn(run(info(), demo::factory(), limits, (80, 24), rx, s2));
-        (tx, screen, h)
-    }
-
-    async fn done(h: tokio::task::JoinHandle<Outcome>) -> Outcome {
-        tokio::time::timeout(Duration::from_secs(120), h)
-            .await
-            .expect("session did not end")
-            .unwrap()
-    }
-
-    async fn wait_for(screen: &Screen, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !screen.text().contains(needle) {
-            assert!(
-                Instant::now() < deadline,
-                "{needle:?} never drawn: {:?}",
-                screen.text()
-            );
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    }
-
-    #[tokio::test]
-    async fn keys_draw_and_q_restores_the_screen_with_status_0() {
-        let (tx, screen, h) = start(Limits::default());
-        wait_for(&screen, demo::TITLE).await;
-        assert!(
-            screen.raw().starts_with("\x1b[?1049h"),
-            "alternate screen first"
-        );
-        tx.send(Input::Data(b"nnn".to_vec())).await.unwrap();
-        wait_for(&screen, &demo::counter_line(3)).await;
-        tx.send(Input::Resize {
-            cols: 100,
-            rows: 30,
-        })
-        .await
-        .unwrap();
-        wait_for(&screen, &demo::size_line(100, 30)).await;
-        tx.send(Input::Data(b"q".to_vec())).await.unwrap();
-        assert_eq!(done(h).await, Outcome::Quit);
-        let text = screen.raw();
-        assert!(
-            text.ends_with("\x1b[?1049l"),
-            "leaves the alternate screen last: {text:?}"
-        );
-        assert!(text.contains("\x1b[?25h"), "shows the cursor");
-        assert_eq!(*screen.status.lock().unwrap(), Some(0));
-    }
-
-    #[tokio::test]
-    async fn huge_window_is_clamped() {
-        let (tx, screen, h) = start(Limits::default());
-        tx.send(Input::Resize {
-            cols: 65535,
-            rows: 65535,
-        })
-        .await
-        .unwrap();
-        wait_for(&screen, &demo::size_line(500, 200)).await;
-        drop(tx);
-        assert_eq!(done(h).await, Outcome::ClientGone);
-    }
-
-    #[tokio::test]
-    async fn lone_escape_quits_after_the_timeout_but_arrows_do_not() {
-        let (tx, screen, h) = start(Limits::default());
-        // An arrow split in two packets is not an Esc.
-        tx.send(Input::Data(b"\x1b".to_vec())).await.unwrap();
-        tx.send(Input::Data(b"[An".to_vec())).await.unwrap();
-        wait_for(&screen, &demo::counter_line(1)).await;
-        assert!(!h.is_finished());
-        tx.send(Input::Data(b"\x1b".to_vec())).await.unwrap();
-        assert_eq!(done(h).await, Outcome::Quit);
-    }
-
-    #[tokio::test]
-    async fn panic_ends_the_session_with_a_message() {
-        let (tx, screen, h) = start(Limits::default());
-        let mut word = demo::PANIC_WORD.as_bytes().to_vec();
-        word.push(b'\r');
-        tx.send(Input::Data(word)).await.unwrap();
-        assert_eq!(done(h).await, Outcome::Panicked);
-        assert!(screen.raw().contains("internal error"));
-        assert_eq!(*screen.status.lock().unwrap(), Some(70));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn idle_sessions_end() {
-        let limits = Limits {
-            idle_timeout: Duration::from_secs(60),
-            ..Limits::default()
-        };
-        let (_tx, screen, h) = start(limits);
-        assert_eq!(done(h).await, Outcome::Idle);
-        assert!(screen.raw().contains("after 1m without input"));
-    }
-
-    #[tokio::test]
-    async fn paste_reaches_the_tutor() {
-        let (tx, screen, h) = start(Limits::default());
-        tx.send(Input::Data(b"\x1b[200~x^2 + y^2\x1b[201~".to_vec()))
-            .await
-            .unwrap();
-        wait_for(&screen, &demo::input_line("x^2 + y^2")).await;
-        tx.send(Input::Eof).await.unwrap();
-        assert_eq!(done(h).await, Outcome::Eof);
-    }
 }
