@@ -95,33 +95,50 @@ impl serde::Serialize for Json {
     }
 }
 
+/// The Greek letters a formula may use and the ASCII names meval knows them by. A letter with
+/// two shapes (ε ϵ, θ ϑ, φ ϕ) is listed twice; the first shape is the one printed. π is here
+/// too: typed, it reads as the constant `pi`.
+pub const GREEK: [(char, &str); 26] = [
+    ('α', "alpha"),
+    ('β', "beta"),
+    ('γ', "gamma"),
+    ('δ', "delta"),
+    ('ε', "epsilon"),
+    ('ϵ', "epsilon"),
+    ('ζ', "zeta"),
+    ('η', "eta"),
+    ('θ', "theta"),
+    ('ϑ', "theta"),
+    ('ι', "iota"),
+    ('κ', "kappa"),
+    ('λ', "lambda"),
+    ('μ', "mu"),
+    ('ν', "nu"),
+    ('ξ', "xi"),
+    ('π', "pi"),
+    ('ρ', "rho"),
+    ('σ', "sigma"),
+    ('τ', "tau"),
+    ('υ', "upsilon"),
+    ('φ', "phi"),
+    ('ϕ', "phi"),
+    ('χ', "chi"),
+    ('ψ', "psi"),
+    ('ω', "omega"),
+];
+
+/// `θ` → `theta`: the name a formula's lexer reads a Greek letter as.
+pub fn greek_name(c: char) -> Option<&'static str> {
+    GREEK.iter().find(|(g, _)| *g == c).map(|(_, n)| *n)
+}
+
+/// `theta` → `θ`: the letter printed for a name.
+pub fn greek_letter(name: &str) -> Option<char> {
+    GREEK.iter().find(|(_, n)| *n == name).map(|(g, _)| *g)
+}
+
 /// `theta1` → `θ₁`, `eta` → `η`, `w1` → `w₁`: the names as a textbook prints them.
 pub fn pretty_name(name: &str) -> String {
-    const GREEK: [(&str, &str); 23] = [
-        ("alpha", "α"),
-        ("beta", "β"),
-        ("gamma", "γ"),
-        ("delta", "δ"),
-        ("epsilon", "ε"),
-        ("zeta", "ζ"),
-        ("eta", "η"),
-        ("theta", "θ"),
-        ("iota", "ι"),
-        ("kappa", "κ"),
-        ("lambda", "λ"),
-        ("mu", "μ"),
-        ("nu", "ν"),
-        ("xi", "ξ"),
-        ("rho", "ρ"),
-        ("sigma", "σ"),
-        ("tau", "τ"),
-        ("upsilon", "υ"),
-        ("phi", "φ"),
-        ("chi", "χ"),
-        ("psi", "ψ"),
-        ("omega", "ω"),
-        ("pi", "π"),
-    ];
     let split = name
         .find(|c: char| c.is_ascii_digit())
         .unwrap_or(name.len());
@@ -132,10 +149,8 @@ pub fn pretty_name(name: &str) -> String {
     {
         return name.to_string();
     }
-    let stem = GREEK
-        .iter()
-        .find(|(n, _)| *n == stem)
-        .map(|(_, g)| g.to_string())
+    let stem = greek_letter(stem)
+        .map(String::from)
         .unwrap_or_else(|| stem.to_string());
     let sub: String = digits
         .chars()
@@ -171,6 +186,18 @@ mod tests {
         assert_eq!(pretty_name("x"), "x");
         assert_eq!(pretty_name("x1y"), "x1y");
         assert_eq!(pretty_name("beta_2"), "beta_2");
+        assert_eq!(pretty_name("epsilon"), "ε");
+        assert_eq!(pretty_name("phi2"), "φ₂");
+    }
+
+    #[test]
+    fn every_greek_name_prints_as_a_letter_that_reads_back_as_it() {
+        for (_, name) in GREEK {
+            let letter = greek_letter(name).unwrap();
+            assert_eq!(greek_name(letter), Some(name));
+        }
+        assert_eq!(greek_name('ϑ'), Some("theta"));
+        assert_eq!(greek_name('x'), None);
     }
 
     #[test]

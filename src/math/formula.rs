@@ -1,5 +1,6 @@
 //! A formula a learner typed, ready to evaluate and differentiate.
 
+use meval::tokenizer::Token;
 use nalgebra::DVector;
 use num_dual::{Dual2DVec64, DualDVec64};
 
@@ -51,6 +52,34 @@ impl PartialEq for Formula {
     }
 }
 
+/// The formula being typed in the tutor's editor, parsed as it changes, so that Enter takes
+/// the parse the live check already made instead of reading the text once more.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    text: String,
+    parsed: Option<Result<Formula, FormulaError>>,
+}
+
+impl Draft {
+    /// Parses `text` unless it is the text parsed last time; the first problem, if any.
+    pub fn update(&mut self, text: &str) -> Option<&FormulaError> {
+        if self.parsed.is_none() || self.text != text {
+            self.text = text.to_string();
+            self.parsed = Some(Formula::parse(text));
+        }
+        self.parsed.as_ref().and_then(|r| r.as_ref().err())
+    }
+
+    /// The parsed formula for `text` (reusing the last parse when the text is the same),
+    /// leaving the draft empty.
+    pub fn take(&mut self, text: &str) -> Result<Formula, FormulaError> {
+        match self.parsed.take() {
+            Some(parsed) if self.text == text => parsed,
+            _ => Formula::parse(text),
+        }
+    }
+}
+
 /// Normalises a variable name the way the formula lexer does (θ₁ → theta1), so that
 /// `--vars θ1,θ2` matches a formula written with θ₁.
 pub fn normalize_name(name: &str) -> Result<String, FormulaError> {
@@ -58,11 +87,11 @@ pub fn normalize_name(name: &str) -> Result<String, FormulaError> {
     let checked = lexer::check(name, None)
         .map_err(|e| FormulaError::new(format!("'{name}' is not a valid variable name ({e})")))?;
     match checked.tokens.as_slice() {
-        [t] => match &t.tok {
-            lexer::Tok::Name(n) if super::functions::is_constant(n) => Err(FormulaError::new(
-                format!("'{name}' is a constant and cannot be a variable"),
-            )),
-            lexer::Tok::Name(n) => Ok(n.clone()),
+        [t] => match t {
+            Token::Var(n) if super::functions::is_constant(n) => Err(FormulaError::new(format!(
+                "'{name}' is a constant and cannot be a variable"
+            ))),
+            Token::Var(n) => Ok(n.clone()),
             _ => Err(FormulaError::new(format!(
                 "'{name}' is not a valid variable name: use letters, digits and _"
             ))),
@@ -106,12 +135,9 @@ impl Formula {
     fn build(source: &str, vars: Option<Vec<String>>) -> Result<Formula, FormulaError> {
         let checked = lexer::check(source, vars.as_deref())?;
         let vars = vars.unwrap_or_else(|| checked.names.iter().map(|(n, _)| n.clone()).collect());
-        let text = checked.meval_text();
         // The lexer has checked meval's grammar already, so meval agreeing is the expected
         // case; if it ever disagrees, say so instead of guessing.
-        let tokens = meval::tokenizer::tokenize(&text)
-            .map_err(|e| FormulaError::new(format!("meval could not read the formula: {e}")))?;
-        let rpn = meval::shunting_yard::to_rpn(&tokens)
+        let rpn = meval::shunting_yard::to_rpn(&checked.tokens)
             .map_err(|e| FormulaError::new(format!("meval could not order the formula: {e}")))?;
         let index_of = |name: &str| vars.iter().position(|v| v == name);
         let program = Program::compile(&rpn, &index_of, vars.len())
@@ -187,5 +213,22 @@ impl Formula {
         let mut v = theta.to_vec();
         v.resize(self.vars.len(), f64::NAN);
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_reuses_its_parse_and_notices_edits() {
+        let mut d = Draft::default();
+        assert!(d.update("x^").is_some());
+        assert!(d.update("x^2").is_none());
+        assert_eq!(d.take("x^2").unwrap().source(), "x^2");
+        // Taken: the next take parses afresh, and a stale draft never answers for new text.
+        assert!(d.update("y + 1").is_none());
+        assert_eq!(d.take("y + 2").unwrap().source(), "y + 2");
+        assert!(d.take("y +").is_err());
     }
 }
