@@ -10,7 +10,10 @@ pub fn short(x: f64) -> String {
     sig(x, 6)
 }
 
-/// Like [`short`] with `digits` significant digits.
+/// Like [`short`] with `digits` significant digits. This is the one formatter for numbers shown
+/// to people, in panels, tables and charts alike, with one rule: plain digits from 0.0001 up to
+/// `max(digits, 5)` integer digits (so 12345 stays 12345 even at 3 digits, a learner reads it
+/// faster than 1.23e4), scientific beyond (1.23e5, 1.2e-5); NaN and ±∞ as [`NOT_A_NUMBER`].
 pub fn sig(x: f64, digits: usize) -> String {
     if !x.is_finite() {
         return NOT_A_NUMBER.to_string();
@@ -20,7 +23,7 @@ pub fn sig(x: f64, digits: usize) -> String {
     }
     let digits = digits.clamp(1, 17);
     let mag = x.abs().log10().floor() as i32;
-    if (-4..6).contains(&mag) || ((6..15).contains(&mag) && digits as i32 > mag) {
+    if mag >= -4 && mag < (digits as i32).clamp(5, 15) {
         let decimals = (digits as i32 - 1 - mag).max(0) as usize;
         let s = format!("{x:.decimals$}");
         let s = trim_zeros(&s);
@@ -176,6 +179,22 @@ mod tests {
         assert_eq!(short(1234567.0), "1.23457e6");
         assert_eq!(short(f64::NAN), NOT_A_NUMBER);
         assert_eq!(short(f64::INFINITY), NOT_A_NUMBER);
+    }
+
+    /// The switch points of the one rule, as the chart's slope and level labels use it.
+    #[test]
+    fn few_digits_switch_to_scientific_past_five_integer_digits() {
+        assert_eq!(sig(-2.5, 3), "-2.5");
+        assert_eq!(sig(6.0, 3), "6");
+        assert_eq!(sig(1.0 / 3.0, 3), "0.333");
+        assert_eq!(sig(12345.0, 3), "12345");
+        assert_eq!(sig(123456.0, 3), "1.23e5");
+        assert_eq!(sig(123456.0, 6), "123456");
+        assert_eq!(sig(0.0001234, 2), "0.00012");
+        assert_eq!(sig(-0.0000123, 2), "-1.2e-5");
+        assert_eq!(sig(999999.0, 3), "1e6");
+        assert_eq!(sig(f64::NEG_INFINITY, 3), NOT_A_NUMBER);
+        assert_eq!(sig(1e20, 17), "1e20");
     }
 
     #[test]
