@@ -5,7 +5,7 @@ use nalgebra::DVector;
 use num_dual::{Dual2DVec64, DualDVec64};
 
 use super::lexer;
-use super::program::{Input, Program};
+use super::program::{GradientIssue, Input, Program};
 
 /// What is wrong with a formula, and where (1-based character column), in words a learner
 /// can act on.
@@ -193,6 +193,13 @@ impl Formula {
             &x,
         );
         (v, g.iter().copied().collect())
+    }
+
+    /// Why ∇L(θ) is not a finite vector although L(θ) is finite ("not differentiable at this
+    /// point", "the gradient overflows"), for the status to say instead of NaN; `None` when
+    /// the gradient is finite or the value is not.
+    pub fn gradient_issue(&self, theta: &[f64]) -> Option<GradientIssue> {
+        self.program.gradient_issue(&self.pad(theta))
     }
 
     /// L(θ), ∇L(θ) and the Hessian ∇²L(θ) (row-major), exact.

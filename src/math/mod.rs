@@ -19,6 +19,7 @@ pub mod program;
 pub use formula::{Formula, FormulaError};
 pub use lexer::{MAX_DEPTH, MAX_LEN};
 pub use objective::Objective;
+pub use program::GradientIssue;
 
 /// The Euclidean norm ‖v‖.
 pub fn norm(v: &[f64]) -> f64 {
