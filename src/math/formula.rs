@@ -157,6 +157,12 @@ impl Formula {
         &self.vars
     }
 
+    /// How many operations one evaluation runs: the work per point, bounded by the length
+    /// of the source (the fuzz target checks that no input costs more).
+    pub fn program_len(&self) -> usize {
+        self.program.len()
+    }
+
     /// L(θ). Missing coordinates read as NaN.
     pub fn value(&self, theta: &[f64]) -> f64 {
         self.program.eval_f64(theta)

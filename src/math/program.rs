@@ -150,6 +150,16 @@ impl Program {
         })
     }
 
+    /// The number of operations, each run once per evaluation.
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Whether the program is empty (never, once compiled: a formula has a value).
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
     /// Evaluates over any dual-number type; `stack` is scratch space reused between calls.
     /// `vars` must hold `n_vars` values (missing ones read as NaN rather than panic).
     pub fn eval<T>(&self, vars: &[T], stack: &mut Vec<T>) -> T
