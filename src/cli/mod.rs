@@ -1,5 +1,6 @@
 //! The command line: parsing (clap) and the headless commands. No terminal UI here.
 
+pub mod docs;
 pub mod lessons;
 pub mod play;
 pub mod run;
@@ -54,6 +55,10 @@ pub enum Command {
     Plot(play::PlotArgs),
     /// Serve the tutor over SSH: every learner gets their own session, nothing to install.
     Serve(crate::ssh::ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    Man,
 }
 
 /// Where the tutor opens.
@@ -166,6 +171,12 @@ pub fn dispatch() -> Launch {
                 }
             }
         }
+        Some(Command::Completions(args)) => report("completions", |out, _| {
+            docs::completions(args.shell, out).map_err(|e| UsageError(e.to_string()))
+        }),
+        Some(Command::Man) => report("man", |out, _| {
+            docs::man(out).map_err(|e| UsageError(e.to_string()))
+        }),
         Some(Command::Lessons(args)) => {
             report("lessons", |out, err| lessons::list(&args, lang, out, err))
         }
