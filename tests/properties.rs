@@ -29,6 +29,9 @@ fn expr() -> impl Strategy<Value = String> {
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) / (2 + ({b})^2)")),
             inner.clone().prop_map(|a| format!("({a})^2")),
             inner.clone().prop_map(|a| format!("({a})^3")),
+            inner.clone().prop_map(|a| format!("(1 + ({a})^2)^0.75")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("(2 + sin({a}))^sin({b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("atan2({a}, 1 + ({b})^2)")),
             inner.clone().prop_map(|a| format!("sin({a})")),
             inner.clone().prop_map(|a| format!("cos({a})")),
             inner.clone().prop_map(|a| format!("tanh({a})")),
@@ -62,6 +65,31 @@ proptest! {
         for i in 0..2 {
             let tol = 1e-4 * (1.0 + g[i].abs());
             prop_assert!((g[i] - fd[i]).abs() <= tol, "{src} at ({x}, {y}): ∂{i} = {} vs {}", g[i], fd[i]);
+        }
+    }
+
+    /// The Hessian's rows are the derivatives of the gradient (central differences, O(h²)).
+    #[test]
+    fn hessian_agrees_with_differences_of_the_gradient(
+        src in expr(), x in -2.0f64..2.0, y in -2.0f64..2.0
+    ) {
+        let f = Formula::parse_with_vars(&src, &["x", "y"]).unwrap();
+        let (v, g, h) = f.hessian(&[x, y]);
+        prop_assume!(v.is_finite() && h.iter().flatten().all(|d| d.is_finite() && d.abs() < 1e5));
+        prop_assert!(v.to_bits() == f.value(&[x, y]).to_bits());
+        prop_assert_eq!(&g, &f.gradient(&[x, y]).1);
+        let step = 1e-5;
+        for j in 0..2 {
+            let mut hi = [x, y];
+            let mut lo = [x, y];
+            hi[j] += step;
+            lo[j] -= step;
+            let (gh, gl) = (f.gradient(&hi).1, f.gradient(&lo).1);
+            for i in 0..2 {
+                let fd = (gh[i] - gl[i]) / (2.0 * step);
+                let tol = 1e-3 * (1.0 + h[i][j].abs());
+                prop_assert!((h[i][j] - fd).abs() <= tol, "{src} at ({x}, {y}): H[{i}][{j}] = {} vs {fd}", h[i][j]);
+            }
         }
     }
 
