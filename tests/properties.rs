@@ -345,3 +345,12 @@ fn gradient_issues_are_named() {
         "not differentiable at this point (sqrt)"
     );
 }
+
+#[test]
+fn an_infinite_intermediate_does_not_poison_the_hessian() {
+    // y^7 overflows to ∞ at y = 1.5e44; x % ∞ = x. The gradient is (1, 0) by either path.
+    let f = Formula::parse("x % y^7").unwrap();
+    let (v, g, _) = f.hessian(&[0.0, 1.5327430364358331e44]);
+    assert_eq!((v, g), (0.0, vec![1.0, 0.0]));
+    assert_eq!(f.gradient(&[0.0, 1.5327430364358331e44]).1, vec![1.0, 0.0]);
+}

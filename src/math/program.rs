@@ -563,7 +563,8 @@ fn chain1<T: Scalar>(x: &T, f0: f64, slopes: impl FnOnce() -> (f64, f64)) -> T {
         return T::from(f0);
     }
     let (f1, f2) = slopes();
-    let dx = x.clone() - x.re();
+    // The change alone: value exactly 0, even where x is ±∞ (x − x.re would be NaN there).
+    let dx = x.clone().with_re(0.0);
     let mut out = dx.clone().scaled(f1);
     if T::NDERIV >= 2 && f2 != 0.0 {
         out += (dx.clone() * dx).scaled(0.5 * f2);
@@ -579,8 +580,8 @@ fn chain2<T: Scalar>(a: &T, b: &T, f0: f64, slopes: impl FnOnce() -> [f64; 5]) -
         return T::from(f0);
     }
     let [fa, fb, faa, fab, fbb] = slopes();
-    let da = a.clone() - a.re();
-    let db = b.clone() - b.re();
+    let da = a.clone().with_re(0.0);
+    let db = b.clone().with_re(0.0);
     let mut out = T::from(0.0);
     if va {
         out += da.clone().scaled(fa);
@@ -592,7 +593,7 @@ fn chain2<T: Scalar>(a: &T, b: &T, f0: f64, slopes: impl FnOnce() -> [f64; 5]) -
         if va && faa != 0.0 {
             out += (da.clone() * da.clone()).scaled(0.5 * faa);
         }
-        if va && vb {
+        if va && vb && fab != 0.0 {
             out += (da * db.clone()).scaled(fab);
         }
         if vb && fbb != 0.0 {
