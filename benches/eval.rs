@@ -57,6 +57,12 @@ fn grid(c: &mut Criterion) {
         });
     }
 
+    // What the tutor pays per key while a formula is typed: one lexer pass straight into
+    // meval's tokens, shunting-yard, compile.
+    c.bench_function("parse (live validation of one edit)", |b| {
+        b.iter(|| Formula::parse(black_box(FORMULAS[1].1)))
+    });
+
     let f = Formula::parse(FORMULAS[1].1).unwrap();
     c.bench_function("gradient (dual numbers)", |b| {
         b.iter(|| f.gradient(black_box(&[1.5, -0.5])))

@@ -10,7 +10,10 @@ pub fn short(x: f64) -> String {
     sig(x, 6)
 }
 
-/// Like [`short`] with `digits` significant digits.
+/// Like [`short`] with `digits` significant digits. This is the one formatter for numbers shown
+/// to people, in panels, tables and charts alike, with one rule: plain digits from 0.0001 up to
+/// `max(digits, 5)` integer digits (so 12345 stays 12345 even at 3 digits, a learner reads it
+/// faster than 1.23e4), scientific beyond (1.23e5, 1.2e-5); NaN and ±∞ as [`NOT_A_NUMBER`].
 pub fn sig(x: f64, digits: usize) -> String {
     if !x.is_finite() {
         return NOT_A_NUMBER.to_string();
@@ -20,7 +23,7 @@ pub fn sig(x: f64, digits: usize) -> String {
     }
     let digits = digits.clamp(1, 17);
     let mag = x.abs().log10().floor() as i32;
-    if (-4..6).contains(&mag) || ((6..15).contains(&mag) && digits as i32 > mag) {
+    if mag >= -4 && mag < (digits as i32).clamp(5, 15) {
         let decimals = (digits as i32 - 1 - mag).max(0) as usize;
         let s = format!("{x:.decimals$}");
         let s = trim_zeros(&s);
@@ -95,33 +98,50 @@ impl serde::Serialize for Json {
     }
 }
 
+/// The Greek letters a formula may use and the ASCII names meval knows them by. A letter with
+/// two shapes (ε ϵ, θ ϑ, φ ϕ) is listed twice; the first shape is the one printed. π is here
+/// too: typed, it reads as the constant `pi`.
+pub const GREEK: [(char, &str); 26] = [
+    ('α', "alpha"),
+    ('β', "beta"),
+    ('γ', "gamma"),
+    ('δ', "delta"),
+    ('ε', "epsilon"),
+    ('ϵ', "epsilon"),
+    ('ζ', "zeta"),
+    ('η', "eta"),
+    ('θ', "theta"),
+    ('ϑ', "theta"),
+    ('ι', "iota"),
+    ('κ', "kappa"),
+    ('λ', "lambda"),
+    ('μ', "mu"),
+    ('ν', "nu"),
+    ('ξ', "xi"),
+    ('π', "pi"),
+    ('ρ', "rho"),
+    ('σ', "sigma"),
+    ('τ', "tau"),
+    ('υ', "upsilon"),
+    ('φ', "phi"),
+    ('ϕ', "phi"),
+    ('χ', "chi"),
+    ('ψ', "psi"),
+    ('ω', "omega"),
+];
+
+/// `θ` → `theta`: the name a formula's lexer reads a Greek letter as.
+pub fn greek_name(c: char) -> Option<&'static str> {
+    GREEK.iter().find(|(g, _)| *g == c).map(|(_, n)| *n)
+}
+
+/// `theta` → `θ`: the letter printed for a name.
+pub fn greek_letter(name: &str) -> Option<char> {
+    GREEK.iter().find(|(_, n)| *n == name).map(|(g, _)| *g)
+}
+
 /// `theta1` → `θ₁`, `eta` → `η`, `w1` → `w₁`: the names as a textbook prints them.
 pub fn pretty_name(name: &str) -> String {
-    const GREEK: [(&str, &str); 23] = [
-        ("alpha", "α"),
-        ("beta", "β"),
-        ("gamma", "γ"),
-        ("delta", "δ"),
-        ("epsilon", "ε"),
-        ("zeta", "ζ"),
-        ("eta", "η"),
-        ("theta", "θ"),
-        ("iota", "ι"),
-        ("kappa", "κ"),
-        ("lambda", "λ"),
-        ("mu", "μ"),
-        ("nu", "ν"),
-        ("xi", "ξ"),
-        ("rho", "ρ"),
-        ("sigma", "σ"),
-        ("tau", "τ"),
-        ("upsilon", "υ"),
-        ("phi", "φ"),
-        ("chi", "χ"),
-        ("psi", "ψ"),
-        ("omega", "ω"),
-        ("pi", "π"),
-    ];
     let split = name
         .find(|c: char| c.is_ascii_digit())
         .unwrap_or(name.len());
@@ -132,10 +152,8 @@ pub fn pretty_name(name: &str) -> String {
     {
         return name.to_string();
     }
-    let stem = GREEK
-        .iter()
-        .find(|(n, _)| *n == stem)
-        .map(|(_, g)| g.to_string())
+    let stem = greek_letter(stem)
+        .map(String::from)
         .unwrap_or_else(|| stem.to_string());
     let sub: String = digits
         .chars()
@@ -163,6 +181,22 @@ mod tests {
         assert_eq!(short(f64::INFINITY), NOT_A_NUMBER);
     }
 
+    /// The switch points of the one rule, as the chart's slope and level labels use it.
+    #[test]
+    fn few_digits_switch_to_scientific_past_five_integer_digits() {
+        assert_eq!(sig(-2.5, 3), "-2.5");
+        assert_eq!(sig(6.0, 3), "6");
+        assert_eq!(sig(1.0 / 3.0, 3), "0.333");
+        assert_eq!(sig(12345.0, 3), "12345");
+        assert_eq!(sig(123456.0, 3), "1.23e5");
+        assert_eq!(sig(123456.0, 6), "123456");
+        assert_eq!(sig(0.0001234, 2), "0.00012");
+        assert_eq!(sig(-0.0000123, 2), "-1.2e-5");
+        assert_eq!(sig(999999.0, 3), "1e6");
+        assert_eq!(sig(f64::NEG_INFINITY, 3), NOT_A_NUMBER);
+        assert_eq!(sig(1e20, 17), "1e20");
+    }
+
     #[test]
     fn names_read_like_the_textbook() {
         assert_eq!(pretty_name("theta1"), "θ₁");
@@ -171,6 +205,18 @@ mod tests {
         assert_eq!(pretty_name("x"), "x");
         assert_eq!(pretty_name("x1y"), "x1y");
         assert_eq!(pretty_name("beta_2"), "beta_2");
+        assert_eq!(pretty_name("epsilon"), "ε");
+        assert_eq!(pretty_name("phi2"), "φ₂");
+    }
+
+    #[test]
+    fn every_greek_name_prints_as_a_letter_that_reads_back_as_it() {
+        for (_, name) in GREEK {
+            let letter = greek_letter(name).unwrap();
+            assert_eq!(greek_name(letter), Some(name));
+        }
+        assert_eq!(greek_name('ϑ'), Some("theta"));
+        assert_eq!(greek_name('x'), None);
     }
 
     #[test]

@@ -55,10 +55,11 @@ pub(crate) fn scaled(k: f64, step: f64) -> f64 {
 }
 
 /// Formats `v` with as many decimals as `step` needs ("0.5", "-2", "1e6", "2.5e-7"), short
-/// enough for an axis gutter. Non-finite values read "NaN", "inf", "-inf".
+/// enough for an axis gutter. Non-finite values read as [`crate::numfmt::NOT_A_NUMBER`], as
+/// everywhere else; other values shown beside a chart go through [`crate::numfmt::sig`].
 pub fn format_tick(v: f64, step: f64) -> String {
     if !v.is_finite() {
-        return non_finite(v);
+        return crate::numfmt::NOT_A_NUMBER.to_string();
     }
     let step = if step.is_finite() && step > 0.0 {
         step
@@ -78,16 +79,6 @@ pub fn format_tick(v: f64, step: f64) -> String {
         decimals
     };
     format!("{:.*}", decimals.min(6), v)
-}
-
-fn non_finite(v: f64) -> String {
-    if v.is_nan() {
-        "NaN".into()
-    } else if v > 0.0 {
-        "inf".into()
-    } else {
-        "-inf".into()
-    }
 }
 
 /// Scientific form with the mantissa digits `step` calls for: 1e6, 2.5e-7, -3e12.
@@ -112,34 +103,6 @@ fn format_sci(v: f64, step: f64) -> String {
         return format!("{}e{}", if v < 0.0 { "-1" } else { "1" }, exp + 1);
     }
     format!("{m}e{exp}")
-}
-
-/// Formats a value with about `sig` significant digits, trimming zeros ("-2.5", "0.001",
-/// "1.2e6"): for slopes and values shown beside the chart.
-pub fn format_value(v: f64, sig: usize) -> String {
-    if !v.is_finite() {
-        return non_finite(v);
-    }
-    if v == 0.0 {
-        return "0".into();
-    }
-    let sig = sig.clamp(1, 12);
-    let exp = v.abs().log10().floor() as i32;
-    if !(-4..5).contains(&exp) {
-        let step = 10f64.powi(exp + 1 - sig as i32);
-        return format_sci(v, step);
-    }
-    let decimals = (sig as i32 - 1 - exp).max(0) as usize;
-    let mut s = format!("{:.*}", decimals, v);
-    if s.contains('.') {
-        while s.ends_with('0') {
-            s.pop();
-        }
-        if s.ends_with('.') {
-            s.pop();
-        }
-    }
-    if s == "-0" { "0".into() } else { s }
 }
 
 /// Map a value to a fractional cell coordinate: `lo` → 0, `hi` → `cells`.
@@ -355,17 +318,7 @@ mod tests {
         assert_eq!(format_tick(-1e-17, 0.5), "0.0");
         assert_eq!(format_tick(2e6, 1e6), "2e6");
         assert_eq!(format_tick(2.5e-7, 5e-8), "2.5e-7");
-        assert_eq!(format_tick(f64::NAN, 1.0), "NaN");
+        assert_eq!(format_tick(f64::NAN, 1.0), crate::numfmt::NOT_A_NUMBER);
         assert_eq!(format_tick(1.0, f64::NAN), "1");
-    }
-
-    #[test]
-    fn formats_values() {
-        assert_eq!(format_value(-2.5, 3), "-2.5");
-        assert_eq!(format_value(6.0, 3), "6");
-        assert_eq!(format_value(1.0 / 3.0, 3), "0.333");
-        assert_eq!(format_value(123456.0, 3), "1.23e5");
-        assert_eq!(format_value(-0.0000123, 2), "-1.2e-5");
-        assert_eq!(format_value(f64::INFINITY, 3), "inf");
     }
 }

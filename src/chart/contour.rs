@@ -7,11 +7,12 @@
 //! Because neighbouring cells share corners, the strokes join into continuous rings.
 
 use super::Glyphs;
-use super::axis::{Frame, Scale, draw_axes, format_value};
+use super::axis::{Frame, Scale, draw_axes};
 use super::canvas::{Canvas, Tag};
 use super::levels::{self, Levels, Samples};
 use super::raster::{self, P};
 use super::window::Window;
+use crate::numfmt::sig;
 
 /// The loss as the chart samples it: point by point, or a whole row at once when the caller
 /// has a faster way (the formula engine evaluates rows as batches). Any `Fn(f64, f64) -> f64`
@@ -354,7 +355,7 @@ pub fn contour(spec: &ContourSpec, width: u16, height: u16) -> Canvas {
             Some("no finite values here".to_string())
         } else if lv.is_empty() {
             let v = grid.iter().copied().find(|v| v.is_finite()).unwrap_or(0.0);
-            Some(format!("flat: {}", format_value(v, 4)))
+            Some(format!("flat: {}", sig(v, 4)))
         } else {
             None
         };
@@ -489,8 +490,8 @@ fn legend(lv: &[f64], short: bool) -> Vec<(String, Option<u8>)> {
 /// apart ("0.5 1 2 5", but "1000.6 1001.1").
 fn level_values(lv: &[f64]) -> Vec<String> {
     let mut names = Vec::new();
-    for sig in 2..=10 {
-        names = lv.iter().map(|&v| format_value(v, sig)).collect();
+    for digits in 2..=10 {
+        names = lv.iter().map(|&v| sig(v, digits)).collect();
         if names.windows(2).all(|w| w[0] != w[1]) {
             break;
         }

@@ -3,11 +3,12 @@
 //! learner sees that the step goes *downhill*, against the sign of the slope.
 
 use super::Glyphs;
-use super::axis::{Frame, Scale, draw_axes, format_value};
+use super::axis::{Frame, Scale, draw_axes};
 use super::canvas::{Canvas, Tag};
 use super::contour::{marker, stroke_glyph};
 use super::raster::{self, P};
 use super::window::sane_range;
+use crate::numfmt::sig;
 
 /// Everything the slope view shows. Plain data in; see [`curve`].
 pub struct CurveSpec<'a> {
@@ -157,7 +158,7 @@ pub fn curve(spec: &CurveSpec, width: u16, height: u16) -> Canvas {
     }
 
     if let (Some((w, _, s)), Some((i, j))) = (spec.current, slope_text_at) {
-        let text = format!("slope = {}", format_value(s, 3));
+        let text = format!("slope = {}", sig(s, 3));
         let len = text.chars().count() as i32;
         let (ci, _) = map.cell(w, 0.0);
         // Right of the end if it is the right end, else left of it; one row above, else on it.

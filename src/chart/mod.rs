@@ -18,7 +18,7 @@ mod levels;
 mod raster;
 mod window;
 
-pub use axis::{format_tick, format_value, nice_step, nice_ticks};
+pub use axis::{format_tick, nice_step, nice_ticks};
 pub use canvas::{Canvas, CanvasWidget, Cell, Tag, Theme};
 pub use contour::{ContourSpec, Sampler, contour, contour_plot_size, marker};
 pub use curve::{CurveSpec, curve};

@@ -1,6 +1,7 @@
 //! The command line: parsing (clap) and the headless commands. No terminal UI here.
 
 pub mod diff;
+pub mod docs;
 pub mod lessons;
 pub mod play;
 pub mod run;
@@ -58,6 +59,10 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Serve the tutor over SSH: every learner gets their own session, nothing to install.
     Serve(crate::ssh::ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    Man,
 }
 
 /// What `main` should do after the command line is read.
@@ -149,6 +154,12 @@ pub fn dispatch() -> Launch {
             }
         }
         Some(Command::Diff(args)) => report("diff", |out, _| diff::execute(&args, out)),
+        Some(Command::Completions(args)) => report("completions", |out, _| {
+            docs::completions(args.shell, out).map_err(|e| UsageError(e.to_string()))
+        }),
+        Some(Command::Man) => report("man", |out, _| {
+            docs::man(out).map_err(|e| UsageError(e.to_string()))
+        }),
         Some(Command::Lessons(args)) => {
             report("lessons", |out, err| lessons::list(&args, lang, out, err))
         }

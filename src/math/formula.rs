@@ -1,10 +1,11 @@
 //! A formula a learner typed, ready to evaluate and differentiate.
 
+use meval::tokenizer::Token;
 use nalgebra::DVector;
 use num_dual::{Dual2DVec64, DualDVec64};
 
 use super::lexer;
-use super::program::{Input, Program};
+use super::program::{GradientIssue, Input, Program};
 
 /// What is wrong with a formula, and where (1-based character column), in words a learner
 /// can act on.
@@ -51,6 +52,34 @@ impl PartialEq for Formula {
     }
 }
 
+/// The formula being typed in the tutor's editor, parsed as it changes, so that Enter takes
+/// the parse the live check already made instead of reading the text once more.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    text: String,
+    parsed: Option<Result<Formula, FormulaError>>,
+}
+
+impl Draft {
+    /// Parses `text` unless it is the text parsed last time; the first problem, if any.
+    pub fn update(&mut self, text: &str) -> Option<&FormulaError> {
+        if self.parsed.is_none() || self.text != text {
+            self.text = text.to_string();
+            self.parsed = Some(Formula::parse(text));
+        }
+        self.parsed.as_ref().and_then(|r| r.as_ref().err())
+    }
+
+    /// The parsed formula for `text` (reusing the last parse when the text is the same),
+    /// leaving the draft empty.
+    pub fn take(&mut self, text: &str) -> Result<Formula, FormulaError> {
+        match self.parsed.take() {
+            Some(parsed) if self.text == text => parsed,
+            _ => Formula::parse(text),
+        }
+    }
+}
+
 /// Normalises a variable name the way the formula lexer does (θ₁ → theta1), so that
 /// `--vars θ1,θ2` matches a formula written with θ₁.
 pub fn normalize_name(name: &str) -> Result<String, FormulaError> {
@@ -58,11 +87,11 @@ pub fn normalize_name(name: &str) -> Result<String, FormulaError> {
     let checked = lexer::check(name, None)
         .map_err(|e| FormulaError::new(format!("'{name}' is not a valid variable name ({e})")))?;
     match checked.tokens.as_slice() {
-        [t] => match &t.tok {
-            lexer::Tok::Name(n) if super::functions::is_constant(n) => Err(FormulaError::new(
-                format!("'{name}' is a constant and cannot be a variable"),
-            )),
-            lexer::Tok::Name(n) => Ok(n.clone()),
+        [t] => match t {
+            Token::Var(n) if super::functions::is_constant(n) => Err(FormulaError::new(format!(
+                "'{name}' is a constant and cannot be a variable"
+            ))),
+            Token::Var(n) => Ok(n.clone()),
             _ => Err(FormulaError::new(format!(
                 "'{name}' is not a valid variable name: use letters, digits and _"
             ))),
@@ -106,12 +135,9 @@ impl Formula {
     fn build(source: &str, vars: Option<Vec<String>>) -> Result<Formula, FormulaError> {
         let checked = lexer::check(source, vars.as_deref())?;
         let vars = vars.unwrap_or_else(|| checked.names.iter().map(|(n, _)| n.clone()).collect());
-        let text = checked.meval_text();
         // The lexer has checked meval's grammar already, so meval agreeing is the expected
         // case; if it ever disagrees, say so instead of guessing.
-        let tokens = meval::tokenizer::tokenize(&text)
-            .map_err(|e| FormulaError::new(format!("meval could not read the formula: {e}")))?;
-        let rpn = meval::shunting_yard::to_rpn(&tokens)
+        let rpn = meval::shunting_yard::to_rpn(&checked.tokens)
             .map_err(|e| FormulaError::new(format!("meval could not order the formula: {e}")))?;
         let index_of = |name: &str| vars.iter().position(|v| v == name);
         let program = Program::compile(&rpn, &index_of, vars.len())
@@ -135,10 +161,14 @@ impl Formula {
     /// reads the formula's structure instead of evaluating it: the symbolic derivative.
     pub fn rpn(&self) -> Result<Vec<meval::tokenizer::Token>, FormulaError> {
         let checked = lexer::check(&self.source, Some(&self.vars))?;
-        let tokens = meval::tokenizer::tokenize(checked.meval_text())
-            .map_err(|e| FormulaError::new(format!("meval could not read the formula: {e}")))?;
-        meval::shunting_yard::to_rpn(&tokens)
+        meval::shunting_yard::to_rpn(&checked.tokens)
             .map_err(|e| FormulaError::new(format!("meval could not order the formula: {e}")))
+    }
+
+    /// How many operations one evaluation runs: the work per point, bounded by the length
+    /// of the source (the fuzz target checks that no input costs more).
+    pub fn program_len(&self) -> usize {
+        self.program.len()
     }
 
     /// L(θ). Missing coordinates read as NaN.
@@ -179,6 +209,13 @@ impl Formula {
         (v, g.iter().copied().collect())
     }
 
+    /// Why ∇L(θ) is not a finite vector although L(θ) is finite ("not differentiable at this
+    /// point", "the gradient overflows"), for the status to say instead of NaN; `None` when
+    /// the gradient is finite or the value is not.
+    pub fn gradient_issue(&self, theta: &[f64]) -> Option<GradientIssue> {
+        self.program.gradient_issue(&self.pad(theta))
+    }
+
     /// L(θ), ∇L(θ) and the Hessian ∇²L(θ) (row-major), exact.
     pub fn hessian(&self, theta: &[f64]) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
         let x = DVector::from_column_slice(&self.pad(theta));
@@ -197,5 +234,22 @@ impl Formula {
         let mut v = theta.to_vec();
         v.resize(self.vars.len(), f64::NAN);
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_reuses_its_parse_and_notices_edits() {
+        let mut d = Draft::default();
+        assert!(d.update("x^").is_some());
+        assert!(d.update("x^2").is_none());
+        assert_eq!(d.take("x^2").unwrap().source(), "x^2");
+        // Taken: the next take parses afresh, and a stale draft never answers for new text.
+        assert!(d.update("y + 1").is_none());
+        assert_eq!(d.take("y + 2").unwrap().source(), "y + 2");
+        assert!(d.take("y +").is_err());
     }
 }

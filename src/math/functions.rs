@@ -111,6 +111,14 @@ pub fn lookup(name: &str) -> Option<&'static FnInfo> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
 
+/// The name a one-argument function is listed under (its first spelling: `ln`, not `log`).
+pub fn name_of(f: Fn1) -> &'static str {
+    FUNCTIONS
+        .iter()
+        .find(|i| i.kind == FnKind::One(f))
+        .map_or("?", |i| i.name)
+}
+
 pub fn known_list() -> String {
     FUNCTIONS
         .iter()

@@ -1,98 +1,43 @@
 //! The friendly front of the formula parser.
 //!
 //! meval's tokenizer only says "unexpected token at byte N" and cannot read `θ₁`, `x²` or `**`.
-//! This pass reads what learners actually type, rewrites it into meval's ASCII grammar, and
-//! checks the same grammar meval checks (operand / operator alternation, parentheses, commas),
-//! so that every error can name the problem and the column the learner sees. Everything here is
-//! a single loop over the input: no recursion, so no input can overflow the stack.
+//! This pass reads what learners actually type straight into meval's own [`Token`]s, and checks
+//! the same grammar meval's shunting-yard assumes (operand / operator alternation, parentheses,
+//! commas), so that every error can name the problem and the column the learner sees, and the
+//! tokens go to `meval::shunting_yard::to_rpn` as they are: the text is read once. Everything
+//! here is a single loop over the input: no recursion, so no input can overflow the stack.
+
+use meval::tokenizer::{Operation, Token};
 
 use super::FormulaError;
 use super::functions::{self, Arity};
+use crate::numfmt::greek_name;
 
 /// The longest formula accepted, in characters.
 pub const MAX_LEN: usize = 1000;
 /// The deepest nesting of parentheses accepted.
 pub const MAX_DEPTH: usize = 64;
 
-/// One token of the rewritten (ASCII, whitespace-free) formula.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Tok {
-    Num(String),
-    /// A variable or constant name.
-    Name(String),
-    /// A function name; the `(` that follows is folded into it, as meval does.
-    Func(String),
-    Op(char),
-    LParen,
-    RParen,
-    Comma,
-}
-
-/// A token and the 1-based character column where it starts in the learner's input.
+/// A token and where it stands in the learner's input. Names are already rewritten into
+/// meval's ASCII (θ₁ → `theta1`); `+` and `-` leave the lexer as binary and become unary in
+/// [`check`], which knows whether an operand is wanted.
 #[derive(Debug, Clone)]
-pub struct Lexed {
-    pub tok: Tok,
-    pub col: usize,
+struct Lexed {
+    tok: Token,
+    /// 1-based character column where the token starts.
+    col: usize,
+    /// 0-based character index just past the token (for quoting a number as typed).
+    end: usize,
     /// Whether white space stood between this token and the previous one.
-    pub spaced: bool,
+    spaced: bool,
 }
 
-/// What the checked formula holds: its tokens and its variables in order of first appearance.
+/// What the checked formula holds: meval's tokens, ready for `to_rpn`, and the variables in
+/// order of first appearance with the column of each.
 #[derive(Debug, Clone)]
 pub struct Checked {
-    pub tokens: Vec<Lexed>,
+    pub tokens: Vec<Token>,
     pub names: Vec<(String, usize)>,
-}
-
-impl Checked {
-    /// The ASCII text meval parses.
-    pub fn meval_text(&self) -> String {
-        let mut s = String::new();
-        for t in &self.tokens {
-            match &t.tok {
-                Tok::Num(n) => s.push_str(n),
-                Tok::Name(n) => s.push_str(n),
-                Tok::Func(n) => {
-                    s.push_str(n);
-                    s.push('(');
-                }
-                Tok::Op(c) => s.push(*c),
-                Tok::LParen => s.push('('),
-                Tok::RParen => s.push(')'),
-                Tok::Comma => s.push(','),
-            }
-        }
-        s
-    }
-}
-
-fn greek(c: char) -> Option<&'static str> {
-    Some(match c {
-        'α' => "alpha",
-        'β' => "beta",
-        'γ' => "gamma",
-        'δ' => "delta",
-        'ε' | 'ϵ' => "epsilon",
-        'ζ' => "zeta",
-        'η' => "eta",
-        'θ' | 'ϑ' => "theta",
-        'ι' => "iota",
-        'κ' => "kappa",
-        'λ' => "lambda",
-        'μ' => "mu",
-        'ν' => "nu",
-        'ξ' => "xi",
-        'π' => "pi",
-        'ρ' => "rho",
-        'σ' => "sigma",
-        'τ' => "tau",
-        'υ' => "upsilon",
-        'φ' | 'ϕ' => "phi",
-        'χ' => "chi",
-        'ψ' => "psi",
-        'ω' => "omega",
-        _ => return None,
-    })
 }
 
 fn subscript_digit(c: char) -> Option<char> {
@@ -112,14 +57,14 @@ fn superscript_digit(c: char) -> Option<char> {
 }
 
 fn is_name_start(c: char) -> bool {
-    c.is_ascii_alphabetic() || c == '_' || greek(c).is_some()
+    c.is_ascii_alphabetic() || c == '_' || greek_name(c).is_some()
 }
 
 fn is_name_continue(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || greek(c).is_some() || subscript_digit(c).is_some()
+    c.is_ascii_alphanumeric() || c == '_' || greek_name(c).is_some() || subscript_digit(c).is_some()
 }
 
-/// Splits the input into tokens, rewriting friendly spellings into meval's.
+/// Splits the input into meval tokens, rewriting friendly spellings into meval's.
 fn lex(chars: &[char]) -> Result<Vec<Lexed>, FormulaError> {
     let mut out: Vec<Lexed> = Vec::new();
     let mut i = 0;
@@ -127,10 +72,11 @@ fn lex(chars: &[char]) -> Result<Vec<Lexed>, FormulaError> {
     while i < chars.len() {
         let c = chars[i];
         let col = i + 1;
-        let mut push = |tok: Tok, spaced: &mut bool| {
+        let mut push = |tok: Token, end: usize, spaced: &mut bool| {
             out.push(Lexed {
                 tok,
                 col,
+                end,
                 spaced: *spaced,
             });
             *spaced = false;
@@ -164,19 +110,16 @@ fn lex(chars: &[char]) -> Result<Vec<Lexed>, FormulaError> {
                     i = j;
                 }
             }
-            let mut text: String = chars[start..i].iter().collect();
-            if text.starts_with('.') {
-                text.insert(0, '0');
-            }
-            if text.parse::<f64>().is_err() {
+            let text = number_text(&chars[start..i]);
+            let Ok(v) = text.parse::<f64>() else {
                 return Err(FormulaError::at(col, format!("'{text}' is not a number")));
-            }
-            push(Tok::Num(text), &mut spaced);
+            };
+            push(Token::Number(v), i, &mut spaced);
         } else if is_name_start(c) {
             let mut name = String::new();
             while i < chars.len() && is_name_continue(chars[i]) {
                 let ch = chars[i];
-                if let Some(g) = greek(ch) {
+                if let Some(g) = greek_name(ch) {
                     name.push_str(g);
                 } else if let Some(d) = subscript_digit(ch) {
                     name.push(d);
@@ -192,40 +135,40 @@ fn lex(chars: &[char]) -> Result<Vec<Lexed>, FormulaError> {
             }
             if j < chars.len() && chars[j] == '(' {
                 i = j + 1;
-                push(Tok::Func(name), &mut spaced);
+                push(Token::Func(name, None), i, &mut spaced);
             } else {
-                push(Tok::Name(name), &mut spaced);
+                push(Token::Var(name), i, &mut spaced);
             }
-        } else if let Some(d) = superscript_digit(c) {
+        } else if superscript_digit(c).is_some() {
             // x² means x^2: a run of superscript digits becomes one power.
-            let mut digits = String::from(d);
-            i += 1;
-            while i < chars.len() {
-                match superscript_digit(chars[i]) {
-                    Some(d) => digits.push(d),
-                    None => break,
-                }
+            let start = i;
+            while i < chars.len() && superscript_digit(chars[i]).is_some() {
                 i += 1;
             }
-            push(Tok::Op('^'), &mut spaced);
+            let text = number_text(&chars[start..i]);
+            let v = text.parse::<f64>().unwrap_or(f64::NAN);
+            push(Token::Binary(Operation::Pow), start + 1, &mut spaced);
             out.push(Lexed {
-                tok: Tok::Num(digits),
+                tok: Token::Number(v),
                 col,
+                end: i,
                 spaced: false,
             });
         } else {
             let tok = match c {
                 '*' if chars.get(i + 1) == Some(&'*') => {
                     i += 1;
-                    Tok::Op('^')
+                    Token::Binary(Operation::Pow)
                 }
-                '+' | '-' | '*' | '/' | '%' | '^' => Tok::Op(c),
-                '×' | '·' | '⋅' | '∙' => Tok::Op('*'),
-                '÷' => Tok::Op('/'),
-                '−' | '–' => Tok::Op('-'),
-                '(' => Tok::LParen,
-                ')' => Tok::RParen,
-                ',' => Tok::Comma,
+                '+' => Token::Binary(Operation::Plus),
+                '-' | '−' | '–' => Token::Binary(Operation::Minus),
+                '*' | '×' | '·' | '⋅' | '∙' => Token::Binary(Operation::Times),
+                '/' | '÷' => Token::Binary(Operation::Div),
+                '%' => Token::Binary(Operation::Rem),
+                '^' => Token::Binary(Operation::Pow),
+                '(' => Token::LParen,
+                ')' => Token::RParen,
+                ',' => Token::Comma,
                 _ => {
                     return Err(FormulaError::at(
                         col,
@@ -234,20 +177,45 @@ fn lex(chars: &[char]) -> Result<Vec<Lexed>, FormulaError> {
                 }
             };
             i += 1;
-            push(tok, &mut spaced);
+            push(tok, i, &mut spaced);
         }
     }
     Ok(out)
 }
 
-fn show(t: &Tok) -> String {
-    match t {
-        Tok::Num(n) | Tok::Name(n) => n.clone(),
-        Tok::Func(n) => format!("{n}("),
-        Tok::Op(c) => c.to_string(),
-        Tok::LParen => "(".into(),
-        Tok::RParen => ")".into(),
-        Tok::Comma => ",".into(),
+/// A number as the messages quote it: superscript digits read as digits, `.5` as `0.5`.
+fn number_text(chars: &[char]) -> String {
+    let mut text: String = chars
+        .iter()
+        .map(|&c| superscript_digit(c).unwrap_or(c))
+        .collect();
+    if text.starts_with('.') {
+        text.insert(0, '0');
+    }
+    text
+}
+
+fn op_char(op: Operation) -> char {
+    match op {
+        Operation::Plus => '+',
+        Operation::Minus => '-',
+        Operation::Times => '*',
+        Operation::Div => '/',
+        Operation::Rem => '%',
+        Operation::Pow => '^',
+    }
+}
+
+/// A token as error messages quote it, in meval's spelling (`θ₁` as `theta1`, `**` as `^`).
+fn show(t: &Lexed, chars: &[char]) -> String {
+    match &t.tok {
+        Token::Number(_) => number_text(chars.get(t.col - 1..t.end).unwrap_or_default()),
+        Token::Var(n) => n.clone(),
+        Token::Func(n, _) => format!("{n}("),
+        Token::Binary(op) | Token::Unary(op) => op_char(*op).to_string(),
+        Token::LParen => "(".into(),
+        Token::RParen => ")".into(),
+        Token::Comma => ",".into(),
     }
 }
 
@@ -271,18 +239,20 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
     if chars.iter().all(|c| c.is_whitespace()) {
         return Err(FormulaError::new("the formula is empty".to_string()));
     }
-    let tokens = lex(&chars)?;
+    let mut tokens = lex(&chars)?;
     let mut names: Vec<(String, usize)> = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
     // true while an operand (number, name, closed group) is needed next.
     let mut want_operand = true;
-    let mut prev: Option<&Lexed> = None;
-    for t in &tokens {
+    for k in 0..tokens.len() {
+        let (done, rest) = tokens.split_at_mut(k);
+        let prev = done.last();
+        let t = &mut rest[0];
         let col = t.col;
         if want_operand {
             match &t.tok {
-                Tok::Num(_) => want_operand = false,
-                Tok::Name(n) => {
+                Token::Number(_) => want_operand = false,
+                Token::Var(n) => {
                     if !functions::is_constant(n) {
                         if let Some(vars) = vars.filter(|v| !v.contains(n)) {
                             return Err(FormulaError::at(
@@ -299,7 +269,7 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
                     }
                     want_operand = false;
                 }
-                Tok::Func(n) => {
+                Token::Func(n, _) => {
                     if functions::lookup(n).is_none() {
                         return Err(FormulaError::at(
                             col,
@@ -314,22 +284,27 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
                         func: Some((n.clone(), 1)),
                     });
                 }
-                Tok::LParen => stack.push(Open { col, func: None }),
-                Tok::Op('+') | Tok::Op('-') => {}
-                Tok::RParen => {
+                Token::LParen => stack.push(Open { col, func: None }),
+                // A sign where an operand is wanted: meval's unary plus or minus.
+                Token::Binary(op @ (Operation::Plus | Operation::Minus)) => {
+                    t.tok = Token::Unary(*op);
+                }
+                Token::RParen => {
                     let msg = match prev.map(|p| &p.tok) {
-                        Some(Tok::Func(n)) => format!("{n}() needs an argument (column {col})"),
-                        Some(Tok::LParen) => format!("empty parentheses at column {col}"),
+                        Some(Token::Func(n, _)) => {
+                            format!("{n}() needs an argument (column {col})")
+                        }
+                        Some(Token::LParen) => format!("empty parentheses at column {col}"),
                         _ => {
                             format!("unexpected ')' at column {col}: a value is missing before it")
                         }
                     };
                     return Err(FormulaError::at(col, msg));
                 }
-                other => {
+                _ => {
                     return Err(FormulaError::at(
                         col,
-                        format!("unexpected '{}' at column {col}", show(other)),
+                        format!("unexpected '{}' at column {col}", show(t, &chars)),
                     ));
                 }
             }
@@ -341,8 +316,8 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
             }
         } else {
             match &t.tok {
-                Tok::Op(_) => want_operand = true,
-                Tok::RParen => match stack.pop() {
+                Token::Binary(_) => want_operand = true,
+                Token::RParen => match stack.pop() {
                     Some(open) => {
                         if let Some((name, args)) = open.func {
                             check_arity(&name, args, open.col)?;
@@ -357,7 +332,7 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
                         ));
                     }
                 },
-                Tok::Comma => match stack.last_mut() {
+                Token::Comma => match stack.last_mut() {
                     Some(Open {
                         func: Some((_, args)),
                         ..
@@ -375,10 +350,10 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
                     }
                 },
                 next => {
-                    let p = prev.map(|p| show(&p.tok)).unwrap_or_default();
-                    let n = show(next);
+                    let p = prev.map(|p| show(p, &chars)).unwrap_or_default();
+                    let n = show(t, &chars);
                     let msg = match (prev.map(|p| &p.tok), next) {
-                        (Some(Tok::Num(_)), Tok::Name(_) | Tok::Func(_)) if !t.spaced => {
+                        (Some(Token::Number(_)), Token::Var(_) | Token::Func(..)) if !t.spaced => {
                             format!(
                                 "write {p}*{n} at column {col}: a number next to a name needs '*'"
                             )
@@ -391,7 +366,6 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
                 }
             }
         }
-        prev = Some(t);
     }
     if let Some(open) = stack.last() {
         return Err(FormulaError::at(
@@ -403,19 +377,23 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
         ));
     }
     if want_operand {
-        let last = tokens.last().expect("a non-empty formula has tokens");
+        let Some(last) = tokens.last() else {
+            return Err(FormulaError::new("the formula is empty".to_string()));
+        };
         return Err(FormulaError::at(
             last.col,
             format!(
                 "the formula ends too early: a value is missing after '{}' at column {}",
-                show(&last.tok),
+                show(last, &chars),
                 last.col
             ),
         ));
     }
-    Ok(Checked { tokens, names })
+    Ok(Checked {
+        tokens: tokens.into_iter().map(|t| t.tok).collect(),
+        names,
+    })
 }
-
 fn check_arity(name: &str, args: usize, col: usize) -> Result<(), FormulaError> {
     let Some(f) = functions::lookup(name) else {
         return Ok(());
@@ -436,5 +414,47 @@ fn check_arity(name: &str, args: usize, col: usize) -> Result<(), FormulaError> 
             col,
             format!("{name} takes {want}, got {args} (column {col})"),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// For plain ASCII, the one pass gives exactly the tokens meval's own tokenizer gives, so
+    /// `to_rpn` reads them as meval would have read the text.
+    #[test]
+    fn ascii_formulas_lex_to_mevals_tokens() {
+        for src in [
+            "x^2 + x*y + y^2",
+            "-x + +y - -2",
+            "2^-x^2",
+            "sin(x) * exp(-y^2/4)",
+            "max(x, y, 1.5e-3) % 2",
+            "atan2(y, x) / (1 + x)",
+            "(1 - x)^2 + 100*(y - x^2)^2",
+            "12345678901234567890 % y^7",
+            "pi * e - 0.5",
+        ] {
+            let ours = check(src, None).unwrap().tokens;
+            let mevals = meval::tokenizer::tokenize(src).unwrap();
+            assert_eq!(ours, mevals, "{src}");
+        }
+    }
+
+    #[test]
+    fn friendly_spellings_become_mevals_tokens() {
+        let ours = check("θ₁² · 2 − x**3 ÷ .5", None).unwrap().tokens;
+        let mevals = meval::tokenizer::tokenize("theta1^2 * 2 - x^3 / 0.5").unwrap();
+        assert_eq!(ours, mevals);
+    }
+
+    #[test]
+    fn numbers_are_quoted_as_typed() {
+        let e = check("x + .5y", None).unwrap_err();
+        assert_eq!(e.column, Some(7));
+        assert!(e.message.starts_with("write 0.5*y"), "{}", e.message);
+        let e = check("x² 3", None).unwrap_err();
+        assert!(e.message.contains("between '2' and '3'"), "{}", e.message);
     }
 }

@@ -24,6 +24,7 @@ pub use lexer::{MAX_DEPTH, MAX_LEN};
 pub use model::ModelError;
 pub use objective::{DescentError, Objective, check_descent};
 pub use optimizer::{Hyper, Interval, OutOfRange};
+pub use program::GradientIssue;
 
 /// The Euclidean norm ‖v‖.
 pub fn norm(v: &[f64]) -> f64 {
