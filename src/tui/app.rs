@@ -12,6 +12,7 @@ use crate::chart::{self, Glyphs};
 use std::sync::Arc;
 
 use crate::lesson::{Attempts, ChartKind, Feedback, Lang, Lesson, Problem};
+use crate::math::formula::Draft;
 use crate::math::objective::MAX_VARS;
 use crate::math::{DescentError, Formula, FormulaError, Objective, check_descent};
 use crate::progress::Progress;
@@ -49,6 +50,9 @@ pub struct LineEntry {
     pub editor: Editor,
     /// The live verdict on what is typed so far.
     pub error: Option<FormulaError>,
+    /// A formula line's parse, made as the learner types and taken as is on Enter, so the
+    /// text is lexed once per change and never again.
+    draft: Draft,
 }
 
 impl LineEntry {
@@ -57,6 +61,7 @@ impl LineEntry {
             kind,
             editor: Editor::new(text, history),
             error: None,
+            draft: Draft::default(),
         }
     }
 }
@@ -548,7 +553,11 @@ impl App {
         let Screen::Tutor(t) = &mut self.screen else {
             return;
         };
-        let formula = Formula::parse(text).and_then(|f| match check_descent(&f) {
+        let parsed = match &mut t.line {
+            Some(line) => line.draft.take(text),
+            None => Formula::parse(text),
+        };
+        let formula = parsed.and_then(|f| match check_descent(&f) {
             Ok(()) => Ok(f),
             Err(e) => Err(descent_error(lang, e)),
         });
@@ -666,7 +675,7 @@ fn descent_error(lang: Lang, e: DescentError) -> FormulaError {
 /// The check while typing: the formula's first problem and its column, or nothing.
 fn live_check(line: &mut LineEntry) {
     line.error = match line.kind {
-        LineKind::Formula => Formula::parse(&line.editor.text()).err(),
+        LineKind::Formula => line.draft.update(&line.editor.text()).cloned(),
         LineKind::Start | LineKind::Answer => None,
     };
 }
