@@ -746,7 +746,7 @@ fn sigmoid(x: f64) -> f64 {
 
 /// The plain value of a one-argument function: what `value`, the chart grid and the dual
 /// numbers all take as `f(x)`.
-fn value1(f: Fn1, x: f64) -> f64 {
+pub(crate) fn value1(f: Fn1, x: f64) -> f64 {
     match f {
         Fn1::Sqrt => x.sqrt(),
         Fn1::Exp => x.exp(),

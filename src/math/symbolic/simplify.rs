@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use super::expr::{Expr, Func, Named};
 use crate::math::functions::Fn1;
+use crate::math::program::value1;
 
 /// A number, with −0 read as 0 so that it never prints as `-0`.
 pub fn num(v: f64) -> Expr {
@@ -329,38 +330,6 @@ pub fn pow(base: Expr, exp: Expr) -> Expr {
     }
 }
 
-/// A one-argument function on a number, as the formula language computes it.
-fn eval1(f: Fn1, x: f64) -> f64 {
-    match f {
-        Fn1::Sqrt => x.sqrt(),
-        Fn1::Exp => x.exp(),
-        Fn1::Ln => x.ln(),
-        Fn1::Log2 => x.log2(),
-        Fn1::Log10 => x.log10(),
-        Fn1::Abs => x.abs(),
-        Fn1::Sin => x.sin(),
-        Fn1::Cos => x.cos(),
-        Fn1::Tan => x.tan(),
-        Fn1::Asin => x.asin(),
-        Fn1::Acos => x.acos(),
-        Fn1::Atan => x.atan(),
-        Fn1::Sinh => x.sinh(),
-        Fn1::Cosh => x.cosh(),
-        Fn1::Tanh => x.tanh(),
-        Fn1::Asinh => x.asinh(),
-        Fn1::Acosh => x.acosh(),
-        Fn1::Atanh => x.atanh(),
-        Fn1::Floor => x.floor(),
-        Fn1::Ceil => x.ceil(),
-        Fn1::Round => x.round(),
-        Fn1::Signum if x == 0.0 => 0.0,
-        Fn1::Signum => x.signum(),
-        Fn1::Sigmoid => 1.0 / (1.0 + (-x).exp()),
-        Fn1::Relu => x.max(0.0),
-        Fn1::Softplus => x.max(0.0) + (-x.abs()).exp().ln_1p(),
-    }
-}
-
 /// A call in canonical form: numbers folded when the result reads well, `ln(exp(u))` and
 /// `exp(ln(u))` unwrapped, `max` and `min` of one argument dropped.
 pub fn call(f: Func, mut args: Vec<Expr>) -> Expr {
@@ -383,7 +352,9 @@ pub fn call(f: Func, mut args: Vec<Expr>) -> Expr {
     }
     match (f, args.as_slice()) {
         (Func::One(g), [Expr::Num(v)]) => {
-            let r = eval1(g, *v);
+            // Folded with the very function the tutor evaluates, so a folded constant and the
+            // tutor's value never differ in the last bit.
+            let r = value1(g, *v);
             if nice(r) {
                 return num(r);
             }
