@@ -172,6 +172,19 @@ impl Session {
         Preview { delta, next, opt }
     }
 
+    /// The optimizer memory that goes with the optimizer in use: the current point's, or a
+    /// fresh one when the learner switched optimizers there (the old kind's velocity or moments
+    /// mean nothing to the new rule, and the next update starts it afresh too).
+    pub fn opt_state(&self) -> optimizer::State {
+        let cur = self.current();
+        let fresh = self.optimizer.initial_state(cur.params.len());
+        if std::mem::discriminant(&cur.opt) == std::mem::discriminant(&fresh) {
+            cur.opt.clone()
+        } else {
+            fresh
+        }
+    }
+
     /// Where the run stands at the current point. Divergence is checked first, then
     /// convergence, then the step budget.
     pub fn status(&self) -> Status {

@@ -111,6 +111,10 @@ pub struct RawPage {
     pub zh: Option<S<String>>,
     pub en: Option<S<String>>,
     pub set: Option<S<RawScene>>,
+    /// `continue = true`: the page keeps the run the learner has from the page before instead
+    /// of opening with its own state. Without it every page opens fresh.
+    #[serde(rename = "continue")]
+    pub continues: Option<S<bool>>,
     pub exercise: Option<S<RawExercise>>,
 }
 

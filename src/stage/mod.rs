@@ -3,8 +3,10 @@
 //! calls and `gradstep plot` prints the same chart.
 
 mod chart;
+mod limit;
 
 pub use chart::RACE_MARKS;
+pub use limit::Edge;
 
 use crate::chart::{self as charts, FitOptions};
 use crate::lesson::{ChartKind, Scene};
@@ -170,14 +172,30 @@ impl Stage {
         true
     }
 
+    /// Back to the page's own settings: every run restarts at the scene's start with the
+    /// scene's η and optimizer, so a changed η or a switched optimizer does not outlive `r`.
     pub fn reset(&mut self) {
-        for r in &mut self.runners {
-            r.session.reset();
+        if let Ok(main) = self.scene.session() {
+            self.runners[0] = Runner {
+                label: self.scene.label(),
+                session: main,
+            };
+        }
+        if let Ok(racers) = self.scene.racer_sessions() {
+            for (r, (label, session)) in self.runners[1..].iter_mut().zip(racers) {
+                *r = Runner { label, session };
+            }
         }
         self.playing = false;
         if !self.manual_window {
             self.window = None;
         }
+    }
+
+    /// Where η now stands against 2/λmax at the main run's point, if at or above it.
+    pub fn lr_edge(&self) -> Option<Edge> {
+        let s = self.main();
+        limit::edge(s.objective(), &s.current().params, s.lr())
     }
 
     /// Moves η of the main run one rung up or down the ladder.

@@ -324,7 +324,8 @@ impl App {
             Msg::Reset => stage.reset(),
             Msg::Play => stage.playing = !stage.playing && stage.status() == Status::Running,
             Msg::RaiseLr | Msg::LowerLr => {
-                stage.nudge_lr(*msg == Msg::RaiseLr);
+                let lr = stage.nudge_lr(*msg == Msg::RaiseLr);
+                self.notice = stage.lr_edge().map(|e| e.worded(lang, lr));
             }
             Msg::WidenProbe | Msg::NarrowProbe => {
                 stage.scale_probe(*msg == Msg::WidenProbe);
@@ -445,8 +446,8 @@ impl App {
             );
             return;
         };
-        // A page keeps the learner's run unless its scene differs from what is on stage.
-        if p.scene_changed || t.custom || p.scene != t.stage.scene {
+        // A page opens with its own state unless it says it continues the run on stage.
+        if !p.continues || t.custom || p.scene != t.stage.scene {
             match Stage::new(p.scene.clone()) {
                 Ok(stage) => t.stage = stage,
                 Err(e) => {

@@ -255,6 +255,7 @@ mod tests {
             text: Text::default(),
             scene,
             scene_changed: true,
+            continues: false,
             exercise: None,
         }
     }

@@ -6,8 +6,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Look;
+use super::rule_card;
 use crate::lesson::{ChartKind, Lang};
-use crate::math::optimizer::Kind;
+use crate::math::optimizer::{self, Optimizer};
 use crate::math::{Objective, norm};
 use crate::numfmt::pretty_name;
 use crate::numfmt::{short, vector};
@@ -106,11 +107,14 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
     row(&mut out, width, "‖∇L‖", short(norm(&cur.grad)), look);
     if status == Status::Running {
         let p = s.preview();
-        let step_label = match s.optimizer().kind {
-            Kind::Sgd => "Δθ = −η∇L".to_string(),
-            k => format!("Δθ ({k})"),
-        };
-        row(&mut out, width, &step_label, tuple(&p.delta), look);
+        let kind = s.optimizer().kind;
+        row(
+            &mut out,
+            width,
+            rule_card::step_label(kind),
+            tuple(&p.delta),
+            look,
+        );
         row(
             &mut out,
             width,
@@ -118,9 +122,8 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
             tuple(&p.next),
             look,
         );
-        for (name, v) in cur.opt.vectors() {
-            row(&mut out, width, name, tuple(v), look);
-        }
+        // The memory the step above uses: this optimizer's, after taking in this g.
+        card_lines(&mut out, width, s.optimizer(), &p.opt, lang, look);
     } else {
         out.push(Line::from(Span::styled(
             match status {
@@ -142,6 +145,9 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
             },
             status_style,
         )));
+    }
+    if status != Status::Running {
+        card_lines(&mut out, width, s.optimizer(), &s.opt_state(), lang, look);
     }
     if let Objective::Model(m) = s.objective() {
         let batch = m.batch_for_step(cur.t);
@@ -165,6 +171,23 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         race_table(&mut out, stage, lang, look);
     }
     out
+}
+
+/// The optimizer's card: its rule in dim lines, then its state rows.
+fn card_lines<'a>(
+    out: &mut Vec<Line<'a>>,
+    width: usize,
+    opt: &Optimizer,
+    state: &optimizer::State,
+    lang: Lang,
+    look: &Look,
+) {
+    for item in rule_card::card(opt, state, lang) {
+        match item {
+            rule_card::Item::Note(text) => out.push(Line::from(Span::styled(text, look.dim()))),
+            rule_card::Item::Row(name, v) => row(out, width, &name, tuple(&v), look),
+        }
+    }
 }
 
 /// Example numbers (1-based) compactly: `3`, `1–8`, or `2, 7, 5, …` for a shuffled batch.
