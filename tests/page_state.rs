@@ -150,7 +150,7 @@ fn switching_optimizer_shows_only_the_new_ones_memory() {
     key(&mut a, 'n');
     key(&mut a, 'n');
     let s = screen(&mut a, 100, 30);
-    assert!(s.contains("v ← μ·v + g") && s.contains("velocity"), "{s}");
+    assert!(s.contains("v ← μv + g") && s.contains("velocity"), "{s}");
     key(&mut a, 'o'); // nesterov
     key(&mut a, 'o'); // adagrad
     let s = screen(&mut a, 100, 30);

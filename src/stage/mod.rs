@@ -4,6 +4,7 @@
 
 mod chart;
 mod limit;
+pub mod words;
 
 pub use chart::RACE_MARKS;
 pub use limit::Edge;

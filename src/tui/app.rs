@@ -312,7 +312,7 @@ impl App {
             Msg::Step => {
                 let stepped = stage.step();
                 if !stepped {
-                    self.notice = Some(stopped_notice(lang, stage.status()));
+                    self.notice = Some(stage::words::notice(lang, stage.main().stop()));
                 }
             }
             Msg::Undo => {
@@ -694,28 +694,6 @@ fn parse_start(text: &str, n: usize) -> Result<Vec<f64>, FormulaError> {
         });
     }
     Ok(out)
-}
-
-fn stopped_notice(lang: Lang, status: Status) -> String {
-    match status {
-        Status::Converged => tr(
-            lang,
-            "converged — b undoes, r starts over",
-            "已收敛：b 撤销，r 重来",
-        ),
-        Status::Diverged => tr(
-            lang,
-            "diverged — b undoes, - lowers η, r starts over",
-            "已发散：b 撤销，- 减小 η，r 重来",
-        ),
-        Status::MaxSteps => tr(
-            lang,
-            "step limit reached — b undoes, r starts over",
-            "已达步数上限：b 撤销，r 重来",
-        ),
-        Status::Running => "",
-    }
-    .to_string()
 }
 
 #[cfg(test)]

@@ -12,18 +12,9 @@ use crate::math::optimizer::{self, Optimizer};
 use crate::math::{Objective, norm};
 use crate::numfmt::pretty_name;
 use crate::numfmt::{short, vector};
-use crate::session::Status;
-use crate::stage::Stage;
+use crate::session::{Stop, StopOn};
+use crate::stage::{Stage, words};
 use crate::tui::strings::tr;
-
-pub fn status_word(lang: Lang, s: Status) -> &'static str {
-    match s {
-        Status::Running => tr(lang, "stepping", "迭代中"),
-        Status::Converged => tr(lang, "converged", "已收敛"),
-        Status::Diverged => tr(lang, "diverged", "已发散"),
-        Status::MaxSteps => tr(lang, "step limit", "达到步数上限"),
-    }
-}
 
 /// The label column's width.
 const LABEL: usize = 11;
@@ -70,15 +61,15 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
     }
     let s = stage.main();
     let cur = s.current();
-    let status = s.status();
-    let status_style = match status {
-        Status::Running => Style::new(),
-        Status::Converged => look.good(),
+    let stop = s.stop();
+    let status_style = match stop {
+        None | Some(Stop::ShortStep { .. }) => Style::new(),
+        Some(Stop::FlatGradient { .. }) => look.good(),
         _ => look.error(),
     };
     let mut out = vec![Line::from(vec![
         Span::styled(format!("t = {:<6}", cur.t), look.title()),
-        Span::styled(status_word(lang, status).to_string(), status_style),
+        Span::styled(words::status(lang, stop), status_style),
     ])];
     let optimizer = s.optimizer().kind.to_string();
     row(
@@ -105,49 +96,58 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
     };
     row(&mut out, width, grad_label, tuple(&cur.grad), look);
     row(&mut out, width, "‖∇L‖", short(norm(&cur.grad)), look);
-    if status == Status::Running {
-        let p = s.preview();
+    // The rule is on screen whenever no page text states it: under a step rule (its ‖Δθ‖ is
+    // the quantity to watch), once any rule fired (the stop is read against it), and in the
+    // sandbox, whose rule has no step budget. A lesson page under the gradient rule says its ε
+    // in its text; the row would cost it a line of that text at 80×24.
+    let rule_shown =
+        s.stop_rule().on == StopOn::Step || stop.is_some() || s.stop_rule().max_steps.is_none();
+    if let Some(rule) = words::rule(lang, s.stop_rule()).filter(|_| rule_shown) {
+        row(
+            &mut out,
+            width,
+            tr(lang, "stop when", "停止条件"),
+            rule,
+            look,
+        );
+    }
+    let p = s.preview();
+    // The step is shown whenever it is a number: after a ‖Δθ‖ < ε stop it is the evidence.
+    if !matches!(
+        stop,
+        Some(Stop::BlewUp | Stop::Unbounded | Stop::NotDifferentiable)
+    ) && p.delta.iter().all(|d| d.is_finite())
+    {
         let kind = s.optimizer().kind;
         row(
             &mut out,
             width,
-            rule_card::step_label(kind),
+            &rule_card::step_label(kind),
             tuple(&p.delta),
             look,
         );
-        row(
-            &mut out,
-            width,
-            tr(lang, "θ next", "下一点 θ"),
-            tuple(&p.next),
-            look,
-        );
-        // The memory the step above uses: this optimizer's, after taking in this g.
-        card_lines(&mut out, width, s.optimizer(), &p.opt, lang, look);
-    } else {
-        out.push(Line::from(Span::styled(
-            match status {
-                Status::Converged => tr(
-                    lang,
-                    "the run has stopped: b undo, r reset",
-                    "已停止：b 撤销，r 重来",
-                ),
-                Status::Diverged => tr(
-                    lang,
-                    "the loss blew up: b undo, - lower η, r reset",
-                    "损失发散：b 撤销，- 减小 η，r 重来",
-                ),
-                _ => tr(
-                    lang,
-                    "no more steps: b undo, r reset",
-                    "没有更多步数：b 撤销，r 重来",
-                ),
-            },
-            status_style,
-        )));
+        if s.stop_rule().on == StopOn::Step && s.stop_rule().tol.is_some() {
+            row(&mut out, width, "‖Δθ‖", short(norm(&p.delta)), look);
+        }
     }
-    if status != Status::Running {
-        card_lines(&mut out, width, s.optimizer(), &s.opt_state(), lang, look);
+    match stop {
+        None => {
+            row(
+                &mut out,
+                width,
+                tr(lang, "θ next", "下一点 θ"),
+                tuple(&p.next),
+                look,
+            );
+            // The memory the step above uses: this optimizer's, after taking in this g.
+            card_lines(&mut out, width, s.optimizer(), &p.opt, lang, look);
+        }
+        Some(stop) => {
+            card_lines(&mut out, width, s.optimizer(), &s.opt_state(), lang, look);
+            for text in wrap(&words::advice(lang, stop), width) {
+                out.push(Line::from(Span::styled(text, status_style)));
+            }
+        }
     }
     if let Objective::Model(m) = s.objective() {
         let batch = m.batch_for_step(cur.t);
@@ -171,6 +171,38 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         race_table(&mut out, stage, lang, look);
     }
     out
+}
+
+/// `text` broken into lines at most `width` cells wide: at spaces where there are any, and
+/// between any two characters of a word too wide for a line (CJK text has no spaces).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let cells = |s: &str| Span::raw(s.to_string()).width();
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let sep = usize::from(!line.is_empty());
+        if cells(&line) + sep + cells(word) <= width {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            if !line.is_empty() && cells(&line) + cells(&c.to_string()) > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// The optimizer's card: its rule in dim lines, then its state rows.
@@ -225,10 +257,7 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
                 crate::numfmt::sig(c.value, 4),
                 crate::numfmt::sig(norm(&c.grad), 4),
                 // Only a stopped run needs a word; "stepping" on every row is noise.
-                match r.session.status() {
-                    Status::Running => String::new(),
-                    st => status_word(lang, st).to_string(),
-                },
+                words::status_short(lang, r.session.stop()),
             ]
         })
         .collect();

@@ -15,14 +15,11 @@ pub enum Item {
     Row(String, Vec<f64>),
 }
 
-/// The Δθ row's label: the update itself, so the row reads as the rule applied.
-pub fn step_label(kind: Kind) -> &'static str {
+/// The Δθ row's label: plain descent's rule, or the optimizer's name (its card has the rule).
+pub fn step_label(kind: Kind) -> String {
     match kind {
-        Kind::Sgd => "Δθ = −η∇L",
-        Kind::Momentum => "Δθ = −η·v",
-        Kind::Nesterov => "Δθ = −η(g+μv)",
-        Kind::Adagrad | Kind::Rmsprop => "Δθ = −ηg/(√s+ε)",
-        Kind::Adam => "Δθ = −ηm̂/(√v̂+ε)",
+        Kind::Sgd => "Δθ = −η∇L".to_string(),
+        k => format!("Δθ ({k})"),
     }
 }
 
@@ -30,19 +27,21 @@ pub fn step_label(kind: Kind) -> &'static str {
 /// has no memory and no card: its rule is the Δθ row's label.
 pub fn card(opt: &Optimizer, state: &State, lang: Lang) -> Vec<Item> {
     let note = |s: String| Item::Note(s);
+    let mu = short(opt.momentum);
     match state {
         State::None => vec![],
         State::Momentum { buf } => {
+            let rule = if opt.kind == Kind::Nesterov {
+                "v ← μv + g   Δθ = −η(g+μv)"
+            } else {
+                "v ← μv + g   Δθ = −ηv"
+            };
             let mut out = vec![
-                note(format!("v ← μ·v + g   μ = {}", short(opt.momentum))),
-                note(
-                    tr(
-                        lang,
-                        "v: velocity, decayed sum of g",
-                        "v：速度，g 的衰减累加",
-                    )
-                    .into(),
-                ),
+                note(rule.into()),
+                note(match lang {
+                    Lang::En => format!("v: velocity, μ = {mu}"),
+                    Lang::Zh => format!("v：速度（动量），μ = {mu}"),
+                }),
             ];
             if let Some(b) = buf {
                 out.push(Item::Row("v".into(), b.clone()));
@@ -50,12 +49,13 @@ pub fn card(opt: &Optimizer, state: &State, lang: Lang) -> Vec<Item> {
             out
         }
         State::Adagrad { sum } => vec![
-            note("s ← s + g²".into()),
+            note("s ← s + g²   Δθ = −ηg/(√s+ε)".into()),
             note(tr(lang, "s: sum of every g² so far", "s：至今所有 g² 之和").into()),
             Item::Row("s".into(), sum.clone()),
         ],
         State::Rmsprop { square_avg } => vec![
             note(format!("s ← αs + (1−α)g²  α = {}", short(opt.alpha))),
+            note("Δθ = −ηg/(√s+ε)".into()),
             note(tr(lang, "s: moving average of g²", "s：g² 的滑动平均").into()),
             Item::Row("s".into(), square_avg.clone()),
         ],
@@ -72,6 +72,7 @@ pub fn card(opt: &Optimizer, state: &State, lang: Lang) -> Vec<Item> {
                     Lang::En => format!("m̂ = m/(1−β₁ᵗ), v̂ alike, t={step}"),
                     Lang::Zh => format!("m̂ = m/(1−β₁ᵗ)，v̂ 同理，t={step}"),
                 }),
+                note("Δθ = −ηm̂/(√v̂+ε)".into()),
                 Item::Row("m ≈ E[g]".into(), exp_avg.clone()),
                 Item::Row("v ≈ E[g²]".into(), exp_avg_sq.clone()),
             ];
