@@ -24,6 +24,15 @@ pub const LR_LADDER: [f64; 22] = [
 /// How many steps ahead the chart window looks when it is fitted.
 const LOOK_AHEAD: usize = 40;
 
+/// The real step from the main run's point as the Taylor view reads it: Δθ = −η∇L, the
+/// first-order prediction ∇L·Δθ and the true change L(θ + Δθ) − L(θ).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaylorStep {
+    pub delta: Vec<f64>,
+    pub predicted: f64,
+    pub truth: f64,
+}
+
 /// One run on the stage.
 #[derive(Debug, Clone)]
 pub struct Runner {
@@ -265,6 +274,21 @@ impl Stage {
             .unwrap_or_default()
     }
 
+    /// The plain gradient step of size η from the main run's point, and how well the
+    /// first-order Taylor term predicts its effect (the taylor lesson's pages 3 and 4).
+    pub fn taylor_step(&self) -> TaylorStep {
+        let s = self.main();
+        let cur = s.current();
+        let delta: Vec<f64> = cur.grad.iter().map(|g| -s.lr() * g).collect();
+        let predicted = cur.grad.iter().zip(&delta).map(|(g, d)| g * d).sum();
+        let next: Vec<f64> = cur.params.iter().zip(&delta).map(|(p, d)| p + d).collect();
+        TaylorStep {
+            truth: s.objective().value(&next) - cur.value,
+            delta,
+            predicted,
+        }
+    }
+
     /// The Taylor view's unit direction v in the two chart axes.
     pub fn direction(&self) -> (f64, f64) {
         // cos 90° is 6e-17 in floating point; a learner should read 0.
@@ -418,6 +442,27 @@ mod tests {
         s.step();
         s.reset();
         assert_eq!(s.main().current().t, 0);
+    }
+
+    #[test]
+    fn the_taylor_step_is_the_pages_numbers() {
+        // taylor p3: L = θ₁² + θ₂² at (1, 1), η = 0.25: predicted −2, true −1.5, gap 0.5;
+        // p4 with η = 0.05: −0.4, −0.38, 0.02.
+        let f = Formula::parse("theta1^2 + theta2^2").unwrap();
+        let mut s = Stage::new(formula_scene(
+            f,
+            vec![1.0, 1.0],
+            0.25,
+            Optimizer::new(Kind::Sgd),
+        ))
+        .unwrap();
+        let t = s.taylor_step();
+        assert_eq!(t.delta, vec![-0.5, -0.5]);
+        assert_eq!((t.predicted, t.truth), (-2.0, -1.5));
+        s.runners[0].session.set_lr(0.05);
+        let t = s.taylor_step();
+        assert!((t.predicted + 0.4).abs() < 1e-12 && (t.truth + 0.38).abs() < 1e-12);
+        assert!((t.truth - t.predicted - 0.02).abs() < 1e-12);
     }
 
     #[test]

@@ -294,7 +294,9 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
     }
 }
 
-/// The Taylor dial: v, the angle to ∇L, ∇L·v, and prediction against truth for the probe.
+/// The Taylor view: the real step Δθ = −η∇L with its first-order prediction against the true
+/// change (what taylor p3/p4 compute), then the dial: v, the angle to ∇L, ∇L·v, and the
+/// probe εv's prediction against truth.
 fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<'a>> {
     let s = stage.main();
     let cur = s.current();
@@ -310,14 +312,11 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
     } else {
         f64::NAN
     };
-    let eps = stage.probe;
-    let mut probe = cur.params.clone();
-    probe[i] += eps * vx;
-    probe[j] += eps * vy;
-    let truth = s.objective().value(&probe) - cur.value;
-    let predicted = eps * dot;
-    let mut out = Vec::new();
     let w = width;
+    let mut out = vec![Line::from(vec![
+        Span::styled(format!("t = {:<6}", cur.t), look.title()),
+        Span::styled(format!("η = {}", short(s.lr())), look.title()),
+    ])];
     let theta = format!("θ = {}", names(stage));
     row(
         &mut out,
@@ -328,15 +327,41 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
     );
     row(&mut out, w, "L(θ)", short(cur.value), look);
     row(&mut out, w, "∇L(θ)", tuple(&cur.grad), look);
+    let step = stage.taylor_step();
+    row(&mut out, w, "Δθ = −η∇L", tuple(&step.delta), look);
+    row(
+        &mut out,
+        w,
+        "∇L·Δθ",
+        format!(
+            "{}  {}",
+            short(step.predicted),
+            tr(lang, "(predicted)", "（预测）")
+        ),
+        look,
+    );
+    row(
+        &mut out,
+        w,
+        tr(lang, "true ΔL", "真实 ΔL"),
+        short(step.truth),
+        look,
+    );
+    row(
+        &mut out,
+        w,
+        tr(lang, "gap", "误差"),
+        short(step.truth - step.predicted),
+        look,
+    );
     let angle = short(stage.angle.to_degrees().rem_euclid(360.0));
     row(
         &mut out,
         w,
         "v",
-        format!("({}, {})  ∠ {angle}°", short(vx), short(vy)),
+        format!("({}, {}) ∠{angle}° φ {}°", short(vx), short(vy), short(phi)),
         look,
     );
-    row(&mut out, w, "φ(v, ∇L)", format!("{}°", short(phi)), look);
     row(
         &mut out,
         w,
@@ -344,35 +369,26 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
         format!("= ‖∇L‖cos φ = {}", short(dot)),
         look,
     );
-    let change = tr(lang, "change", "调整");
+    let eps = stage.probe;
+    let mut probe = cur.params.clone();
+    probe[i] += eps * vx;
+    probe[j] += eps * vy;
+    let probe_truth = s.objective().value(&probe) - cur.value;
     row(
         &mut out,
         w,
         "ε",
-        format!("{}   (+/- {change})", short(eps)),
-        look,
-    );
-    let predicted_label = tr(lang, "predicted", "预测");
-    row(
-        &mut out,
-        w,
-        predicted_label,
-        format!("ε ∇L·v = {}", short(predicted)),
-        look,
-    );
-    let true_label = tr(lang, "true ΔL", "真实 ΔL");
-    row(
-        &mut out,
-        w,
-        true_label,
-        format!("L(θ+εv) − L(θ) = {}", short(truth)),
+        format!("{}   (+/- {})", short(eps), tr(lang, "change", "调整")),
         look,
     );
     row(
         &mut out,
         w,
-        tr(lang, "gap", "误差"),
-        short(truth - predicted),
+        "ε∇L·v",
+        match lang {
+            Lang::En => format!("{}  (true {})", short(eps * dot), short(probe_truth)),
+            Lang::Zh => format!("{}（真实 {}）", short(eps * dot), short(probe_truth)),
+        },
         look,
     );
     if gnorm > 0.0 && phi > 179.5 {

@@ -1,6 +1,7 @@
-//! Status words that mean what the lessons teach, asserted on the drawn tutor screen after
-//! real key presses: a rule met says "stopped", with the rule and the last ‖Δθ‖ beside it; a
-//! point without a derivative and a loss without a bottom say so.
+//! Panels that say what the page says, asserted on the drawn tutor screen after real key
+//! presses: status words that mean what the lessons teach (a rule met says "stopped", with the
+//! rule and the last ‖Δθ‖ beside it; a point without a derivative and a loss without a bottom
+//! say so), and the Taylor view's numbers for the real step the page computes.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradstep::chart::Glyphs;
@@ -178,4 +179,31 @@ fn the_sandbox_shows_its_tolerance_from_the_start() {
         "the advice names what a flat gradient may be:\n{s}"
     );
     assert!(s.contains("‖∇L‖ < 1e-6"), "{s}");
+}
+
+/// The numbers panel's rows (the left column under " Numbers "), joined by newlines.
+fn numbers_panel(s: &str) -> String {
+    s.lines()
+        .skip_while(|l| !(l.contains(" Numbers ") || l.contains(" 数值 ")))
+        .map(|l| l.split("||").next().unwrap_or(l).to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_taylor_panel_shows_the_real_step_of_pages_3_and_4() {
+    for lang in [Lang::En, Lang::Zh] {
+        // p3: η = 0.25 from (1, 1): predicted −2, true −1.5, gap 0.5.
+        let mut a = lesson_page("taylor", 2, lang);
+        let p = numbers_panel(&screen(&mut a, 80, 24));
+        for want in ["t = 0", "η = 0.25", "(-0.5, -0.5)", "-2 ", "-1.5", " 0.5"] {
+            assert!(p.contains(want), "p3 {lang:?} lacks {want:?}:\n{p}");
+        }
+        // p4: η = 0.05: −0.4, −0.38, 0.02.
+        let mut a = lesson_page("taylor", 3, lang);
+        let p = numbers_panel(&screen(&mut a, 80, 24));
+        for want in ["η = 0.05", "(-0.1, -0.1)", "-0.4 ", "-0.38", "0.02"] {
+            assert!(p.contains(want), "p4 {lang:?} lacks {want:?}:\n{p}");
+        }
+    }
 }
