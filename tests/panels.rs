@@ -207,3 +207,47 @@ fn the_taylor_panel_shows_the_real_step_of_pages_3_and_4() {
         }
     }
 }
+
+#[test]
+fn the_batch_lesson_uses_its_texts_names_and_one_legend() {
+    let mut a = lesson_page("batch-minibatch", 2, Lang::En);
+    steps(&mut a, 3);
+    let s = screen(&mut a, 100, 30);
+    for want in [
+        "θ = (θ₁, θ₀)",
+        "J(θ)",
+        "‖∇J‖",
+        "@ batch GD",
+        "o mini-batch b=4",
+        "# SGD b=1",
+    ] {
+        assert!(s.contains(want), "lacks {want:?}:\n{s}");
+    }
+    for gone in ["w₁", "L(θ)", "sgd η=0.1", "batch=4"] {
+        assert!(!s.contains(gone), "still shows {gone:?}:\n{s}");
+    }
+    // The contour's y axis is θ₀, so no axis letter reads like the level "b".
+    assert!(!s.lines().any(|l| l.contains("| b ")), "{s}");
+}
+
+#[test]
+fn the_race_tables_gradient_length_is_the_full_datas() {
+    let mut a = lesson_page("batch-minibatch", 2, Lang::En);
+    steps(&mut a, 3);
+    let Screen::Tutor(t) = &a.screen else {
+        panic!("not in a lesson")
+    };
+    let sgd = &t.stage.runners[2].session;
+    let own = gradstep::math::norm(&sgd.current().grad);
+    let full = t.stage.full_grad_norm(2);
+    assert!(
+        (own - full).abs() > 1e-3,
+        "one example's gradient {own} vs all {full}"
+    );
+    let s = screen(&mut a, 100, 30);
+    let row = s.lines().find(|l| l.starts_with("|# SGD b=1")).unwrap();
+    assert!(
+        row.contains(&gradstep::numfmt::sig(full, 4)),
+        "{row} lacks ‖∇J‖ = {full}"
+    );
+}

@@ -18,7 +18,7 @@ use std::fmt;
 
 pub use exercise::{Answer, Attempts, Exercise, Feedback, Sign, Verdict};
 pub use load::{Loaded, load, load_dir, load_embedded, parse_lesson};
-pub use scene::{ChartKind, Dial, Racer, Scene, Window};
+pub use scene::{ChartKind, Dial, Naming, Racer, Scene, Window};
 pub use text::{Lang, Text, printable};
 
 use crate::session::Status;

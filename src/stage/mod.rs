@@ -84,6 +84,7 @@ pub fn formula_scene(formula: Formula, start: Vec<f64>, lr: f64, optimizer: Opti
         axes: (n >= 2).then_some((0, 1)),
         race: Vec::new(),
         dial: None,
+        naming: Default::default(),
     }
 }
 
@@ -286,6 +287,22 @@ impl Stage {
             truth: s.objective().value(&next) - cur.value,
             delta,
             predicted,
+        }
+    }
+
+    /// ‖∇L‖ of a run at its point over the whole data set: a mini-batch run's own gradient is
+    /// its batch's, which would not match the full-data cost printed beside it.
+    pub fn full_grad_norm(&self, runner: usize) -> f64 {
+        let Some(r) = self.runners.get(runner) else {
+            return f64::NAN;
+        };
+        let cur = r.session.current();
+        match r.session.objective() {
+            Objective::Model(m) if m.batch_size < m.data.len() => {
+                let all: Vec<usize> = (0..m.data.len()).collect();
+                crate::math::norm(&m.gradient_on(&cur.params, &all))
+            }
+            _ => crate::math::norm(&cur.grad),
         }
     }
 

@@ -250,6 +250,7 @@ mod tests {
             axes: Some((0, 1)),
             race: vec![],
             dial: None,
+            naming: Default::default(),
         };
         Page {
             text: Text::default(),

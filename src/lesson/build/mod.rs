@@ -225,6 +225,22 @@ mod tests {
     }
 
     #[test]
+    fn continue_is_refused_where_there_is_no_run_to_continue() {
+        let first = GOOD.replacen("[[page]]\n", "[[page]]\ncontinue = true\n", 1);
+        let e = parse(&first, "x.toml", &no_files).unwrap_err()[0].to_string();
+        assert!(
+            e.contains("page 1: `continue = true` on the first page"),
+            "{e}"
+        );
+        let with_set = GOOD.replace("set = { lr = 0.5 }", "set = { lr = 0.5 }\ncontinue = true");
+        let e = parse(&with_set, "x.toml", &no_files).unwrap_err()[0].to_string();
+        assert!(e.contains("page 2: `continue = true` with `set`"), "{e}");
+        let fine = GOOD.replace("set = { lr = 0.5 }\n", "continue = true\n");
+        let l = parse(&fine, "x.toml", &no_files).unwrap();
+        assert!(!l.pages[0].continues && l.pages[1].continues);
+    }
+
+    #[test]
     fn pages_carry_their_effective_scene() {
         let l = parse(GOOD, "x.toml", &no_files).unwrap();
         assert_eq!((l.pages.len(), l.claims.len()), (2, 1));

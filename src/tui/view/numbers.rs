@@ -10,7 +10,6 @@ use super::rule_card;
 use crate::lesson::{ChartKind, Lang};
 use crate::math::optimizer::{self, Optimizer};
 use crate::math::{Objective, norm};
-use crate::numfmt::pretty_name;
 use crate::numfmt::{short, vector};
 use crate::session::{Stop, StopOn};
 use crate::stage::{Stage, words};
@@ -35,9 +34,9 @@ fn row<'a>(out: &mut Vec<Line<'a>>, width: usize, label: &str, value: String, lo
     }
 }
 
-/// The parameter tuple's names, e.g. `(x, y)` or `(w₁, w₂, b)`.
+/// The parameter tuple's names as the page writes them, e.g. `(x, y)` or `(θ₁, θ₀)`.
 fn names(stage: &Stage) -> String {
-    let n: Vec<String> = stage.scene.names.iter().map(|s| pretty_name(s)).collect();
+    let n = stage.scene.param_names();
     if n.len() == 1 {
         n[0].clone()
     } else {
@@ -87,21 +86,43 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         format!("= {}", tuple(&cur.params)),
         look,
     );
-    row(&mut out, width, "L(θ)", short(cur.value), look);
-    let grad_label = if matches!(s.objective(), Objective::Model(m) if m.batch_size < m.data.len())
-    {
-        tr(lang, "∇L (batch)", "∇L（批）")
+    let loss = stage.scene.loss_name();
+    row(
+        &mut out,
+        width,
+        &format!("{loss}(θ)"),
+        short(cur.value),
+        look,
+    );
+    let batched = matches!(s.objective(), Objective::Model(m) if m.batch_size < m.data.len());
+    let grad_label = if batched {
+        format!("∇{loss} {}", tr(lang, "(batch)", "（本批）"))
     } else {
-        "∇L(θ)"
+        format!("∇{loss}(θ)")
     };
-    row(&mut out, width, grad_label, tuple(&cur.grad), look);
-    row(&mut out, width, "‖∇L‖", short(norm(&cur.grad)), look);
+    row(&mut out, width, &grad_label, tuple(&cur.grad), look);
+    // The length beside the full-data cost is the full-data gradient's; the step's own
+    // gradient is the row above, labelled as the batch's.
+    let norm_label = if batched {
+        format!("‖∇{loss}‖ {}", tr(lang, "(all)", "（全部）"))
+    } else {
+        format!("‖∇{loss}‖")
+    };
+    row(
+        &mut out,
+        width,
+        &norm_label,
+        short(stage.full_grad_norm(0)),
+        look,
+    );
     // The rule is on screen whenever no page text states it: under a step rule (its ‖Δθ‖ is
     // the quantity to watch), once any rule fired (the stop is read against it), and in the
     // sandbox, whose rule has no step budget. A lesson page under the gradient rule says its ε
     // in its text; the row would cost it a line of that text at 80×24.
-    let rule_shown =
-        s.stop_rule().on == StopOn::Step || stop.is_some() || s.stop_rule().max_steps.is_none();
+    let tol = s.stop_rule().tol.is_some();
+    let rule_shown = (tol && s.stop_rule().on == StopOn::Step)
+        || stop.is_some()
+        || (tol && s.stop_rule().max_steps.is_none());
     if let Some(rule) = words::rule(lang, s.stop_rule()).filter(|_| rule_shown) {
         row(
             &mut out,
@@ -122,7 +143,7 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         row(
             &mut out,
             width,
-            &rule_card::step_label(kind),
+            &rule_card::step_label(kind, stage.scene.loss_name()),
             tuple(&p.delta),
             look,
         );
@@ -255,13 +276,20 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
                 format!("{mark} {}", r.label),
                 c.t.to_string(),
                 crate::numfmt::sig(c.value, 4),
-                crate::numfmt::sig(norm(&c.grad), 4),
+                crate::numfmt::sig(stage.full_grad_norm(k), 4),
                 // Only a stopped run needs a word; "stepping" on every row is noise.
                 words::status_short(lang, r.session.stop()),
             ]
         })
         .collect();
-    let header = [tr(lang, "  run", "  运行"), "t", "L", "‖∇L‖", ""].map(str::to_string);
+    let loss = stage.scene.loss_name();
+    let header = [
+        tr(lang, "  run", "  运行").to_string(),
+        "t".to_string(),
+        loss.to_string(),
+        format!("‖∇{loss}‖"),
+        String::new(),
+    ];
     let width = |c: usize| {
         rows.iter()
             .chain(std::iter::once(&header))

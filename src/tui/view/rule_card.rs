@@ -16,9 +16,9 @@ pub enum Item {
 }
 
 /// The Δθ row's label: plain descent's rule, or the optimizer's name (its card has the rule).
-pub fn step_label(kind: Kind) -> String {
+pub fn step_label(kind: Kind, loss: &str) -> String {
     match kind {
-        Kind::Sgd => "Δθ = −η∇L".to_string(),
+        Kind::Sgd => format!("Δθ = −η∇{loss}"),
         k => format!("Δθ ({k})"),
     }
 }
