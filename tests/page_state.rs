@@ -192,3 +192,46 @@ fn every_optimizer_card_fits_at_80x24_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn a_new_formula_starts_at_its_own_start_not_where_a_divergence_left_off() {
+    let mut a = App::new(AppOptions {
+        lang: Lang::En,
+        glyphs: Glyphs::Ascii,
+        color: false,
+        lessons: lesson::load_embedded().lessons.into(),
+        problems: Vec::new(),
+        progress: Progress::in_memory(),
+        notice: None,
+        open: Open::Sandbox(gradstep::stage::SandboxSpec::default()),
+    });
+    for _ in 0..30 {
+        key(&mut a, '+');
+    }
+    for _ in 0..40 {
+        key(&mut a, 'n');
+    }
+    assert!(
+        stage(&a).main().current().params[0].abs() > 1e3,
+        "the run diverged"
+    );
+    key(&mut a, 'f');
+    for _ in 0..40 {
+        a.update(Action::Key(KeyEvent::new(
+            KeyCode::Backspace,
+            KeyModifiers::NONE,
+        )));
+    }
+    for c in "x^2 + 3*y^2".chars() {
+        key(&mut a, c);
+    }
+    a.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let s = stage(&a);
+    assert!(
+        matches!(&s.scene.objective, gradstep::math::Objective::Formula(f) if f.vars().len() == 2)
+    );
+    assert_eq!(s.main().current().params, vec![3.0, 4.0]);
+}

@@ -198,9 +198,10 @@ impl Stage {
             }
         }
         self.playing = false;
-        if !self.manual_window {
-            self.window = None;
-        }
+        // A window zoomed or panned for the old run (or stretched by a divergence) would not
+        // fit the fresh one: fit again from the start.
+        self.manual_window = false;
+        self.window = None;
     }
 
     /// Where η now stands against 2/λmax at the main run's point, if at or above it.
@@ -411,9 +412,17 @@ impl Stage {
         chart::chart(self, glyphs, width, height)
     }
 
+    /// Zooms around the main run's current point (on the chart's axes), so zooming in looks
+    /// closer at where the learner is rather than at the window's middle.
     pub fn zoom(&mut self, factor: f64) {
         if let Some(w) = self.window {
-            self.window = Some(w.zoom(factor));
+            let p = &self.main().current().params;
+            let at = match self.axes() {
+                Some((i, j)) => (p[i], p[j]),
+                // The slope view's window spans w only; its y range follows the curve.
+                None => (p[0], w.center().1),
+            };
+            self.window = Some(w.zoom_at(factor, at));
             self.manual_window = true;
         }
     }
@@ -480,6 +489,22 @@ mod tests {
         let t = s.taylor_step();
         assert!((t.predicted + 0.4).abs() < 1e-12 && (t.truth + 0.38).abs() < 1e-12);
         assert!((t.truth - t.predicted - 0.02).abs() < 1e-12);
+    }
+
+    #[test]
+    fn zoom_centres_on_the_current_point_and_reset_refits() {
+        let mut s = sandbox();
+        s.fit_window(60, 20);
+        let fitted = s.window.unwrap();
+        s.zoom(0.5);
+        let w = s.window.unwrap();
+        let (cx, cy) = w.center();
+        assert!((cx - 3.0).abs() < 1e-9 && (cy - 4.0).abs() < 1e-9, "{w:?}");
+        assert!((w.width() - fitted.width() / 2.0).abs() < 1e-9);
+        s.reset();
+        assert!(!s.manual_window && s.window.is_none());
+        s.fit_window(60, 20);
+        assert_eq!(s.window.unwrap(), fitted);
     }
 
     #[test]

@@ -565,8 +565,9 @@ impl App {
         editor::remember(&mut self.formula_history, text);
         let cur = t.stage.main();
         let old_names = &t.stage.scene.names;
-        let old_params = &cur.current().params;
-        // A variable the old formula had keeps its value; a new one starts at 1.
+        // A variable the old formula had keeps its start (not where the old run got to: after
+        // a divergence that would be 1e6); a new one starts at 1.
+        let old_params = &t.stage.scene.start;
         let start: Vec<f64> = f
             .vars()
             .iter()
