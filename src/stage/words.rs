@@ -41,26 +41,27 @@ pub fn status_short(lang: Lang, stop: Option<Stop>) -> String {
     }
 }
 
-/// What the stop means and what the learner can do, for the panel under the numbers.
+/// What the stop means and what the learner can do, for the panel under the numbers. The
+/// `name = value` pairs are joined by no-break spaces so a narrow panel never splits them.
 pub fn advice(lang: Lang, stop: Stop) -> String {
     match (stop, lang) {
         (Stop::ShortStep { eps, step }, Lang::En) => format!(
-            "‖Δθ‖ = {} < ε = {}: the steps got short, which need not mean the minimum. b undo, r reset",
+            "‖Δθ‖\u{a0}=\u{a0}{} <\u{a0}ε\u{a0}=\u{a0}{}: the steps got short, which need not mean the minimum. b undo, r reset",
             short(step),
             short(eps)
         ),
         (Stop::ShortStep { eps, step }, Lang::Zh) => format!(
-            "‖Δθ‖ = {} < ε = {}：步子变短了，不一定到了最低点。b 撤销，r 重来",
+            "‖Δθ‖\u{a0}=\u{a0}{} <\u{a0}ε\u{a0}=\u{a0}{}：步子变短了，不一定到了最低点。b 撤销，r 重来",
             short(step),
             short(eps)
         ),
         (Stop::FlatGradient { eps, grad }, Lang::En) => format!(
-            "‖∇L‖ = {} < ε = {}: flat here (a minimum, a saddle or a plateau). b undo, r reset",
+            "‖∇L‖\u{a0}=\u{a0}{} <\u{a0}ε\u{a0}=\u{a0}{}: flat here (a minimum, a saddle or a plateau). b undo, r reset",
             short(grad),
             short(eps)
         ),
         (Stop::FlatGradient { eps, grad }, Lang::Zh) => format!(
-            "‖∇L‖ = {} < ε = {}：这里很平（最低点、鞍点或平台）。b 撤销，r 重来",
+            "‖∇L‖\u{a0}=\u{a0}{} <\u{a0}ε\u{a0}=\u{a0}{}：这里很平（最低点、鞍点或平台）。b 撤销，r 重来",
             short(grad),
             short(eps)
         ),
