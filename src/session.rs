@@ -57,6 +57,25 @@ impl fmt::Display for Status {
     }
 }
 
+/// Why a run stopped, in the terms the lessons teach: a stop rule met is not a minimum found,
+/// and a blow-up, a missing derivative and a loss with no bottom each call for another remedy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stop {
+    /// ‖Δθ‖ < ε: the next step is shorter than ε (source 001's rule), wherever that is.
+    ShortStep { eps: f64, step: f64 },
+    /// ‖∇L‖ < ε: the slope is flatter than ε (a minimum, a saddle or a plateau).
+    FlatGradient { eps: f64, grad: f64 },
+    /// The step budget is spent.
+    StepLimit { max: usize },
+    /// L and θ are finite but ∇L is not: the formula has no derivative at this point.
+    NotDifferentiable,
+    /// L fell below −DIVERGED_ABOVE: the loss has no bottom in the direction the run took, so
+    /// a smaller η only slows the fall.
+    Unbounded,
+    /// L grew past DIVERGED_ABOVE or stopped being a number: the steps overshoot.
+    BlewUp,
+}
+
 /// One visited point θ_t with everything computed there.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
@@ -172,6 +191,19 @@ impl Session {
         Preview { delta, next, opt }
     }
 
+    /// The optimizer memory that goes with the optimizer in use: the current point's, or a
+    /// fresh one when the learner switched optimizers there (the old kind's velocity or moments
+    /// mean nothing to the new rule, and the next update starts it afresh too).
+    pub fn opt_state(&self) -> optimizer::State {
+        let cur = self.current();
+        let fresh = self.optimizer.initial_state(cur.params.len());
+        if std::mem::discriminant(&cur.opt) == std::mem::discriminant(&fresh) {
+            cur.opt.clone()
+        } else {
+            fresh
+        }
+    }
+
     /// Where the run stands at the current point. Divergence is checked first, then
     /// convergence, then the step budget.
     pub fn status(&self) -> Status {
@@ -202,6 +234,39 @@ impl Session {
             return Status::MaxSteps;
         }
         Status::Running
+    }
+
+    /// Why the run stands still, or `None` while it runs. Agrees with [`Session::status`]:
+    /// `Diverged` splits into a missing derivative, an unbounded loss and a blow-up.
+    pub fn stop(&self) -> Option<Stop> {
+        let cur = self.current();
+        match self.status() {
+            Status::Running => None,
+            Status::Diverged => {
+                let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+                Some(if cur.value < -DIVERGED_ABOVE {
+                    Stop::Unbounded
+                } else if cur.value.is_finite() && finite(&cur.params) && !finite(&cur.grad) {
+                    Stop::NotDifferentiable
+                } else {
+                    Stop::BlewUp
+                })
+            }
+            Status::Converged => {
+                let eps = self.stop.tol.unwrap_or(0.0);
+                Some(match self.stop.on {
+                    StopOn::Step => Stop::ShortStep {
+                        eps,
+                        step: norm(&self.preview().delta),
+                    },
+                    StopOn::Grad => Stop::FlatGradient {
+                        eps,
+                        grad: norm(&cur.grad),
+                    },
+                })
+            }
+            Status::MaxSteps => Some(Stop::StepLimit { max: cur.t }),
+        }
     }
 
     /// Takes one update unless the run has stopped; returns the status after it.

@@ -8,7 +8,7 @@ use super::curve::robust_range;
 use super::raster::{self, P};
 
 /// Markers of the series, in order (then repeating).
-pub const SERIES_MARKERS: [char; 6] = ['*', '+', 'o', 'x', '#', '%'];
+pub const SERIES_MARKERS: [char; 6] = ['@', 'o', '#', '%', '&', '$'];
 
 /// The cost histories to draw. Plain data in; see [`history`].
 pub struct HistorySpec<'a> {

@@ -86,6 +86,29 @@ impl Window {
         Window::new(cx - hw, cx + hw, cy - hh, cy + hh).sanitized()
     }
 
+    /// Scales the spans by `factor` and centres the result on `at` (the learner's point) when
+    /// it is a finite point inside the window, else on the window's centre: zooming in then
+    /// looks closer at where the learner is.
+    pub fn zoom_at(self, factor: f64, at: (f64, f64)) -> Window {
+        let w = self.sanitized();
+        let (px, py) = at;
+        let inside = px.is_finite()
+            && py.is_finite()
+            && px >= w.x0
+            && px <= w.x1
+            && py >= w.y0
+            && py <= w.y1;
+        if !inside {
+            return w.zoom(factor);
+        }
+        let z = w.zoom(factor);
+        let (cx, cy) = w.center();
+        z.pan(
+            (px - cx) / z.width().max(f64::MIN_POSITIVE),
+            (py - cy) / z.height().max(f64::MIN_POSITIVE),
+        )
+    }
+
     /// Moves by fractions of the span: `pan(0.25, 0.0)` shifts a quarter width to the right.
     pub fn pan(self, fx: f64, fy: f64) -> Window {
         let w = self.sanitized();

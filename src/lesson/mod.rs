@@ -18,7 +18,7 @@ use std::fmt;
 
 pub use exercise::{Answer, Attempts, Exercise, Feedback, Sign, Verdict};
 pub use load::{Loaded, load, load_dir, load_embedded, parse_lesson};
-pub use scene::{ChartKind, Dial, Racer, Scene, Window};
+pub use scene::{ChartKind, Dial, Naming, Racer, Scene, Window};
 pub use text::{Lang, Text, printable};
 
 use crate::session::Status;
@@ -88,6 +88,10 @@ pub struct Page {
     /// True on the first page and on pages that change the scene: the tutor starts a fresh
     /// session there; otherwise the learner keeps stepping the run they have.
     pub scene_changed: bool,
+    /// True where the page says `continue = true`: it talks about the run the learner already
+    /// has, so the tutor keeps it. Every other page opens with its own scene's fresh state, so
+    /// no run left from another page contradicts its text.
+    pub continues: bool,
     pub exercise: Option<Exercise>,
 }
 

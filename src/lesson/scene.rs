@@ -113,6 +113,18 @@ impl Racer {
     }
 }
 
+/// The names a page's text uses, shown instead of the program's own (`w1`, `b`, `L`), so the
+/// panel and chart read θ₀, θ₁ and J where the linear-regression text does.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Naming {
+    /// One per parameter, in order; empty for the parameters' own (pretty) names.
+    pub params: Vec<String>,
+    /// The loss's letter; `None` for L.
+    pub loss: Option<String>,
+    /// The main run's legend; `None` for its optimizer and η.
+    pub run: Option<String>,
+}
+
 /// Everything one page shows and steps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene {
@@ -131,6 +143,7 @@ pub struct Scene {
     pub race: Vec<Racer>,
     /// Present in the Taylor view.
     pub dial: Option<Dial>,
+    pub naming: Naming,
 }
 
 impl Scene {
@@ -154,8 +167,28 @@ impl Scene {
             .collect()
     }
 
-    /// The label of the main run in a race legend: the optimizer and η.
+    /// The parameters' names as the page writes them.
+    pub fn param_names(&self) -> Vec<String> {
+        if self.naming.params.len() == self.names.len() {
+            self.naming.params.clone()
+        } else {
+            self.names
+                .iter()
+                .map(|n| crate::numfmt::pretty_name(n))
+                .collect()
+        }
+    }
+
+    /// The loss's letter as the page writes it: L unless the scene names it.
+    pub fn loss_name(&self) -> &str {
+        self.naming.loss.as_deref().unwrap_or("L")
+    }
+
+    /// The label of the main run in a race legend: the scene's own, else the optimizer and η.
     pub fn label(&self) -> String {
+        if let Some(run) = &self.naming.run {
+            return run.clone();
+        }
         format!(
             "{} η={}",
             self.optimizer.kind,

@@ -64,6 +64,12 @@ pub struct RawScene {
     pub stop: Option<S<RawStop>>,
     pub race: Option<S<Vec<S<RawRacer>>>>,
     pub dial: Option<S<RawDial>>,
+    /// The parameters as the page's text writes them (`["θ₁", "θ₀"]`), in parameter order.
+    pub param_names: Option<S<Vec<String>>>,
+    /// The loss as the page's text writes it (`"J"`); default L.
+    pub loss_name: Option<S<String>>,
+    /// The main run's legend (`"batch GD"`); default its optimizer and η.
+    pub label: Option<S<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -111,6 +117,10 @@ pub struct RawPage {
     pub zh: Option<S<String>>,
     pub en: Option<S<String>>,
     pub set: Option<S<RawScene>>,
+    /// `continue = true`: the page keeps the run the learner has from the page before instead
+    /// of opening with its own state. Without it every page opens fresh.
+    #[serde(rename = "continue")]
+    pub continues: Option<S<bool>>,
     pub exercise: Option<S<RawExercise>>,
 }
 

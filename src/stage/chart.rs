@@ -11,10 +11,13 @@ use crate::session::Status;
 /// A point on the chart's two axes.
 type Pt = (f64, f64);
 
-/// Markers of the racers' paths (the main run uses digits and `@`).
-pub const RACE_MARKS: [char; 5] = ['o', '#', '%', '&', '$'];
+/// Markers of the racers' paths (the main run uses digits and `@`): the cost history's series
+/// markers after the main run's, so the map, the history and the race table share one legend.
+pub const RACE_MARKS: [char; 5] = {
+    let m = chart::SERIES_MARKERS;
+    [m[1], m[2], m[3], m[4], m[5]]
+};
 
-use crate::numfmt::pretty_name;
 /// The loss over the chart's two axes, the other parameters held at their current values.
 struct Slice<'a> {
     objective: &'a Objective,
@@ -74,7 +77,7 @@ pub fn chart(stage: &Stage, glyphs: chart::Glyphs, width: u16, height: u16) -> c
     let s = stage.main();
     let cur = s.current();
     let running = s.status() == Status::Running;
-    let names: Vec<String> = stage.scene.names.iter().map(|n| pretty_name(n)).collect();
+    let names = stage.scene.param_names();
     if names.is_empty() || cur.params.is_empty() {
         // Nothing to draw over (a formula without variables is refused before it gets here).
         return chart::Canvas::new(width, height);
@@ -92,7 +95,7 @@ pub fn chart(stage: &Stage, glyphs: chart::Glyphs, width: u16, height: u16) -> c
             current: Some((cur.params[0], cur.value, cur.grad[0])),
             next: running.then(|| s.preview().next[0]),
             x_label: &names[0],
-            y_label: "L",
+            y_label: stage.scene.loss_name(),
             glyphs,
         };
         return chart::curve(&spec, width, height);

@@ -3,8 +3,11 @@
 //! calls and `gradstep plot` prints the same chart.
 
 mod chart;
+mod limit;
+pub mod words;
 
 pub use chart::RACE_MARKS;
+pub use limit::Edge;
 
 use crate::chart::{self as charts, FitOptions};
 use crate::lesson::{ChartKind, Scene};
@@ -20,6 +23,15 @@ pub const LR_LADDER: [f64; 22] = [
 
 /// How many steps ahead the chart window looks when it is fitted.
 const LOOK_AHEAD: usize = 40;
+
+/// The real step from the main run's point as the Taylor view reads it: Δθ = −η∇L, the
+/// first-order prediction ∇L·Δθ and the true change L(θ + Δθ) − L(θ).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaylorStep {
+    pub delta: Vec<f64>,
+    pub predicted: f64,
+    pub truth: f64,
+}
 
 /// One run on the stage.
 #[derive(Debug, Clone)]
@@ -72,6 +84,7 @@ pub fn formula_scene(formula: Formula, start: Vec<f64>, lr: f64, optimizer: Opti
         axes: (n >= 2).then_some((0, 1)),
         race: Vec::new(),
         dial: None,
+        naming: Default::default(),
     }
 }
 
@@ -170,14 +183,31 @@ impl Stage {
         true
     }
 
+    /// Back to the page's own settings: every run restarts at the scene's start with the
+    /// scene's η and optimizer, so a changed η or a switched optimizer does not outlive `r`.
     pub fn reset(&mut self) {
-        for r in &mut self.runners {
-            r.session.reset();
+        if let Ok(main) = self.scene.session() {
+            self.runners[0] = Runner {
+                label: self.scene.label(),
+                session: main,
+            };
+        }
+        if let Ok(racers) = self.scene.racer_sessions() {
+            for (r, (label, session)) in self.runners[1..].iter_mut().zip(racers) {
+                *r = Runner { label, session };
+            }
         }
         self.playing = false;
-        if !self.manual_window {
-            self.window = None;
-        }
+        // A window zoomed or panned for the old run (or stretched by a divergence) would not
+        // fit the fresh one: fit again from the start.
+        self.manual_window = false;
+        self.window = None;
+    }
+
+    /// Where η now stands against 2/λmax at the main run's point, if at or above it.
+    pub fn lr_edge(&self) -> Option<Edge> {
+        let s = self.main();
+        limit::edge(s.objective(), &s.current().params, s.lr())
     }
 
     /// Moves η of the main run one rung up or down the ladder.
@@ -244,6 +274,37 @@ impl Stage {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// The plain gradient step of size η from the main run's point, and how well the
+    /// first-order Taylor term predicts its effect (the taylor lesson's pages 3 and 4).
+    pub fn taylor_step(&self) -> TaylorStep {
+        let s = self.main();
+        let cur = s.current();
+        let delta: Vec<f64> = cur.grad.iter().map(|g| -s.lr() * g).collect();
+        let predicted = cur.grad.iter().zip(&delta).map(|(g, d)| g * d).sum();
+        let next: Vec<f64> = cur.params.iter().zip(&delta).map(|(p, d)| p + d).collect();
+        TaylorStep {
+            truth: s.objective().value(&next) - cur.value,
+            delta,
+            predicted,
+        }
+    }
+
+    /// ‖∇L‖ of a run at its point over the whole data set: a mini-batch run's own gradient is
+    /// its batch's, which would not match the full-data cost printed beside it.
+    pub fn full_grad_norm(&self, runner: usize) -> f64 {
+        let Some(r) = self.runners.get(runner) else {
+            return f64::NAN;
+        };
+        let cur = r.session.current();
+        match r.session.objective() {
+            Objective::Model(m) if m.batch_size < m.data.len() => {
+                let all: Vec<usize> = (0..m.data.len()).collect();
+                crate::math::norm(&m.gradient_on(&cur.params, &all))
+            }
+            _ => crate::math::norm(&cur.grad),
+        }
     }
 
     /// The Taylor view's unit direction v in the two chart axes.
@@ -351,9 +412,17 @@ impl Stage {
         chart::chart(self, glyphs, width, height)
     }
 
+    /// Zooms around the main run's current point (on the chart's axes), so zooming in looks
+    /// closer at where the learner is rather than at the window's middle.
     pub fn zoom(&mut self, factor: f64) {
         if let Some(w) = self.window {
-            self.window = Some(w.zoom(factor));
+            let p = &self.main().current().params;
+            let at = match self.axes() {
+                Some((i, j)) => (p[i], p[j]),
+                // The slope view's window spans w only; its y range follows the curve.
+                None => (p[0], w.center().1),
+            };
+            self.window = Some(w.zoom_at(factor, at));
             self.manual_window = true;
         }
     }
@@ -399,6 +468,43 @@ mod tests {
         s.step();
         s.reset();
         assert_eq!(s.main().current().t, 0);
+    }
+
+    #[test]
+    fn the_taylor_step_is_the_pages_numbers() {
+        // taylor p3: L = θ₁² + θ₂² at (1, 1), η = 0.25: predicted −2, true −1.5, gap 0.5;
+        // p4 with η = 0.05: −0.4, −0.38, 0.02.
+        let f = Formula::parse("theta1^2 + theta2^2").unwrap();
+        let mut s = Stage::new(formula_scene(
+            f,
+            vec![1.0, 1.0],
+            0.25,
+            Optimizer::new(Kind::Sgd),
+        ))
+        .unwrap();
+        let t = s.taylor_step();
+        assert_eq!(t.delta, vec![-0.5, -0.5]);
+        assert_eq!((t.predicted, t.truth), (-2.0, -1.5));
+        s.runners[0].session.set_lr(0.05);
+        let t = s.taylor_step();
+        assert!((t.predicted + 0.4).abs() < 1e-12 && (t.truth + 0.38).abs() < 1e-12);
+        assert!((t.truth - t.predicted - 0.02).abs() < 1e-12);
+    }
+
+    #[test]
+    fn zoom_centres_on_the_current_point_and_reset_refits() {
+        let mut s = sandbox();
+        s.fit_window(60, 20);
+        let fitted = s.window.unwrap();
+        s.zoom(0.5);
+        let w = s.window.unwrap();
+        let (cx, cy) = w.center();
+        assert!((cx - 3.0).abs() < 1e-9 && (cy - 4.0).abs() < 1e-9, "{w:?}");
+        assert!((w.width() - fitted.width() / 2.0).abs() < 1e-9);
+        s.reset();
+        assert!(!s.manual_window && s.window.is_none());
+        s.fit_window(60, 20);
+        assert_eq!(s.window.unwrap(), fitted);
     }
 
     #[test]

@@ -317,7 +317,7 @@ impl App {
             Msg::Step => {
                 let stepped = stage.step();
                 if !stepped {
-                    self.notice = Some(stopped_notice(lang, stage.status()));
+                    self.notice = Some(stage::words::notice(lang, stage.main().stop()));
                 }
             }
             Msg::Undo => {
@@ -329,7 +329,8 @@ impl App {
             Msg::Reset => stage.reset(),
             Msg::Play => stage.playing = !stage.playing && stage.status() == Status::Running,
             Msg::RaiseLr | Msg::LowerLr => {
-                stage.nudge_lr(*msg == Msg::RaiseLr);
+                let lr = stage.nudge_lr(*msg == Msg::RaiseLr);
+                self.notice = stage.lr_edge().map(|e| e.worded(lang, lr));
             }
             Msg::WidenProbe | Msg::NarrowProbe => {
                 stage.scale_probe(*msg == Msg::WidenProbe);
@@ -450,8 +451,8 @@ impl App {
             );
             return;
         };
-        // A page keeps the learner's run unless its scene differs from what is on stage.
-        if p.scene_changed || t.custom || p.scene != t.stage.scene {
+        // A page opens with its own state unless it says it continues the run on stage.
+        if !p.continues || t.custom || p.scene != t.stage.scene {
             match Stage::new(p.scene.clone()) {
                 Ok(stage) => t.stage = stage,
                 Err(e) => {
@@ -573,8 +574,9 @@ impl App {
         editor::remember(&mut self.formula_history, text);
         let cur = t.stage.main();
         let old_names = &t.stage.scene.names;
-        let old_params = &cur.current().params;
-        // A variable the old formula had keeps its value; a new one starts at 1.
+        // A variable the old formula had keeps its start (not where the old run got to: after
+        // a divergence that would be 1e6); a new one starts at 1.
+        let old_params = &t.stage.scene.start;
         let start: Vec<f64> = f
             .vars()
             .iter()
@@ -702,28 +704,6 @@ fn parse_start(text: &str, n: usize) -> Result<Vec<f64>, FormulaError> {
         });
     }
     Ok(out)
-}
-
-fn stopped_notice(lang: Lang, status: Status) -> String {
-    match status {
-        Status::Converged => tr(
-            lang,
-            "converged — b undoes, r starts over",
-            "已收敛：b 撤销，r 重来",
-        ),
-        Status::Diverged => tr(
-            lang,
-            "diverged — b undoes, - lowers η, r starts over",
-            "已发散：b 撤销，- 减小 η，r 重来",
-        ),
-        Status::MaxSteps => tr(
-            lang,
-            "step limit reached — b undoes, r starts over",
-            "已达步数上限：b 撤销，r 重来",
-        ),
-        Status::Running => "",
-    }
-    .to_string()
 }
 
 #[cfg(test)]

@@ -250,11 +250,13 @@ mod tests {
             axes: Some((0, 1)),
             race: vec![],
             dial: None,
+            naming: Default::default(),
         };
         Page {
             text: Text::default(),
             scene,
             scene_changed: true,
+            continues: false,
             exercise: None,
         }
     }

@@ -19,7 +19,7 @@ pub use claims::DEFAULT_CLAIM_TOL;
 pub use context::Ctx;
 pub use exercise::DEFAULT_ANSWER_TOL;
 
-use super::schema::{RawLesson, RawText, S};
+use super::schema::{RawLesson, RawPage, RawText, S};
 use super::text::{Text, printable};
 use super::{Claim, Lesson, Page, Problem};
 use crate::math::DataError;
@@ -131,6 +131,7 @@ fn pages(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Vec<Page> {
             current = build_scene(ctx, &merged, set.span(), read_data);
             changed = true;
         }
+        let continues = continues(ctx, i, p);
         let exercise = p
             .exercise
             .as_ref()
@@ -140,11 +141,41 @@ fn pages(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Vec<Page> {
                 text: t,
                 scene: scene.clone(),
                 scene_changed: changed,
+                continues,
                 exercise,
             });
         }
     }
     pages
+}
+
+/// Whether a page keeps the previous page's run. Only a page that shows the same scene can:
+/// the first page has no run before it, and a page with `set` shows another scene.
+fn continues(ctx: &mut Ctx, i: usize, p: &RawPage) -> bool {
+    let Some(c) = &p.continues else {
+        return false;
+    };
+    if !*c.get_ref() {
+        return false;
+    }
+    let what = format!("page {}", i + 1);
+    if i == 0 {
+        ctx.at(
+            c.span(),
+            format!(
+                "{what}: `continue = true` on the first page: there is no run before it to continue"
+            ),
+        );
+        return false;
+    }
+    if p.set.is_some() {
+        ctx.at(
+            c.span(),
+            format!("{what}: `continue = true` with `set`: a page that changes the scene opens a new run, so drop one of them"),
+        );
+        return false;
+    }
+    true
 }
 
 pub(super) fn text(ctx: &mut Ctx, t: &S<RawText>, what: &str) -> Text {
@@ -191,6 +222,22 @@ mod tests {
 
     fn no_files(_: &str) -> Result<String, DataError> {
         Err(DataError::Unreadable("none".into()))
+    }
+
+    #[test]
+    fn continue_is_refused_where_there_is_no_run_to_continue() {
+        let first = GOOD.replacen("[[page]]\n", "[[page]]\ncontinue = true\n", 1);
+        let e = parse(&first, "x.toml", &no_files).unwrap_err()[0].to_string();
+        assert!(
+            e.contains("page 1: `continue = true` on the first page"),
+            "{e}"
+        );
+        let with_set = GOOD.replace("set = { lr = 0.5 }", "set = { lr = 0.5 }\ncontinue = true");
+        let e = parse(&with_set, "x.toml", &no_files).unwrap_err()[0].to_string();
+        assert!(e.contains("page 2: `continue = true` with `set`"), "{e}");
+        let fine = GOOD.replace("set = { lr = 0.5 }\n", "continue = true\n");
+        let l = parse(&fine, "x.toml", &no_files).unwrap();
+        assert!(!l.pages[0].continues && l.pages[1].continues);
     }
 
     #[test]

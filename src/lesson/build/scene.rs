@@ -9,7 +9,7 @@ use super::objective::objective;
 use super::optimizer::{build_optimizer, positive_lr, scene_hyper, stop_rule};
 use crate::lesson::budget;
 use crate::lesson::printable;
-use crate::lesson::scene::{ChartKind, Dial, Racer, Scene, Window};
+use crate::lesson::scene::{ChartKind, Dial, Naming, Racer, Scene, Window};
 use crate::lesson::schema::{RawDial, RawRacer, RawScene, RawWindow, S};
 use crate::math::Objective;
 use crate::math::optimizer::Optimizer;
@@ -54,8 +54,30 @@ impl RawScene {
             ($($f:ident),*) => { $( if over.$f.is_some() { base.$f = over.$f.clone(); } )* };
         }
         take!(
-            view, formula, vars, model, rows, csv, batch_size, shuffle, start, lr, optimizer,
-            momentum, alpha, beta1, beta2, eps, window, axes, stop, race, dial
+            view,
+            formula,
+            vars,
+            model,
+            rows,
+            csv,
+            batch_size,
+            shuffle,
+            start,
+            lr,
+            optimizer,
+            momentum,
+            alpha,
+            beta1,
+            beta2,
+            eps,
+            window,
+            axes,
+            stop,
+            race,
+            dial,
+            param_names,
+            loss_name,
+            label
         );
         base
     }
@@ -157,6 +179,7 @@ pub(super) fn build_scene(
         }
         distinct_labels(ctx, &race, list.get_ref())?;
     }
+    let naming = naming(ctx, s, &names)?;
     Some(Scene {
         view,
         objective,
@@ -169,7 +192,48 @@ pub(super) fn build_scene(
         axes,
         race,
         dial,
+        naming,
     })
+}
+
+/// The page's own names for the parameters, the loss and the main run; each must be short
+/// printable text, and there must be one parameter name per parameter.
+fn naming(ctx: &mut Ctx, s: &RawScene, names: &[String]) -> Option<Naming> {
+    let mut bad = false;
+    let mut text = |ctx: &mut Ctx, v: &S<String>, key: &str| {
+        let t = printable(v.get_ref().trim()).into_owned();
+        if t.is_empty() || t.chars().count() > 24 {
+            ctx.at(v.span(), format!("{key} must be 1 to 24 characters"));
+            bad = true;
+        }
+        t
+    };
+    let loss = s.loss_name.as_ref().map(|v| text(ctx, v, "loss_name"));
+    let run = s.label.as_ref().map(|v| text(ctx, v, "label"));
+    let mut params = Vec::new();
+    if let Some(list) = &s.param_names {
+        if list.get_ref().len() != names.len() {
+            ctx.at(
+                list.span(),
+                format!(
+                    "param_names has {} name(s) but there are {} parameter(s) ({})",
+                    list.get_ref().len(),
+                    names.len(),
+                    names.join(", ")
+                ),
+            );
+            bad = true;
+        }
+        for n in list.get_ref() {
+            let n = printable(n.trim()).into_owned();
+            if n.is_empty() || n.chars().count() > 8 {
+                ctx.at(list.span(), "each of param_names must be 1 to 8 characters");
+                bad = true;
+            }
+            params.push(n);
+        }
+    }
+    (!bad).then_some(Naming { params, loss, run })
 }
 
 fn chart_kind(ctx: &mut Ctx, s: &RawScene, span: Range<usize>) -> Option<ChartKind> {
@@ -440,6 +504,24 @@ mod tests {
         let (_, problems) =
             build("view = \"surface\"\nformula = \"x^2 + y^2\"\naxes = [\"x\", \"x\"]\n");
         assert!(problems[0].contains("two different parameters"));
+    }
+
+    #[test]
+    fn a_scene_may_name_its_parameters_loss_and_run() {
+        let (scene, problems) = build(
+            "view = \"surface\"\nformula = \"x^2 + y^2\"\nparam_names = [\"θ₁\", \"θ₀\"]\nloss_name = \"J\"\nlabel = \"batch GD\"\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let scene = scene.unwrap();
+        assert_eq!(scene.param_names(), ["θ₁", "θ₀"]);
+        assert_eq!((scene.loss_name(), scene.label()), ("J", "batch GD".into()));
+        let (scene, problems) =
+            build("view = \"surface\"\nformula = \"x^2 + y^2\"\nparam_names = [\"a\"]\n");
+        assert!(scene.is_none());
+        assert!(
+            problems[0].contains("param_names has 1 name(s) but there are 2 parameter(s) (x, y)"),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod layout;
 mod numbers;
 mod panels;
+mod rule_card;
 mod start;
 mod tutor;
 

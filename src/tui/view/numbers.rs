@@ -6,23 +6,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Look;
+use super::rule_card;
 use crate::lesson::{ChartKind, Lang};
-use crate::math::optimizer::Kind;
+use crate::math::optimizer::{self, Optimizer};
 use crate::math::{Objective, norm};
-use crate::numfmt::pretty_name;
 use crate::numfmt::{short, vector};
-use crate::session::Status;
-use crate::stage::Stage;
+use crate::session::{Stop, StopOn};
+use crate::stage::{Stage, words};
 use crate::tui::strings::tr;
-
-pub fn status_word(lang: Lang, s: Status) -> &'static str {
-    match s {
-        Status::Running => tr(lang, "stepping", "迭代中"),
-        Status::Converged => tr(lang, "converged", "已收敛"),
-        Status::Diverged => tr(lang, "diverged", "已发散"),
-        Status::MaxSteps => tr(lang, "step limit", "达到步数上限"),
-    }
-}
 
 /// The label column's width.
 const LABEL: usize = 11;
@@ -43,9 +34,9 @@ fn row<'a>(out: &mut Vec<Line<'a>>, width: usize, label: &str, value: String, lo
     }
 }
 
-/// The parameter tuple's names, e.g. `(x, y)` or `(w₁, w₂, b)`.
+/// The parameter tuple's names as the page writes them, e.g. `(x, y)` or `(θ₁, θ₀)`.
 fn names(stage: &Stage) -> String {
-    let n: Vec<String> = stage.scene.names.iter().map(|s| pretty_name(s)).collect();
+    let n = stage.scene.param_names();
     if n.len() == 1 {
         n[0].clone()
     } else {
@@ -69,15 +60,15 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
     }
     let s = stage.main();
     let cur = s.current();
-    let status = s.status();
-    let status_style = match status {
-        Status::Running => Style::new(),
-        Status::Converged => look.good(),
+    let stop = s.stop();
+    let status_style = match stop {
+        None | Some(Stop::ShortStep { .. }) => Style::new(),
+        Some(Stop::FlatGradient { .. }) => look.good(),
         _ => look.error(),
     };
     let mut out = vec![Line::from(vec![
         Span::styled(format!("t = {:<6}", cur.t), look.title()),
-        Span::styled(status_word(lang, status).to_string(), status_style),
+        Span::styled(words::status(lang, stop), status_style),
     ])];
     let optimizer = s.optimizer().kind.to_string();
     row(
@@ -95,53 +86,89 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         format!("= {}", tuple(&cur.params)),
         look,
     );
-    row(&mut out, width, "L(θ)", short(cur.value), look);
-    let grad_label = if matches!(s.objective(), Objective::Model(m) if m.batch_size < m.data.len())
-    {
-        tr(lang, "∇L (batch)", "∇L（批）")
+    let loss = stage.scene.loss_name();
+    row(
+        &mut out,
+        width,
+        &format!("{loss}(θ)"),
+        short(cur.value),
+        look,
+    );
+    let batched = matches!(s.objective(), Objective::Model(m) if m.batch_size < m.data.len());
+    let grad_label = if batched {
+        format!("∇{loss} {}", tr(lang, "(batch)", "（本批）"))
     } else {
-        "∇L(θ)"
+        format!("∇{loss}(θ)")
     };
-    row(&mut out, width, grad_label, tuple(&cur.grad), look);
-    row(&mut out, width, "‖∇L‖", short(norm(&cur.grad)), look);
-    if status == Status::Running {
-        let p = s.preview();
-        let step_label = match s.optimizer().kind {
-            Kind::Sgd => "Δθ = −η∇L".to_string(),
-            k => format!("Δθ ({k})"),
-        };
-        row(&mut out, width, &step_label, tuple(&p.delta), look);
+    row(&mut out, width, &grad_label, tuple(&cur.grad), look);
+    // The length beside the full-data cost is the full-data gradient's; the step's own
+    // gradient is the row above, labelled as the batch's.
+    let norm_label = if batched {
+        format!("‖∇{loss}‖ {}", tr(lang, "(all)", "（全部）"))
+    } else {
+        format!("‖∇{loss}‖")
+    };
+    row(
+        &mut out,
+        width,
+        &norm_label,
+        short(stage.full_grad_norm(0)),
+        look,
+    );
+    // The rule is on screen whenever no page text states it: under a step rule (its ‖Δθ‖ is
+    // the quantity to watch), once any rule fired (the stop is read against it), and in the
+    // sandbox, whose rule has no step budget. A lesson page under the gradient rule says its ε
+    // in its text; the row would cost it a line of that text at 80×24.
+    let tol = s.stop_rule().tol.is_some();
+    let rule_shown = (tol && s.stop_rule().on == StopOn::Step)
+        || stop.is_some()
+        || (tol && s.stop_rule().max_steps.is_none());
+    if let Some(rule) = words::rule(lang, s.stop_rule()).filter(|_| rule_shown) {
         row(
             &mut out,
             width,
-            tr(lang, "θ next", "下一点 θ"),
-            tuple(&p.next),
+            tr(lang, "stop when", "停止条件"),
+            rule,
             look,
         );
-        for (name, v) in cur.opt.vectors() {
-            row(&mut out, width, name, tuple(v), look);
+    }
+    let p = s.preview();
+    // The step is shown whenever it is a number: after a ‖Δθ‖ < ε stop it is the evidence.
+    if !matches!(
+        stop,
+        Some(Stop::BlewUp | Stop::Unbounded | Stop::NotDifferentiable)
+    ) && p.delta.iter().all(|d| d.is_finite())
+    {
+        let kind = s.optimizer().kind;
+        row(
+            &mut out,
+            width,
+            &rule_card::step_label(kind, stage.scene.loss_name()),
+            tuple(&p.delta),
+            look,
+        );
+        if s.stop_rule().on == StopOn::Step && s.stop_rule().tol.is_some() {
+            row(&mut out, width, "‖Δθ‖", short(norm(&p.delta)), look);
         }
-    } else {
-        out.push(Line::from(Span::styled(
-            match status {
-                Status::Converged => tr(
-                    lang,
-                    "the run has stopped: b undo, r reset",
-                    "已停止：b 撤销，r 重来",
-                ),
-                Status::Diverged => tr(
-                    lang,
-                    "the loss blew up: b undo, - lower η, r reset",
-                    "损失发散：b 撤销，- 减小 η，r 重来",
-                ),
-                _ => tr(
-                    lang,
-                    "no more steps: b undo, r reset",
-                    "没有更多步数：b 撤销，r 重来",
-                ),
-            },
-            status_style,
-        )));
+    }
+    match stop {
+        None => {
+            row(
+                &mut out,
+                width,
+                tr(lang, "θ next", "下一点 θ"),
+                tuple(&p.next),
+                look,
+            );
+            // The memory the step above uses: this optimizer's, after taking in this g.
+            card_lines(&mut out, width, s.optimizer(), &p.opt, lang, look);
+        }
+        Some(stop) => {
+            card_lines(&mut out, width, s.optimizer(), &s.opt_state(), lang, look);
+            for text in wrap(&words::advice(lang, stop), width) {
+                out.push(Line::from(Span::styled(text, status_style)));
+            }
+        }
     }
     if let Objective::Model(m) = s.objective() {
         let batch = m.batch_for_step(cur.t);
@@ -165,6 +192,55 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         race_table(&mut out, stage, lang, look);
     }
     out
+}
+
+/// `text` broken into lines at most `width` cells wide: at spaces where there are any, and
+/// between any two characters of a word too wide for a line (CJK text has no spaces).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let cells = |s: &str| Span::raw(s.to_string()).width();
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let sep = usize::from(!line.is_empty());
+        if cells(&line) + sep + cells(word) <= width {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            if !line.is_empty() && cells(&line) + cells(&c.to_string()) > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The optimizer's card: its rule in dim lines, then its state rows.
+fn card_lines<'a>(
+    out: &mut Vec<Line<'a>>,
+    width: usize,
+    opt: &Optimizer,
+    state: &optimizer::State,
+    lang: Lang,
+    look: &Look,
+) {
+    for item in rule_card::card(opt, state, lang) {
+        match item {
+            rule_card::Item::Note(text) => out.push(Line::from(Span::styled(text, look.dim()))),
+            rule_card::Item::Row(name, v) => row(out, width, &name, tuple(&v), look),
+        }
+    }
 }
 
 /// Example numbers (1-based) compactly: `3`, `1–8`, or `2, 7, 5, …` for a shuffled batch.
@@ -200,16 +276,20 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
                 format!("{mark} {}", r.label),
                 c.t.to_string(),
                 crate::numfmt::sig(c.value, 4),
-                crate::numfmt::sig(norm(&c.grad), 4),
+                crate::numfmt::sig(stage.full_grad_norm(k), 4),
                 // Only a stopped run needs a word; "stepping" on every row is noise.
-                match r.session.status() {
-                    Status::Running => String::new(),
-                    st => status_word(lang, st).to_string(),
-                },
+                words::status_short(lang, r.session.stop()),
             ]
         })
         .collect();
-    let header = [tr(lang, "  run", "  运行"), "t", "L", "‖∇L‖", ""].map(str::to_string);
+    let loss = stage.scene.loss_name();
+    let header = [
+        tr(lang, "  run", "  运行").to_string(),
+        "t".to_string(),
+        loss.to_string(),
+        format!("‖∇{loss}‖"),
+        String::new(),
+    ];
     let width = |c: usize| {
         rows.iter()
             .chain(std::iter::once(&header))
@@ -242,7 +322,9 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
     }
 }
 
-/// The Taylor dial: v, the angle to ∇L, ∇L·v, and prediction against truth for the probe.
+/// The Taylor view: the real step Δθ = −η∇L with its first-order prediction against the true
+/// change (what taylor p3/p4 compute), then the dial: v, the angle to ∇L, ∇L·v, and the
+/// probe εv's prediction against truth.
 fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<'a>> {
     let s = stage.main();
     let cur = s.current();
@@ -258,14 +340,11 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
     } else {
         f64::NAN
     };
-    let eps = stage.probe;
-    let mut probe = cur.params.clone();
-    probe[i] += eps * vx;
-    probe[j] += eps * vy;
-    let truth = s.objective().value(&probe) - cur.value;
-    let predicted = eps * dot;
-    let mut out = Vec::new();
     let w = width;
+    let mut out = vec![Line::from(vec![
+        Span::styled(format!("t = {:<6}", cur.t), look.title()),
+        Span::styled(format!("η = {}", short(s.lr())), look.title()),
+    ])];
     let theta = format!("θ = {}", names(stage));
     row(
         &mut out,
@@ -276,15 +355,41 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
     );
     row(&mut out, w, "L(θ)", short(cur.value), look);
     row(&mut out, w, "∇L(θ)", tuple(&cur.grad), look);
+    let step = stage.taylor_step();
+    row(&mut out, w, "Δθ = −η∇L", tuple(&step.delta), look);
+    row(
+        &mut out,
+        w,
+        "∇L·Δθ",
+        format!(
+            "{}  {}",
+            short(step.predicted),
+            tr(lang, "(predicted)", "（预测）")
+        ),
+        look,
+    );
+    row(
+        &mut out,
+        w,
+        tr(lang, "true ΔL", "真实 ΔL"),
+        short(step.truth),
+        look,
+    );
+    row(
+        &mut out,
+        w,
+        tr(lang, "gap", "误差"),
+        short(step.truth - step.predicted),
+        look,
+    );
     let angle = short(stage.angle.to_degrees().rem_euclid(360.0));
     row(
         &mut out,
         w,
         "v",
-        format!("({}, {})  ∠ {angle}°", short(vx), short(vy)),
+        format!("({}, {}) ∠{angle}° φ {}°", short(vx), short(vy), short(phi)),
         look,
     );
-    row(&mut out, w, "φ(v, ∇L)", format!("{}°", short(phi)), look);
     row(
         &mut out,
         w,
@@ -292,35 +397,26 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
         format!("= ‖∇L‖cos φ = {}", short(dot)),
         look,
     );
-    let change = tr(lang, "change", "调整");
+    let eps = stage.probe;
+    let mut probe = cur.params.clone();
+    probe[i] += eps * vx;
+    probe[j] += eps * vy;
+    let probe_truth = s.objective().value(&probe) - cur.value;
     row(
         &mut out,
         w,
         "ε",
-        format!("{}   (+/- {change})", short(eps)),
-        look,
-    );
-    let predicted_label = tr(lang, "predicted", "预测");
-    row(
-        &mut out,
-        w,
-        predicted_label,
-        format!("ε ∇L·v = {}", short(predicted)),
-        look,
-    );
-    let true_label = tr(lang, "true ΔL", "真实 ΔL");
-    row(
-        &mut out,
-        w,
-        true_label,
-        format!("L(θ+εv) − L(θ) = {}", short(truth)),
+        format!("{}   (+/- {})", short(eps), tr(lang, "change", "调整")),
         look,
     );
     row(
         &mut out,
         w,
-        tr(lang, "gap", "误差"),
-        short(truth - predicted),
+        "ε∇L·v",
+        match lang {
+            Lang::En => format!("{}  (true {})", short(eps * dot), short(probe_truth)),
+            Lang::Zh => format!("{}（真实 {}）", short(eps * dot), short(probe_truth)),
+        },
         look,
     );
     if gnorm > 0.0 && phi > 179.5 {

@@ -1,0 +1,253 @@
+//! Panels that say what the page says, asserted on the drawn tutor screen after real key
+//! presses: status words that mean what the lessons teach (a rule met says "stopped", with the
+//! rule and the last ‖Δθ‖ beside it; a point without a derivative and a loss without a bottom
+//! say so), and the Taylor view's numbers for the real step the page computes.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gradstep::chart::Glyphs;
+use gradstep::lesson::{self, Lang};
+use gradstep::math::Formula;
+use gradstep::math::optimizer::{Kind, Optimizer};
+use gradstep::progress::Progress;
+use gradstep::session::Stop;
+use gradstep::stage::SandboxSpec;
+use gradstep::tui::app::Screen;
+use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app(open: Open, lang: Lang) -> App {
+    App::new(AppOptions {
+        lang,
+        glyphs: Glyphs::Ascii,
+        color: false,
+        lessons: lesson::load_embedded().lessons.into(),
+        problems: Vec::new(),
+        progress: Progress::in_memory(),
+        notice: None,
+        open,
+    })
+}
+
+fn lesson_page(id: &str, page: usize, lang: Lang) -> App {
+    let mut a = app(Open::Lesson(id.into()), lang);
+    for _ in 0..page {
+        a.update(Action::Key(KeyEvent::new(
+            KeyCode::PageDown,
+            KeyModifiers::NONE,
+        )));
+    }
+    a
+}
+
+fn sandbox(formula: &str, start: Vec<f64>) -> App {
+    app(
+        Open::Sandbox(SandboxSpec {
+            formula: Formula::parse(formula).unwrap(),
+            start,
+            lr: 0.1,
+            optimizer: Optimizer::new(Kind::Sgd),
+        }),
+        Lang::En,
+    )
+}
+
+fn steps(a: &mut App, n: usize) {
+    for _ in 0..n {
+        a.update(Action::Key(KeyEvent::new(
+            KeyCode::Char('n'),
+            KeyModifiers::NONE,
+        )));
+    }
+}
+
+fn stop(a: &App) -> Option<Stop> {
+    match &a.screen {
+        Screen::Tutor(t) => t.stage.main().stop(),
+        Screen::Start => None,
+    }
+}
+
+fn screen(a: &mut App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw_frame(a, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..w {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                line.push_str(sym);
+            }
+            line.trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_step_rule_stop_is_stopped_not_converged_and_keeps_its_evidence() {
+    // stopping p3: "at step 4 the next step is 0.36 long, below 0.5 ... far from the minimum".
+    let mut a = lesson_page("stopping", 2, Lang::En);
+    steps(&mut a, 10);
+    match stop(&a) {
+        Some(Stop::ShortStep { eps, step }) => {
+            assert_eq!(eps, 0.5);
+            assert!((step - 0.36).abs() < 0.01, "{step}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let s = screen(&mut a, 100, 30);
+    assert!(
+        s.contains("t = 4") && s.contains("stopped: ‖Δθ‖ < ε"),
+        "{s}"
+    );
+    assert!(!s.contains("converged"), "{s}");
+    assert!(s.contains("‖Δθ‖ < 0.5"), "the rule is on screen:\n{s}");
+    assert!(
+        s.contains("Δθ = −η∇L"),
+        "the Δθ row stays after the stop:\n{s}"
+    );
+    let zh = {
+        let mut a = lesson_page("stopping", 2, Lang::Zh);
+        steps(&mut a, 10);
+        screen(&mut a, 80, 24)
+    };
+    assert!(
+        zh.contains("已停止：‖Δθ‖ < ε") && !zh.contains("已收敛"),
+        "{zh}"
+    );
+}
+
+#[test]
+fn stopping_p4_does_not_call_a_far_point_converged() {
+    let mut a = lesson_page("stopping", 3, Lang::En);
+    steps(&mut a, 1000);
+    assert!(matches!(stop(&a), Some(Stop::ShortStep { .. })));
+    let s = screen(&mut a, 80, 24);
+    assert!(s.contains("t = 912") && !s.contains("converged"), "{s}");
+}
+
+#[test]
+fn a_kink_says_there_is_no_derivative_instead_of_diverged() {
+    let mut a = sandbox("sqrt(x^2+y^2)", vec![0.0, 0.0]);
+    assert_eq!(stop(&a), Some(Stop::NotDifferentiable));
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("no gradient here"), "{s}");
+    assert!(!s.contains("diverged") && !s.contains("lower η"), "{s}");
+}
+
+#[test]
+fn a_loss_without_a_bottom_does_not_advise_a_lower_eta() {
+    // hard-terrain p2: the saddle from (1, 0.001), f below −1e12 at step 114.
+    let mut a = lesson_page("hard-terrain", 1, Lang::En);
+    steps(&mut a, 200);
+    assert_eq!(stop(&a), Some(Stop::Unbounded));
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("no bottom"), "{s}");
+    assert!(!s.contains("- lower η"), "{s}");
+}
+
+#[test]
+fn a_blow_up_still_advises_a_lower_eta() {
+    // learning-rate p4: η = 1.1 on a bowl; L passes 1e12 at step 74.
+    let mut a = lesson_page("learning-rate", 3, Lang::En);
+    steps(&mut a, 100);
+    assert_eq!(stop(&a), Some(Stop::BlewUp));
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("diverged") && s.contains("lower η"), "{s}");
+}
+
+#[test]
+fn the_sandbox_shows_its_tolerance_from_the_start() {
+    let mut a = app(Open::Sandbox(SandboxSpec::default()), Lang::En);
+    let s = screen(&mut a, 80, 24);
+    assert!(s.contains("‖∇L‖ < 1e-6"), "{s}");
+    // A plateau start stops at once; the screen says which rule stopped it.
+    let mut a = sandbox("1 - exp(-(x^2 + y^2))", vec![3.0, 3.0]);
+    assert!(matches!(stop(&a), Some(Stop::FlatGradient { .. })));
+    let s = screen(&mut a, 80, 24);
+    assert!(s.contains("t = 0") && s.contains("converged"), "{s}");
+    assert!(
+        s.contains("plateau"),
+        "the advice names what a flat gradient may be:\n{s}"
+    );
+    assert!(s.contains("‖∇L‖ < 1e-6"), "{s}");
+}
+
+/// The numbers panel's rows (the left column under " Numbers "), joined by newlines.
+fn numbers_panel(s: &str) -> String {
+    s.lines()
+        .skip_while(|l| !(l.contains(" Numbers ") || l.contains(" 数值 ")))
+        .map(|l| l.split("||").next().unwrap_or(l).to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_taylor_panel_shows_the_real_step_of_pages_3_and_4() {
+    for lang in [Lang::En, Lang::Zh] {
+        // p3: η = 0.25 from (1, 1): predicted −2, true −1.5, gap 0.5.
+        let mut a = lesson_page("taylor", 2, lang);
+        let p = numbers_panel(&screen(&mut a, 80, 24));
+        for want in ["t = 0", "η = 0.25", "(-0.5, -0.5)", "-2 ", "-1.5", " 0.5"] {
+            assert!(p.contains(want), "p3 {lang:?} lacks {want:?}:\n{p}");
+        }
+        // p4: η = 0.05: −0.4, −0.38, 0.02.
+        let mut a = lesson_page("taylor", 3, lang);
+        let p = numbers_panel(&screen(&mut a, 80, 24));
+        for want in ["η = 0.05", "(-0.1, -0.1)", "-0.4 ", "-0.38", "0.02"] {
+            assert!(p.contains(want), "p4 {lang:?} lacks {want:?}:\n{p}");
+        }
+    }
+}
+
+#[test]
+fn the_batch_lesson_uses_its_texts_names_and_one_legend() {
+    let mut a = lesson_page("batch-minibatch", 2, Lang::En);
+    steps(&mut a, 3);
+    let s = screen(&mut a, 100, 30);
+    for want in [
+        "θ = (θ₁, θ₀)",
+        "J(θ)",
+        "‖∇J‖",
+        "@ batch GD",
+        "o mini-batch b=4",
+        "# SGD b=1",
+    ] {
+        assert!(s.contains(want), "lacks {want:?}:\n{s}");
+    }
+    for gone in ["w₁", "L(θ)", "sgd η=0.1", "batch=4"] {
+        assert!(!s.contains(gone), "still shows {gone:?}:\n{s}");
+    }
+    // The contour's y axis is θ₀, so no axis letter reads like the level "b".
+    assert!(!s.lines().any(|l| l.contains("| b ")), "{s}");
+}
+
+#[test]
+fn the_race_tables_gradient_length_is_the_full_datas() {
+    let mut a = lesson_page("batch-minibatch", 2, Lang::En);
+    steps(&mut a, 3);
+    let Screen::Tutor(t) = &a.screen else {
+        panic!("not in a lesson")
+    };
+    let sgd = &t.stage.runners[2].session;
+    let own = gradstep::math::norm(&sgd.current().grad);
+    let full = t.stage.full_grad_norm(2);
+    assert!(
+        (own - full).abs() > 1e-3,
+        "one example's gradient {own} vs all {full}"
+    );
+    let s = screen(&mut a, 100, 30);
+    let row = s.lines().find(|l| l.starts_with("|# SGD b=1")).unwrap();
+    assert!(
+        row.contains(&gradstep::numfmt::sig(full, 4)),
+        "{row} lacks ‖∇J‖ = {full}"
+    );
+}
