@@ -593,6 +593,13 @@ pub fn status_line(session: &Session) -> String {
                 "the loss is not a finite number".to_string()
             } else if cur.value.abs() > crate::session::DIVERGED_ABOVE {
                 format!("|L| = {} is above 1e12", numfmt::short(cur.value.abs()))
+            } else if let (Objective::Formula(f), true) = (
+                session.objective(),
+                cur.params.iter().all(|v| v.is_finite()),
+            ) && let Some(issue) = f.gradient_issue(&cur.params)
+            {
+                // A finite loss whose slope is missing is not a divergence: say why.
+                return format!("stopped at t = {t}: L is finite but {issue}");
             } else {
                 "a parameter or the gradient is not a finite number".to_string()
             };
