@@ -107,13 +107,7 @@ pub fn dispatch() -> Launch {
             if loaded.get(&args.id).is_some() {
                 return tutor(Open::Lesson(args.id.clone()), loaded, false);
             }
-            let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
-            eprintln!(
-                "gradstep lesson: no lesson '{}' (lessons: {})",
-                args.id,
-                ids.join(", ")
-            );
-            2
+            no_such_lesson(&args.id, &loaded)
         }
         Some(Command::Play(args)) => match args.formula.spec() {
             Ok(spec) => {
@@ -124,35 +118,8 @@ pub fn dispatch() -> Launch {
                 2
             }
         },
-        Some(Command::Plot(args)) => {
-            let glyphs = if args.ascii || cli.ascii {
-                crate::chart::Glyphs::Ascii
-            } else {
-                crate::chart::Glyphs::Unicode
-            };
-            match play::plot(&args, glyphs) {
-                Ok(text) => {
-                    print!("{text}");
-                    0
-                }
-                Err(e) => {
-                    eprintln!("gradstep plot: {e}");
-                    2
-                }
-            }
-        }
-        Some(Command::Run(args)) => {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            match run::execute(&args, &mut out) {
-                Ok(()) => 0,
-                Err(e) => {
-                    let _ = out.flush();
-                    eprintln!("gradstep run: {e}");
-                    2
-                }
-            }
-        }
+        Some(Command::Plot(args)) => print_plot(&args, cli.ascii),
+        Some(Command::Run(args)) => run_steps(&args),
         Some(Command::Diff(args)) => report("diff", |out, _| diff::execute(&args, out)),
         Some(Command::Completions(args)) => report("completions", |out, _| {
             docs::completions(args.shell, out).map_err(|e| UsageError(e.to_string()))
@@ -166,18 +133,65 @@ pub fn dispatch() -> Launch {
         Some(Command::Lesson(args)) => {
             report("lesson", |out, err| lessons::show(&args, lang, out, err))
         }
-        Some(Command::Check(args)) => {
-            let stdout = std::io::stdout();
-            let stderr = std::io::stderr();
-            match lessons::check(&args, &mut stdout.lock(), &mut stderr.lock()) {
-                Ok(code) => code,
-                Err(e) => {
-                    eprintln!("gradstep check: {e}");
-                    2
-                }
-            }
-        }
+        Some(Command::Check(args)) => check_lessons(&args),
     })
+}
+
+/// `gradstep lesson ID` with an unknown id: names the lessons there are; exit 2.
+fn no_such_lesson(id: &str, loaded: &crate::lesson::Loaded) -> i32 {
+    let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
+    eprintln!(
+        "gradstep lesson: no lesson '{}' (lessons: {})",
+        id,
+        ids.join(", ")
+    );
+    2
+}
+
+/// `gradstep plot`: the chart on stdout, ASCII when either `--ascii` asks for it.
+fn print_plot(args: &play::PlotArgs, ascii: bool) -> i32 {
+    let glyphs = if args.ascii || ascii {
+        crate::chart::Glyphs::Ascii
+    } else {
+        crate::chart::Glyphs::Unicode
+    };
+    match play::plot(args, glyphs) {
+        Ok(text) => {
+            print!("{text}");
+            0
+        }
+        Err(e) => {
+            eprintln!("gradstep plot: {e}");
+            2
+        }
+    }
+}
+
+/// `gradstep run`: the steps stream to stdout; what was printed before an error is kept.
+fn run_steps(args: &run::RunArgs) -> i32 {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match run::execute(args, &mut out) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = out.flush();
+            eprintln!("gradstep run: {e}");
+            2
+        }
+    }
+}
+
+/// `gradstep check`: its own exit code (2 on any problem in the lessons).
+fn check_lessons(args: &lessons::CheckArgs) -> i32 {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    match lessons::check(args, &mut stdout.lock(), &mut stderr.lock()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gradstep check: {e}");
+            2
+        }
+    }
 }
 
 /// Runs a command writing to stdout and stderr; a usage error goes to stderr with exit 2.

@@ -71,116 +71,143 @@ fn lex(chars: &[char]) -> Result<Vec<Lexed>, FormulaError> {
     let mut spaced = false;
     while i < chars.len() {
         let c = chars[i];
-        let col = i + 1;
-        let mut push = |tok: Token, end: usize, spaced: &mut bool| {
-            out.push(Lexed {
-                tok,
-                col,
-                end,
-                spaced: *spaced,
-            });
-            *spaced = false;
-        };
         if c.is_whitespace() {
             spaced = true;
             i += 1;
-        } else if c.is_ascii_digit()
-            || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
-        {
-            let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i < chars.len() && chars[i] == '.' {
-                i += 1;
-                while i < chars.len() && chars[i].is_ascii_digit() {
-                    i += 1;
-                }
-            }
-            // An exponent only when digits follow, so `2e` and `2ex` read as `2` next to a name.
-            if i < chars.len() && (chars[i] == 'e' || chars[i] == 'E') {
-                let mut j = i + 1;
-                if j < chars.len() && (chars[j] == '+' || chars[j] == '-') {
-                    j += 1;
-                }
-                if j < chars.len() && chars[j].is_ascii_digit() {
-                    while j < chars.len() && chars[j].is_ascii_digit() {
-                        j += 1;
-                    }
-                    i = j;
-                }
-            }
-            let text = number_text(&chars[start..i]);
-            let Ok(v) = text.parse::<f64>() else {
-                return Err(FormulaError::at(col, format!("'{text}' is not a number")));
-            };
-            push(Token::Number(v), i, &mut spaced);
-        } else if is_name_start(c) {
-            let mut name = String::new();
-            while i < chars.len() && is_name_continue(chars[i]) {
-                let ch = chars[i];
-                if let Some(g) = greek_name(ch) {
-                    name.push_str(g);
-                } else if let Some(d) = subscript_digit(ch) {
-                    name.push(d);
-                } else {
-                    name.push(ch);
-                }
-                i += 1;
-            }
-            // meval folds `name (` into one function token; so do we.
-            let mut j = i;
-            while j < chars.len() && chars[j].is_whitespace() {
-                j += 1;
-            }
-            if j < chars.len() && chars[j] == '(' {
-                i = j + 1;
-                push(Token::Func(name, None), i, &mut spaced);
-            } else {
-                push(Token::Var(name), i, &mut spaced);
-            }
-        } else if superscript_digit(c).is_some() {
-            // x² means x^2: a run of superscript digits becomes one power.
-            let start = i;
-            while i < chars.len() && superscript_digit(chars[i]).is_some() {
-                i += 1;
-            }
-            let text = number_text(&chars[start..i]);
-            let v = text.parse::<f64>().unwrap_or(f64::NAN);
-            push(Token::Binary(Operation::Pow), start + 1, &mut spaced);
-            out.push(Lexed {
-                tok: Token::Number(v),
-                col,
-                end: i,
-                spaced: false,
-            });
-        } else {
-            let tok = match c {
-                '*' if chars.get(i + 1) == Some(&'*') => {
-                    i += 1;
-                    Token::Binary(Operation::Pow)
-                }
-                '+' => Token::Binary(Operation::Plus),
-                '-' | '−' | '–' => Token::Binary(Operation::Minus),
-                '*' | '×' | '·' | '⋅' | '∙' => Token::Binary(Operation::Times),
-                '/' | '÷' => Token::Binary(Operation::Div),
-                '%' => Token::Binary(Operation::Rem),
-                '^' => Token::Binary(Operation::Pow),
-                '(' => Token::LParen,
-                ')' => Token::RParen,
-                ',' => Token::Comma,
-                _ => {
-                    return Err(FormulaError::at(
-                        col,
-                        format!("unexpected character '{c}' at column {col}"),
-                    ));
-                }
-            };
-            i += 1;
-            push(tok, i, &mut spaced);
+            continue;
         }
+        let col = i + 1;
+        let (tok, end) = if starts_number(chars, i) {
+            lex_number(chars, i)?
+        } else if is_name_start(c) {
+            lex_name(chars, i)
+        } else if superscript_digit(c).is_some() {
+            // x² means x^2: the power sign goes out here, its exponent below.
+            out.push(Lexed {
+                tok: Token::Binary(Operation::Pow),
+                col,
+                end: col,
+                spaced,
+            });
+            spaced = false;
+            lex_superscript(chars, i)
+        } else {
+            lex_symbol(chars, i)?
+        };
+        out.push(Lexed {
+            tok,
+            col,
+            end,
+            spaced,
+        });
+        spaced = false;
+        i = end;
     }
     Ok(out)
+}
+
+/// Whether a number starts at `i`: a digit, or a point with a digit after it (`.5`).
+fn starts_number(chars: &[char], i: usize) -> bool {
+    chars[i].is_ascii_digit()
+        || (chars[i] == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+}
+
+/// Where the run of ASCII digits starting at `i` ends.
+fn digits_end(chars: &[char], mut i: usize) -> usize {
+    while i < chars.len() && chars[i].is_ascii_digit() {
+        i += 1;
+    }
+    i
+}
+
+/// The number starting at `start`, and the index just past it.
+fn lex_number(chars: &[char], start: usize) -> Result<(Token, usize), FormulaError> {
+    let mut i = digits_end(chars, start);
+    if i < chars.len() && chars[i] == '.' {
+        i = digits_end(chars, i + 1);
+    }
+    // An exponent only when digits follow, so `2e` and `2ex` read as `2` next to a name.
+    if i < chars.len() && (chars[i] == 'e' || chars[i] == 'E') {
+        let mut j = i + 1;
+        if j < chars.len() && (chars[j] == '+' || chars[j] == '-') {
+            j += 1;
+        }
+        if j < chars.len() && chars[j].is_ascii_digit() {
+            i = digits_end(chars, j);
+        }
+    }
+    let text = number_text(&chars[start..i]);
+    let Ok(v) = text.parse::<f64>() else {
+        return Err(FormulaError::at(
+            start + 1,
+            format!("'{text}' is not a number"),
+        ));
+    };
+    Ok((Token::Number(v), i))
+}
+
+/// The name starting at `start` in meval's ASCII (θ₁ → `theta1`), and the index just past it.
+/// meval folds `name (` into one function token; so does this, the `(` included.
+fn lex_name(chars: &[char], start: usize) -> (Token, usize) {
+    let mut name = String::new();
+    let mut i = start;
+    while i < chars.len() && is_name_continue(chars[i]) {
+        let ch = chars[i];
+        if let Some(g) = greek_name(ch) {
+            name.push_str(g);
+        } else if let Some(d) = subscript_digit(ch) {
+            name.push(d);
+        } else {
+            name.push(ch);
+        }
+        i += 1;
+    }
+    let mut j = i;
+    while j < chars.len() && chars[j].is_whitespace() {
+        j += 1;
+    }
+    if j < chars.len() && chars[j] == '(' {
+        (Token::Func(name, None), j + 1)
+    } else {
+        (Token::Var(name), i)
+    }
+}
+
+/// A run of superscript digits as the exponent it stands for, and the index just past it.
+fn lex_superscript(chars: &[char], start: usize) -> (Token, usize) {
+    let mut i = start;
+    while i < chars.len() && superscript_digit(chars[i]).is_some() {
+        i += 1;
+    }
+    let text = number_text(&chars[start..i]);
+    let v = text.parse::<f64>().unwrap_or(f64::NAN);
+    (Token::Number(v), i)
+}
+
+/// The operator, parenthesis or comma at `i` (with its friendly spellings), and the index
+/// just past it.
+fn lex_symbol(chars: &[char], i: usize) -> Result<(Token, usize), FormulaError> {
+    let c = chars[i];
+    let tok = match c {
+        '*' if chars.get(i + 1) == Some(&'*') => return Ok((Token::Binary(Operation::Pow), i + 2)),
+        '+' => Token::Binary(Operation::Plus),
+        '-' | '−' | '–' => Token::Binary(Operation::Minus),
+        '*' | '×' | '·' | '⋅' | '∙' => Token::Binary(Operation::Times),
+        '/' | '÷' => Token::Binary(Operation::Div),
+        '%' => Token::Binary(Operation::Rem),
+        '^' => Token::Binary(Operation::Pow),
+        '(' => Token::LParen,
+        ')' => Token::RParen,
+        ',' => Token::Comma,
+        _ => {
+            let col = i + 1;
+            return Err(FormulaError::at(
+                col,
+                format!("unexpected character '{c}' at column {col}"),
+            ));
+        }
+    };
+    Ok((tok, i + 1))
 }
 
 /// A number as the messages quote it: superscript digits read as digits, `.5` as `0.5`.
@@ -230,6 +257,33 @@ struct Open {
 /// name that is not a constant is one. Variables are collected in order of first appearance.
 pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaError> {
     let chars: Vec<char> = input.chars().collect();
+    reject_long_or_blank(&chars)?;
+    let mut tokens = lex(&chars)?;
+    let mut grammar = Grammar {
+        chars: &chars,
+        vars,
+        names: Vec::new(),
+        stack: Vec::new(),
+        want_operand: true,
+    };
+    for k in 0..tokens.len() {
+        let (done, rest) = tokens.split_at_mut(k);
+        let prev = done.last();
+        let t = &mut rest[0];
+        if grammar.want_operand {
+            grammar.operand(t, prev)?;
+        } else {
+            grammar.operator(t, prev)?;
+        }
+    }
+    grammar.finish(&tokens)?;
+    Ok(Checked {
+        tokens: tokens.into_iter().map(|t| t.tok).collect(),
+        names: grammar.names,
+    })
+}
+
+fn reject_long_or_blank(chars: &[char]) -> Result<(), FormulaError> {
     if chars.len() > MAX_LEN {
         return Err(FormulaError::new(format!(
             "the formula is {} characters long; the limit is {MAX_LEN}",
@@ -239,161 +293,185 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
     if chars.iter().all(|c| c.is_whitespace()) {
         return Err(FormulaError::new("the formula is empty".to_string()));
     }
-    let mut tokens = lex(&chars)?;
-    let mut names: Vec<(String, usize)> = Vec::new();
-    let mut stack: Vec<Open> = Vec::new();
-    // true while an operand (number, name, closed group) is needed next.
-    let mut want_operand = true;
-    for k in 0..tokens.len() {
-        let (done, rest) = tokens.split_at_mut(k);
-        let prev = done.last();
-        let t = &mut rest[0];
+    Ok(())
+}
+
+/// The state of [`check`]'s one pass over the tokens.
+struct Grammar<'a> {
+    chars: &'a [char],
+    vars: Option<&'a [String]>,
+    /// Variables in order of first appearance, with the column of each.
+    names: Vec<(String, usize)>,
+    /// The parentheses open so far, innermost last.
+    stack: Vec<Open>,
+    /// true while an operand (number, name, closed group) is needed next.
+    want_operand: bool,
+}
+
+impl Grammar<'_> {
+    /// Checks a token where an operand is wanted; a sign here becomes meval's unary one.
+    fn operand(&mut self, t: &mut Lexed, prev: Option<&Lexed>) -> Result<(), FormulaError> {
         let col = t.col;
-        if want_operand {
-            match &t.tok {
-                Token::Number(_) => want_operand = false,
-                Token::Var(n) => {
-                    if !functions::is_constant(n) {
-                        if let Some(vars) = vars.filter(|v| !v.contains(n)) {
-                            return Err(FormulaError::at(
-                                col,
-                                format!(
-                                    "unknown variable '{n}' at column {col} (the variables are {})",
-                                    vars.join(", ")
-                                ),
-                            ));
-                        }
-                        if !names.iter().any(|(m, _)| m == n) {
-                            names.push((n.clone(), col));
-                        }
-                    }
-                    want_operand = false;
-                }
-                Token::Func(n, _) => {
-                    if functions::lookup(n).is_none() {
-                        return Err(FormulaError::at(
-                            col,
-                            format!(
-                                "unknown function '{n}' at column {col} (known: {})",
-                                functions::known_list()
-                            ),
-                        ));
-                    }
-                    stack.push(Open {
+        match &t.tok {
+            Token::Number(_) => self.want_operand = false,
+            Token::Var(n) => {
+                self.variable(n, col)?;
+                self.want_operand = false;
+            }
+            Token::Func(n, _) => {
+                if functions::lookup(n).is_none() {
+                    return Err(FormulaError::at(
                         col,
-                        func: Some((n.clone(), 1)),
-                    });
+                        format!(
+                            "unknown function '{n}' at column {col} (known: {})",
+                            functions::known_list()
+                        ),
+                    ));
                 }
-                Token::LParen => stack.push(Open { col, func: None }),
-                // A sign where an operand is wanted: meval's unary plus or minus.
-                Token::Binary(op @ (Operation::Plus | Operation::Minus)) => {
-                    t.tok = Token::Unary(*op);
-                }
-                Token::RParen => {
-                    let msg = match prev.map(|p| &p.tok) {
-                        Some(Token::Func(n, _)) => {
-                            format!("{n}() needs an argument (column {col})")
-                        }
-                        Some(Token::LParen) => format!("empty parentheses at column {col}"),
-                        _ => {
-                            format!("unexpected ')' at column {col}: a value is missing before it")
-                        }
-                    };
-                    return Err(FormulaError::at(col, msg));
+                self.stack.push(Open {
+                    col,
+                    func: Some((n.clone(), 1)),
+                });
+            }
+            Token::LParen => self.stack.push(Open { col, func: None }),
+            // A sign where an operand is wanted: meval's unary plus or minus.
+            Token::Binary(op @ (Operation::Plus | Operation::Minus)) => {
+                t.tok = Token::Unary(*op);
+            }
+            Token::RParen => return Err(close_too_early(prev, col)),
+            _ => {
+                return Err(FormulaError::at(
+                    col,
+                    format!("unexpected '{}' at column {col}", show(t, self.chars)),
+                ));
+            }
+        }
+        if self.stack.len() > MAX_DEPTH {
+            return Err(FormulaError::at(
+                col,
+                format!("parentheses nest deeper than {MAX_DEPTH} levels at column {col}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks a variable name against the allowed ones and records its first appearance.
+    fn variable(&mut self, n: &str, col: usize) -> Result<(), FormulaError> {
+        if functions::is_constant(n) {
+            return Ok(());
+        }
+        if let Some(vars) = self.vars.filter(|v| !v.iter().any(|m| m == n)) {
+            return Err(FormulaError::at(
+                col,
+                format!(
+                    "unknown variable '{n}' at column {col} (the variables are {})",
+                    vars.join(", ")
+                ),
+            ));
+        }
+        if !self.names.iter().any(|(m, _)| m == n) {
+            self.names.push((n.to_string(), col));
+        }
+        Ok(())
+    }
+
+    /// Checks a token where an operator, `)` or `,` is wanted.
+    fn operator(&mut self, t: &Lexed, prev: Option<&Lexed>) -> Result<(), FormulaError> {
+        let col = t.col;
+        match &t.tok {
+            Token::Binary(_) => self.want_operand = true,
+            Token::RParen => self.close(col)?,
+            Token::Comma => match self.stack.last_mut() {
+                Some(Open {
+                    func: Some((_, args)),
+                    ..
+                }) => {
+                    *args += 1;
+                    self.want_operand = true;
                 }
                 _ => {
                     return Err(FormulaError::at(
                         col,
-                        format!("unexpected '{}' at column {col}", show(t, &chars)),
+                        format!(
+                            "unexpected ',' at column {col}: commas only separate a function's arguments"
+                        ),
                     ));
                 }
-            }
-            if stack.len() > MAX_DEPTH {
-                return Err(FormulaError::at(
-                    col,
-                    format!("parentheses nest deeper than {MAX_DEPTH} levels at column {col}"),
-                ));
-            }
-        } else {
-            match &t.tok {
-                Token::Binary(_) => want_operand = true,
-                Token::RParen => match stack.pop() {
-                    Some(open) => {
-                        if let Some((name, args)) = open.func {
-                            check_arity(&name, args, open.col)?;
-                        }
-                    }
-                    None => {
-                        return Err(FormulaError::at(
-                            col,
-                            format!(
-                                "unbalanced parentheses: ')' at column {col} has no matching '('"
-                            ),
-                        ));
-                    }
-                },
-                Token::Comma => match stack.last_mut() {
-                    Some(Open {
-                        func: Some((_, args)),
-                        ..
-                    }) => {
-                        *args += 1;
-                        want_operand = true;
-                    }
-                    _ => {
-                        return Err(FormulaError::at(
-                            col,
-                            format!(
-                                "unexpected ',' at column {col}: commas only separate a function's arguments"
-                            ),
-                        ));
-                    }
-                },
-                next => {
-                    let p = prev.map(|p| show(p, &chars)).unwrap_or_default();
-                    let n = show(t, &chars);
-                    let msg = match (prev.map(|p| &p.tok), next) {
-                        (Some(Token::Number(_)), Token::Var(_) | Token::Func(..)) if !t.spaced => {
-                            format!(
-                                "write {p}*{n} at column {col}: a number next to a name needs '*'"
-                            )
-                        }
-                        _ => format!(
-                            "missing operator between '{p}' and '{n}' at column {col} (write {p}*{n} for a product)"
-                        ),
-                    };
-                    return Err(FormulaError::at(col, msg));
-                }
-            }
+            },
+            _ => return Err(missing_operator(prev, t, self.chars)),
+        }
+        Ok(())
+    }
+
+    /// Closes the innermost parenthesis at `col`; a call's arguments are counted here.
+    fn close(&mut self, col: usize) -> Result<(), FormulaError> {
+        match self.stack.pop() {
+            Some(Open {
+                col: open,
+                func: Some((name, args)),
+            }) => check_arity(&name, args, open),
+            Some(Open { func: None, .. }) => Ok(()),
+            None => Err(FormulaError::at(
+                col,
+                format!("unbalanced parentheses: ')' at column {col} has no matching '('"),
+            )),
         }
     }
-    if let Some(open) = stack.last() {
-        return Err(FormulaError::at(
-            open.col,
-            format!(
-                "unbalanced parentheses: '(' at column {} is never closed",
-                open.col
-            ),
-        ));
+
+    /// After the last token: every parenthesis closed, and no operand still wanted.
+    fn finish(&self, tokens: &[Lexed]) -> Result<(), FormulaError> {
+        if let Some(open) = self.stack.last() {
+            return Err(FormulaError::at(
+                open.col,
+                format!(
+                    "unbalanced parentheses: '(' at column {} is never closed",
+                    open.col
+                ),
+            ));
+        }
+        if self.want_operand {
+            let Some(last) = tokens.last() else {
+                return Err(FormulaError::new("the formula is empty".to_string()));
+            };
+            return Err(FormulaError::at(
+                last.col,
+                format!(
+                    "the formula ends too early: a value is missing after '{}' at column {}",
+                    show(last, self.chars),
+                    last.col
+                ),
+            ));
+        }
+        Ok(())
     }
-    if want_operand {
-        let Some(last) = tokens.last() else {
-            return Err(FormulaError::new("the formula is empty".to_string()));
-        };
-        return Err(FormulaError::at(
-            last.col,
-            format!(
-                "the formula ends too early: a value is missing after '{}' at column {}",
-                show(last, &chars),
-                last.col
-            ),
-        ));
-    }
-    Ok(Checked {
-        tokens: tokens.into_iter().map(|t| t.tok).collect(),
-        names,
-    })
 }
+
+/// The error for a `)` at `col` where a value is still wanted.
+fn close_too_early(prev: Option<&Lexed>, col: usize) -> FormulaError {
+    let msg = match prev.map(|p| &p.tok) {
+        Some(Token::Func(n, _)) => format!("{n}() needs an argument (column {col})"),
+        Some(Token::LParen) => format!("empty parentheses at column {col}"),
+        _ => format!("unexpected ')' at column {col}: a value is missing before it"),
+    };
+    FormulaError::at(col, msg)
+}
+
+/// The error for an operand `t` right after another operand `prev`.
+fn missing_operator(prev: Option<&Lexed>, t: &Lexed, chars: &[char]) -> FormulaError {
+    let col = t.col;
+    let p = prev.map(|p| show(p, chars)).unwrap_or_default();
+    let n = show(t, chars);
+    let msg = match (prev.map(|p| &p.tok), &t.tok) {
+        (Some(Token::Number(_)), Token::Var(_) | Token::Func(..)) if !t.spaced => {
+            format!("write {p}*{n} at column {col}: a number next to a name needs '*'")
+        }
+        _ => format!(
+            "missing operator between '{p}' and '{n}' at column {col} (write {p}*{n} for a product)"
+        ),
+    };
+    FormulaError::at(col, msg)
+}
+
 fn check_arity(name: &str, args: usize, col: usize) -> Result<(), FormulaError> {
     let Some(f) = functions::lookup(name) else {
         return Ok(());

@@ -67,68 +67,13 @@ impl Program {
         let mut shadow: Vec<Option<f64>> = Vec::new();
         let mut max_depth = 1usize;
         for tok in rpn {
-            let (op, arity) = match tok {
-                Token::Number(v) => (Op::Const(*v), 0),
-                Token::Var(name) => match functions::constant(name) {
-                    Some(v) => (Op::Const(v), 0),
-                    None => match index_of(name) {
-                        Some(i) => (Op::Var(i), 0),
-                        None => return Err(CompileError(format!("unknown variable '{name}'"))),
-                    },
-                },
-                Token::Unary(Operation::Plus) => continue,
-                Token::Unary(Operation::Minus) => (Op::Neg, 1),
-                Token::Unary(op) => return Err(CompileError(format!("unary {op:?}"))),
-                Token::Binary(op) => (
-                    match op {
-                        Operation::Plus => Op::Add,
-                        Operation::Minus => Op::Sub,
-                        Operation::Times => Op::Mul,
-                        Operation::Div => Op::Div,
-                        Operation::Rem => Op::Rem,
-                        Operation::Pow => Op::Pow,
-                    },
-                    2,
-                ),
-                Token::Func(name, Some(n)) => {
-                    let info = functions::lookup(name)
-                        .ok_or_else(|| CompileError(format!("unknown function '{name}'")))?;
-                    let op = match info.kind {
-                        FnKind::One(f) => Op::F1(f),
-                        FnKind::Atan2 => Op::Atan2,
-                        FnKind::Max => Op::Max(*n),
-                        FnKind::Min => Op::Min(*n),
-                    };
-                    (op, *n)
-                }
-                other => return Err(CompileError(format!("unexpected token {other:?}"))),
+            let Some((op, arity)) = op_of(tok, index_of)? else {
+                continue;
             };
             if shadow.len() < arity {
                 return Err(CompileError("not enough operands".into()));
             }
-            let args = &shadow[shadow.len() - arity..];
-            let folded = if arity > 0 && args.iter().all(Option::is_some) {
-                let vals: Vec<f64> = args.iter().map(|a| a.unwrap_or(f64::NAN)).collect();
-                Some(apply_const(op, &vals))
-            } else {
-                None
-            };
-            let emitted = match (folded, op) {
-                (Some(v), _) => {
-                    ops.truncate(ops.len() - arity);
-                    Op::Const(v)
-                }
-                (None, Op::Pow) if shadow.last().copied().flatten().is_some() => {
-                    let c = shadow.last().copied().flatten().unwrap_or(f64::NAN);
-                    ops.pop();
-                    if c.fract() == 0.0 && c.abs() <= 1e9 {
-                        Op::PowI(c as i32)
-                    } else {
-                        Op::PowF(c)
-                    }
-                }
-                (None, op) => op,
-            };
+            let emitted = fold(op, arity, &shadow, &mut ops);
             shadow.truncate(shadow.len() - arity);
             shadow.push(match emitted {
                 Op::Const(v) => Some(v),
@@ -867,6 +812,74 @@ fn apply1<T: Scalar>(f: Fn1, x: T) -> T {
     let xr = x.re();
     let f0 = value1(f, xr);
     chain1(&x, f0, || slopes1(f, xr, f0))
+}
+
+/// The operation one RPN token stands for and how many operands it takes; `None` for a
+/// unary plus, which compiles to nothing.
+fn op_of(
+    tok: &Token,
+    index_of: &dyn Fn(&str) -> Option<usize>,
+) -> Result<Option<(Op, usize)>, CompileError> {
+    Ok(Some(match tok {
+        Token::Number(v) => (Op::Const(*v), 0),
+        Token::Var(name) => match functions::constant(name) {
+            Some(v) => (Op::Const(v), 0),
+            None => match index_of(name) {
+                Some(i) => (Op::Var(i), 0),
+                None => return Err(CompileError(format!("unknown variable '{name}'"))),
+            },
+        },
+        Token::Unary(Operation::Plus) => return Ok(None),
+        Token::Unary(Operation::Minus) => (Op::Neg, 1),
+        Token::Unary(op) => return Err(CompileError(format!("unary {op:?}"))),
+        Token::Binary(op) => (
+            match op {
+                Operation::Plus => Op::Add,
+                Operation::Minus => Op::Sub,
+                Operation::Times => Op::Mul,
+                Operation::Div => Op::Div,
+                Operation::Rem => Op::Rem,
+                Operation::Pow => Op::Pow,
+            },
+            2,
+        ),
+        Token::Func(name, Some(n)) => {
+            let info = functions::lookup(name)
+                .ok_or_else(|| CompileError(format!("unknown function '{name}'")))?;
+            let op = match info.kind {
+                FnKind::One(f) => Op::F1(f),
+                FnKind::Atan2 => Op::Atan2,
+                FnKind::Max => Op::Max(*n),
+                FnKind::Min => Op::Min(*n),
+            };
+            (op, *n)
+        }
+        other => return Err(CompileError(format!("unexpected token {other:?}"))),
+    }))
+}
+
+/// The op to emit for `op` over the top `arity` stack values (`shadow`, at least `arity`
+/// long): with all operands constant, their folded value (their `Const`s are dropped from
+/// `ops`); a power with a constant exponent, `PowI`/`PowF` (the exponent's `Const` dropped);
+/// otherwise `op` itself.
+fn fold(op: Op, arity: usize, shadow: &[Option<f64>], ops: &mut Vec<Op>) -> Op {
+    let args = &shadow[shadow.len() - arity..];
+    if arity > 0 && args.iter().all(Option::is_some) {
+        let vals: Vec<f64> = args.iter().map(|a| a.unwrap_or(f64::NAN)).collect();
+        ops.truncate(ops.len() - arity);
+        return Op::Const(apply_const(op, &vals));
+    }
+    match (op, shadow.last().copied().flatten()) {
+        (Op::Pow, Some(c)) => {
+            ops.pop();
+            if c.fract() == 0.0 && c.abs() <= 1e9 {
+                Op::PowI(c as i32)
+            } else {
+                Op::PowF(c)
+            }
+        }
+        (op, _) => op,
+    }
 }
 
 /// Evaluates one operation on constants, for folding at compile time.

@@ -134,57 +134,20 @@ async fn connection(
     let _kill_on_return = KillOnDrop(switch.clone());
     let stream = Killable::new(socket, switch.clone());
 
-    // The SSH version exchange happens inside run_stream; bound it too.
-    let running = tokio::select! {
-        r = timeout_at(login_deadline, russh::server::run_stream(config, stream, handler)) => r,
-        _ = ticket.evicted() => {
-            tracing::info!(%peer, "evicted before handshake (caps reached)");
-            return;
-        }
-    };
-    let running = match running {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => {
-            tracing::debug!(%peer, error = %Untrusted(&e.to_string()), "handshake failed");
-            return;
-        }
-        Err(_) => {
-            tracing::info!(%peer, "no SSH version line before the login timeout");
-            return;
-        }
+    let handshake = russh::server::run_stream(config, stream, handler);
+    let Some(running) = handshake_within(handshake, login_deadline, &mut ticket, peer).await else {
+        return;
     };
     let handle = running.handle();
     tokio::pin!(running);
-    let mut done_at = None;
-    let reason = loop {
-        let phase = *phase_rx.borrow_and_update();
-        let deadline = match phase {
-            Phase::Login => Some(login_deadline),
-            Phase::InSession => None,
-            Phase::Done => Some(*done_at.get_or_insert(Instant::now() + DONE_GRACE)),
-        };
-        tokio::select! {
-            r = &mut running => {
-                if let Err(e) = r {
-                    tracing::debug!(%peer, error = %Untrusted(&e.to_string()), "connection error");
-                }
-                break "closed";
-            }
-            changed = phase_rx.changed() => {
-                if changed.is_err() {
-                    // The handler is gone, so is the connection; `running` ends next.
-                    break "closed";
-                }
-            }
-            _ = sleep_until(deadline.unwrap_or(login_deadline)), if deadline.is_some() => {
-                break match phase {
-                    Phase::Login => "login timeout",
-                    _ => "session over",
-                };
-            }
-            _ = ticket.evicted(), if phase == Phase::Login => break "evicted (caps reached)",
-        }
-    };
+    let reason = watch_phases(
+        &mut running,
+        &mut phase_rx,
+        &mut ticket,
+        login_deadline,
+        peer,
+    )
+    .await;
     if reason != "closed" {
         // Say why, briefly: a client mid-key-exchange cannot be told, and a stalled one would
         // never listen; then close the socket whatever state the protocol is in.
@@ -204,6 +167,77 @@ async fn connection(
         }
     }
     tracing::info!(%peer, reason, duration = ?started.elapsed(), "disconnect");
+}
+
+/// Awaits russh's start of the connection (`run_stream`, inside which the SSH version exchange
+/// happens) until the login deadline or an eviction; `None`, logged, if it fails or is cut short.
+async fn handshake_within<R, E: std::fmt::Display>(
+    handshake: impl Future<Output = Result<R, E>>,
+    login_deadline: Instant,
+    ticket: &mut Ticket,
+    peer: SocketAddr,
+) -> Option<R> {
+    let running = tokio::select! {
+        r = timeout_at(login_deadline, handshake) => r,
+        _ = ticket.evicted() => {
+            tracing::info!(%peer, "evicted before handshake (caps reached)");
+            return None;
+        }
+    };
+    match running {
+        Ok(Ok(r)) => Some(r),
+        Ok(Err(e)) => {
+            tracing::debug!(%peer, error = %Untrusted(&e.to_string()), "handshake failed");
+            None
+        }
+        Err(_) => {
+            tracing::info!(%peer, "no SSH version line before the login timeout");
+            None
+        }
+    }
+}
+
+/// Waits on the running connection while its phase allows: until it closes (`"closed"`), the
+/// login deadline passes before a session starts, the session's grace after it is done runs
+/// out, or, still at login, the connection is evicted. Returns the reason, for the log and the
+/// client.
+async fn watch_phases<E: std::fmt::Display>(
+    running: &mut std::pin::Pin<&mut impl Future<Output = Result<(), E>>>,
+    phase_rx: &mut watch::Receiver<Phase>,
+    ticket: &mut Ticket,
+    login_deadline: Instant,
+    peer: SocketAddr,
+) -> &'static str {
+    let mut done_at = None;
+    loop {
+        let phase = *phase_rx.borrow_and_update();
+        let deadline = match phase {
+            Phase::Login => Some(login_deadline),
+            Phase::InSession => None,
+            Phase::Done => Some(*done_at.get_or_insert(Instant::now() + DONE_GRACE)),
+        };
+        tokio::select! {
+            r = running.as_mut() => {
+                if let Err(e) = r {
+                    tracing::debug!(%peer, error = %Untrusted(&e.to_string()), "connection error");
+                }
+                return "closed";
+            }
+            changed = phase_rx.changed() => {
+                if changed.is_err() {
+                    // The handler is gone, so is the connection; `running` ends next.
+                    return "closed";
+                }
+            }
+            _ = sleep_until(deadline.unwrap_or(login_deadline)), if deadline.is_some() => {
+                return match phase {
+                    Phase::Login => "login timeout",
+                    _ => "session over",
+                };
+            }
+            _ = ticket.evicted(), if phase == Phase::Login => return "evicted (caps reached)",
+        }
+    }
 }
 
 #[cfg(test)]

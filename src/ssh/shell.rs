@@ -10,6 +10,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crossterm::event::Event;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use tokio::sync::mpsc;
@@ -221,17 +222,8 @@ async fn event_loop(
     let mut slow_noted = false;
 
     loop {
-        // Hand the batch to the tutor, in order.
-        for event in events.drain(..) {
-            if let Action::Resize(c, r) = event {
-                terminal.backend_mut().set_size(c, r);
-                let _ = terminal.resize(Rect::new(0, 0, c, r));
-            }
-            match guarded("update", info, || tutor.update(event)) {
-                Err(()) => return Outcome::Panicked,
-                Ok(false) => return Outcome::Quit,
-                Ok(true) => {}
-            }
+        if let Err(end) = deliver(&mut events, info, tutor, terminal) {
+            return end;
         }
         if eof {
             return Outcome::Eof;
@@ -259,27 +251,7 @@ async fn event_loop(
             msg = rx.recv() => {
                 let Some(first) = msg else { return Outcome::ClientGone };
                 last_input = Instant::now();
-                let mut next = Some(first);
-                let mut n = 0;
-                while let Some(m) = next {
-                    match m {
-                        Input::Data(bytes) => {
-                            decoder.feed(&bytes, &mut decoded);
-                            events.extend(decoded.drain(..).filter_map(Action::from_event));
-                        }
-                        Input::Resize { cols, rows } => {
-                            // Keys typed before the resize keep their place.
-                            let (c, r) = clamp_window(cols, rows, limits);
-                            events.push(Action::Resize(c, r));
-                        }
-                        Input::Eof => {
-                            eof = true;
-                            break;
-                        }
-                    }
-                    n += 1;
-                    next = if n < MAX_BATCH { rx.try_recv().ok() } else { None };
-                }
+                eof = read_batch(first, rx, limits, &mut decoder, &mut decoded, &mut events);
             }
             _ = sleep_until(esc_deadline.unwrap_or_else(Instant::now)), if esc_deadline.is_some() => {
                 decoder.flush_pending(&mut decoded);
@@ -288,15 +260,77 @@ async fn event_loop(
             }
             _ = sleep_until(next_tick.unwrap_or_else(Instant::now)), if next_tick.is_some() => {
                 next_tick = interval.map(|d| Instant::now() + d);
-                match guarded("tick", info, || tutor.update(Action::Tick)) {
-                    Err(()) => return Outcome::Panicked,
-                    Ok(false) => return Outcome::Quit,
-                    Ok(true) => {}
+                if let Err(end) = went_on(guarded("tick", info, || tutor.update(Action::Tick))) {
+                    return end;
                 }
             }
             _ = sleep_until(idle_deadline) => return Outcome::Idle,
         }
     }
+}
+
+/// Hands the batch of events to the tutor, in order, resizing the terminal first for a
+/// resize; `Err` with how the session ends if the tutor quit or panicked.
+fn deliver(
+    events: &mut Vec<Action>,
+    info: &Connection,
+    tutor: &mut dyn RemoteApp,
+    terminal: &mut Terminal<SshBackend>,
+) -> Result<(), Outcome> {
+    for event in events.drain(..) {
+        if let Action::Resize(c, r) = event {
+            terminal.backend_mut().set_size(c, r);
+            let _ = terminal.resize(Rect::new(0, 0, c, r));
+        }
+        went_on(guarded("update", info, || tutor.update(event)))?;
+    }
+    Ok(())
+}
+
+/// What a guarded `update` means for the session: it goes on (`Ok`), or ends with the
+/// tutor's quit or panic.
+fn went_on(update: Result<bool, ()>) -> Result<(), Outcome> {
+    match update {
+        Err(()) => Err(Outcome::Panicked),
+        Ok(false) => Err(Outcome::Quit),
+        Ok(true) => Ok(()),
+    }
+}
+
+/// Decodes `first` and whatever else is already queued, up to `MAX_BATCH` messages, into
+/// `events`, so a burst becomes one frame. Returns whether the client sent EOF (nothing after
+/// it is read).
+fn read_batch(
+    first: Input,
+    rx: &mut mpsc::Receiver<Input>,
+    limits: &Limits,
+    decoder: &mut InputDecoder,
+    decoded: &mut Vec<Event>,
+    events: &mut Vec<Action>,
+) -> bool {
+    let mut next = Some(first);
+    let mut n = 0;
+    while let Some(m) = next {
+        match m {
+            Input::Data(bytes) => {
+                decoder.feed(&bytes, decoded);
+                events.extend(decoded.drain(..).filter_map(Action::from_event));
+            }
+            Input::Resize { cols, rows } => {
+                // Keys typed before the resize keep their place.
+                let (c, r) = clamp_window(cols, rows, limits);
+                events.push(Action::Resize(c, r));
+            }
+            Input::Eof => return true,
+        }
+        n += 1;
+        next = if n < MAX_BATCH {
+            rx.try_recv().ok()
+        } else {
+            None
+        };
+    }
+    false
 }
 
 /// Draw one frame; after dropped frames, draw a full one that must get through.
