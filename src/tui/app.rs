@@ -472,6 +472,7 @@ impl App {
 
     fn turn_page(&mut self, forward: bool) {
         let lang = self.lang;
+        let open_question = self.open_question();
         let Screen::Tutor(t) = &mut self.screen else {
             return;
         };
@@ -487,14 +488,18 @@ impl App {
             }
         };
         let Some(p) = lesson.page(page) else {
-            self.notice = Some(
-                tr(
-                    lang,
+            let (en, zh) = if open_question {
+                (
+                    "last page — answer the question (Enter), or q for the list",
+                    "这是最后一页：按 Enter 回答问题，或按 q 返回课程列表",
+                )
+            } else {
+                (
                     "last page — Enter opens the next lesson, q goes back to the list",
                     "这是最后一页：按 Enter 打开下一课，按 q 返回课程列表",
                 )
-                .into(),
-            );
+            };
+            self.notice = Some(tr(lang, en, zh).into());
             return;
         };
         // A page keeps the learner's run unless its scene differs from what is on stage.

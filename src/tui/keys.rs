@@ -202,7 +202,7 @@ impl Row {
     fn extra(&self, ctx: Context, lang: Lang) -> String {
         let pages = self.keys.iter().any(|(_, m)| *m == Msg::NextPage);
         match ctx.page {
-            Some((p, n)) if pages && ctx.done() => {
+            Some((p, n)) if pages && p == n => {
                 format!(" {p}/{n} {}", tr(lang, "· lesson done", "· 本课完成"))
             }
             Some((p, n)) if pages => format!(" {p}/{n}"),

@@ -133,11 +133,14 @@ impl PageParts {
         }
     }
 
-    /// The inside rows the panel wants: everything pinned, and a few rows of text with the
-    /// row that marks more text.
+    /// The inside rows the panel wants from the numbers below it: with a question, all of it
+    /// and a row of text with the row that marks more; without, a row (the text scrolls).
     fn wanted(&self) -> u16 {
-        let text = self.text.len().min(3) as u16 + 1;
-        self.pinned.len() as u16 + self.entry + text
+        if self.pinned.is_empty() {
+            1 + self.entry
+        } else {
+            self.pinned.len() as u16 + self.entry + 2
+        }
     }
 }
 
@@ -162,7 +165,8 @@ impl Scroll {
     fn new(text_rows: usize, rows: u16, pinned: bool) -> Scroll {
         let text_rows = u16::try_from(text_rows).unwrap_or(u16::MAX);
         let fits = text_rows <= rows.saturating_sub(u16::from(pinned));
-        let mark_row = pinned || !fits;
+        // One row only: the text itself matters more than the mark.
+        let mark_row = (pinned || !fits) && rows >= 2;
         let shown = rows.saturating_sub(u16::from(mark_row));
         Scroll {
             shown,
@@ -246,24 +250,20 @@ fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) -
     scroll.overflow
 }
 
-/// The row under the page text: what is below or above, and the key that scrolls to it.
+/// The row under the page text: how much is below, or that the end is reached, with the key
+/// (as the footer names it) that scrolls there. Short, so it fits a narrow panel.
 fn more_mark(lang: Lang, ascii: bool, top: u16, overflow: u16) -> String {
     let (down, up) = if ascii { ("v", "^") } else { ("▼", "▲") };
-    let (down_key, up_key) = if ascii {
-        ("Down", "Up")
-    } else {
-        ("↓", "↑")
-    };
     if top < overflow {
         let left = overflow - top;
         match lang {
-            Lang::Zh => format!("{down} 下面还有 {left} 行：按 {down_key}"),
-            Lang::En => format!("{down} {left} more below: {down_key}"),
+            Lang::Zh => format!("{down} 还有 {left} 行 ↓"),
+            Lang::En => format!("{down} {left} more ↓"),
         }
     } else if overflow > 0 {
         match lang {
-            Lang::Zh => format!("{up} 已到末尾，按 {up_key} 往回看"),
-            Lang::En => format!("{up} end of text; {up_key} scrolls back"),
+            Lang::Zh => format!("{up} 到底了 ↑"),
+            Lang::En => format!("{up} end ↑"),
         }
     } else {
         String::new()
