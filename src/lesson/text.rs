@@ -250,7 +250,7 @@ fn binds(c: char) -> bool {
 /// One paragraph broken into rows of at most `width` cells at the break opportunities of
 /// the Unicode line-breaking algorithm (UAX #14), minus those that would split what a reader
 /// takes as one thing: the two sides of `=` (and `≈`, `<`, `←`, …), a number from the
-/// Chinese word next to it ("10 倍", "图 5.4") and a ratio (`dL/dw`). When such a run is wider than a row it breaks
+/// Chinese word after it ("10 倍") and a ratio (`dL/dw`, `∂f/∂y`). When such a run is wider than a row it breaks
 /// anyway (at a Unicode opportunity, or between characters if it has none), so no character
 /// is ever dropped.
 pub fn wrap(para: &str, width: usize) -> Vec<String> {
@@ -297,8 +297,9 @@ fn glued(s: &str, at: usize) -> bool {
     let (Some(b), Some(a)) = (before.chars().last(), after.chars().next()) else {
         return false;
     };
-    let number_word = (b.is_ascii_digit() && is_cjk(a)) || (is_cjk(b) && a.is_ascii_digit());
-    let ratio = b == '/' && a.is_alphanumeric();
+    let number_word = b.is_ascii_digit() && is_cjk(a);
+    // `dL/dw`, `∂f/∂y`: a break after the slash leaves half a fraction.
+    let ratio = b == '/' && !a.is_whitespace();
     binds(b) || binds(a) || number_word || ratio
 }
 
@@ -363,8 +364,8 @@ mod tests {
         );
         assert!(rows.iter().all(|r| !r.ends_with("10")), "{rows:?}");
         assert!(rows.iter().any(|r| r.contains("10 倍")), "{rows:?}");
-        for w in 4..12 {
-            let rows = check_rows("斜率 dL/dw = −1.5，见图 5.4。", w);
+        for w in 12..24 {
+            let rows = check_rows("斜率 dL/dw = −1.5，∂f/∂y 也是。", w);
             assert!(rows.iter().all(|r| !r.ends_with('/')), "{w}: {rows:?}");
         }
     }
