@@ -271,18 +271,19 @@ pub fn wrap(para: &str, width: usize) -> Vec<String> {
             rows.push(rest.trim_end().to_string());
             break;
         }
-        let fits = |at: usize| cell_width(para[start..at].trim_end()) <= width;
-        let candidates = || breaks.iter().filter(move |(at, _)| *at > start);
-        let end = candidates()
-            .filter(|(at, ok)| *ok && fits(*at))
+        // A longer row never fits where a shorter one does not, so the rows that fit are a
+        // prefix of the opportunities.
+        let fitting = || {
+            breaks
+                .iter()
+                .filter(move |(at, _)| *at > start)
+                .take_while(|(at, _)| cell_width(para[start..*at].trim_end()) <= width)
+        };
+        let end = fitting()
+            .filter(|(_, ok)| *ok)
             .map(|(at, _)| *at)
             .last()
-            .or_else(|| {
-                candidates()
-                    .filter(|(at, _)| fits(*at))
-                    .map(|(at, _)| *at)
-                    .last()
-            })
+            .or_else(|| fitting().map(|(at, _)| *at).last())
             .unwrap_or_else(|| hard_split(para, start, width));
         rows.push(para[start..end].trim_end().to_string());
         start = end;
