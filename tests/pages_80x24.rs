@@ -352,3 +352,53 @@ fn tmux_pages_through_a_lesson_with_the_keys_the_footer_shows() {
         }
     }
 }
+
+/// The wheel scrolls like ↓/↑, scrolling stops at the end of the text (one ↑ after many ↓
+/// moves at once), and a new page starts at its top.
+#[test]
+fn wheel_and_keys_scroll_within_the_text() {
+    use crossterm::event::{Event, MouseEvent, MouseEventKind};
+    let lessons: Arc<[Lesson]> = lesson::load_embedded().lessons.into();
+    let mut a = app(&lessons, Lang::Zh, "batch-minibatch");
+    for _ in 1..4 {
+        press(&mut a, KeyCode::PageDown);
+    }
+    let top = page_panel_rows(&draw(&mut a));
+    let overflow = a.page_overflow();
+    assert!(overflow > 1, "batch p4 scrolls at 80x24");
+    assert!(top.iter().any(|r| r.starts_with('▼')), "{top:?}");
+    let wheel = |kind| {
+        Action::from_event(Event::Mouse(MouseEvent {
+            kind,
+            column: 5,
+            row: 5,
+            modifiers: KeyModifiers::NONE,
+        }))
+        .unwrap()
+    };
+    a.update(wheel(MouseEventKind::ScrollDown));
+    let down = page_panel_rows(&draw(&mut a));
+    assert_ne!(down[0], top[0], "the wheel scrolled");
+    let batch = lessons.iter().find(|l| l.id == "batch-minibatch").unwrap();
+    let (right, _) = page_panel(&draw(&mut a));
+    let text = page_rows(batch.pages[3].text.get(Lang::Zh), usize::from(right - 1));
+    let wheel_rows = gradstep::tui::action::WHEEL_ROWS as usize;
+    assert_eq!(down[0], text[wheel_rows].trim());
+    a.update(wheel(MouseEventKind::ScrollUp));
+    assert_eq!(page_panel_rows(&draw(&mut a)), top);
+    for _ in 0..50 {
+        press(&mut a, KeyCode::Down);
+    }
+    let end = page_panel_rows(&draw(&mut a));
+    assert!(end.iter().any(|r| r.starts_with('▲')), "{end:?}");
+    press(&mut a, KeyCode::Up);
+    let back = page_panel_rows(&draw(&mut a));
+    assert_ne!(back[0], end[0], "one ↑ moves back at once");
+    press(&mut a, KeyCode::PageUp);
+    press(&mut a, KeyCode::PageDown);
+    assert_eq!(
+        page_panel_rows(&draw(&mut a)),
+        top,
+        "a page opens at its top"
+    );
+}
