@@ -213,8 +213,8 @@ impl App {
         }
     }
 
-    /// Whether the page asks a question that is still open: not answered right and its
-    /// explanation not yet shown.
+    /// Whether the page asks a question not yet answered right. One whose explanation is
+    /// shown stays open: its verdict still offers Enter to try again.
     fn open_question(&self) -> bool {
         let Screen::Tutor(t) = &self.screen else {
             return false;
@@ -223,8 +223,7 @@ impl App {
             .lesson()
             .and_then(|l| l.page(t.page))
             .is_some_and(|p| p.exercise.is_some());
-        let revealed = t.feedback.as_ref().is_some_and(|f| f.show_explanation);
-        asks && !t.attempts.solved && !revealed
+        asks && !t.attempts.solved
     }
 
     /// Whether auto-play wants ticks.

@@ -854,4 +854,58 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn enter_answers_an_open_question_and_leaves_a_finished_lesson() {
+        let enter = press(KeyCode::Enter, KeyModifiers::NONE);
+        let last = Context {
+            in_lesson: true,
+            page: Some((4, 4)),
+            ..Context::default()
+        };
+        let asking = Context {
+            question: true,
+            ..last
+        };
+        let middle = Context {
+            page: Some((2, 4)),
+            ..last
+        };
+        for map in [Keymap::Tutor, Keymap::Taylor] {
+            assert_eq!(map.message_in(&enter, last), Some(Msg::NextLesson));
+            assert_eq!(map.message_in(&enter, asking), Some(Msg::Answer));
+            assert_eq!(map.message_in(&enter, middle), None);
+            let footer = map.footer(last, Lang::En, 200);
+            assert_eq!(footer[0].keys, "Enter", "{footer:?}");
+            let page = footer.iter().find(|h| h.label == "page").unwrap();
+            assert_eq!(page.extra, " 4/4 · lesson done");
+            let page = map.footer(middle, Lang::Zh, 200);
+            assert!(page.iter().any(|h| h.extra == " 2/4"), "{page:?}");
+        }
+    }
+
+    #[test]
+    fn scroll_keys_show_only_when_the_text_overflows() {
+        let ctx = Context {
+            in_lesson: true,
+            page: Some((1, 4)),
+            ..Context::default()
+        };
+        let scrolls = Context {
+            scrolls: true,
+            ..ctx
+        };
+        for map in [Keymap::Tutor, Keymap::Taylor] {
+            let up = press(KeyCode::Up, KeyModifiers::NONE);
+            assert_eq!(map.message_in(&up, scrolls), Some(Msg::ScrollUp));
+            let labels = |c| -> Vec<&str> {
+                map.footer(c, Lang::En, 80)
+                    .iter()
+                    .map(|h| h.label)
+                    .collect()
+            };
+            assert_eq!(labels(scrolls)[0], "more text");
+            assert!(!labels(ctx).contains(&"more text"));
+        }
+    }
 }
