@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::iter::Peekable;
+use std::ops::Not;
 use std::str::{Chars, FromStr};
 
 /// A language a lesson text exists in.
@@ -174,9 +175,233 @@ fn skip_string(chars: &mut Peekable<Chars>) {
     }
 }
 
+/// Joins a page's lines into paragraphs so they wrap to whatever width the panel has: a blank
+/// line ends a paragraph, and an indented line (a formula) stays on a line of its own, never
+/// joined to the prose around it. Chinese lines join without a space, other text with one.
+pub fn reflow(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in text.lines() {
+        let indented = line.starts_with(char::is_whitespace);
+        if line.trim().is_empty() {
+            out.push(String::new());
+            open = false;
+        } else if indented || !open {
+            out.push(line.trim_end().to_string());
+            open = !indented;
+        } else if let Some(last) = out.last_mut() {
+            let join_tight = last.ends_with(is_cjk) || line.starts_with(is_cjk);
+            if !join_tight {
+                last.push(' ');
+            }
+            last.push_str(line.trim());
+        }
+    }
+    out
+}
+
+/// A page's text as the rows it is drawn in, each at most `width` terminal cells:
+/// [`reflow`], then every paragraph broken by [`wrap`]. A formula line that is too wide
+/// continues on the next row under its own indent, two cells further in.
+pub fn page_rows(text: &str, width: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    for para in reflow(text) {
+        let indent = para.len() - para.trim_start().len();
+        let mut first = true;
+        let pad = " ".repeat(indent);
+        let cont = " ".repeat(indent + 2);
+        if indent == 0 || cell_width(&para) <= width {
+            rows.extend(wrap(&para, width));
+            continue;
+        }
+        // A formula: wrapped with its indent, never joined to anything else.
+        let body = para.trim_start();
+        let lead = if width > indent + 8 { indent } else { 0 };
+        for piece in wrap(body, width.saturating_sub(lead + 2).max(1)) {
+            let p = if first {
+                &pad[..lead]
+            } else {
+                &cont[..(lead + 2).min(cont.len())]
+            };
+            rows.push(format!("{p}{piece}"));
+            first = false;
+        }
+    }
+    rows
+}
+
+/// `s` in terminal cells (a Chinese character takes two).
+pub fn cell_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Wide East Asian text: CJK ideographs, kana, Hangul and full-width forms.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2e80}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}' | '\u{f900}'..='\u{faff}' |
+        '\u{fe30}'..='\u{fe4f}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// Signs that bind what is on both sides: `η = 0.1` and `x₁ ≈ 3` are never split.
+fn binds(c: char) -> bool {
+    matches!(c, '=' | '≈' | '≠' | '<' | '>' | '≤' | '≥' | '←' | '→' | '≡')
+}
+
+/// One paragraph broken into rows of at most `width` cells at the break opportunities of
+/// the Unicode line-breaking algorithm (UAX #14), minus those that would split what a reader
+/// takes as one thing: the two sides of `=` (and `≈`, `<`, `←`, …), a number from the
+/// Chinese word after it ("10 倍") and a ratio (`dL/dw`, `∂f/∂y`). When such a run is wider than a row it breaks
+/// anyway (at a Unicode opportunity, or between characters if it has none), so no character
+/// is ever dropped.
+pub fn wrap(para: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    if cell_width(para) <= width {
+        return vec![para.to_string()];
+    }
+    // Every opportunity, and whether the gluing rules allow it.
+    let breaks: Vec<(usize, bool)> = unicode_linebreak::linebreaks(para)
+        .filter(|(at, _)| *at < para.len())
+        .map(|(at, _)| (at, glued(para, at).not()))
+        .collect();
+    let mut rows = Vec::new();
+    let mut start = 0;
+    while start < para.len() {
+        let rest = &para[start..];
+        if cell_width(rest.trim_end()) <= width {
+            rows.push(rest.trim_end().to_string());
+            break;
+        }
+        // A longer row never fits where a shorter one does not, so the rows that fit are a
+        // prefix of the opportunities.
+        let fitting = || {
+            breaks
+                .iter()
+                .filter(move |(at, _)| *at > start)
+                .take_while(|(at, _)| cell_width(para[start..*at].trim_end()) <= width)
+        };
+        let end = fitting()
+            .filter(|(_, ok)| *ok)
+            .map(|(at, _)| *at)
+            .last()
+            .or_else(|| fitting().map(|(at, _)| *at).last())
+            .unwrap_or_else(|| hard_split(para, start, width));
+        rows.push(para[start..end].trim_end().to_string());
+        start = end;
+    }
+    rows
+}
+
+/// Whether breaking `s` before byte `at` would split a glued pair.
+fn glued(s: &str, at: usize) -> bool {
+    let before = s[..at].trim_end();
+    let after = &s[at..];
+    let (Some(b), Some(a)) = (before.chars().last(), after.chars().next()) else {
+        return false;
+    };
+    let number_word = b.is_ascii_digit() && is_cjk(a);
+    // `dL/dw`, `∂f/∂y`: a break after the slash leaves half a fraction.
+    let ratio = b == '/' && !a.is_whitespace();
+    binds(b) || binds(a) || number_word || ratio
+}
+
+/// The byte index after as many whole characters of `s[start..]` as fit in `width` cells
+/// (at least one, so a row always moves forward).
+fn hard_split(s: &str, start: usize, width: usize) -> usize {
+    let mut used = 0;
+    let mut end = start;
+    for (i, c) in s[start..].char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width && end > start {
+            break;
+        }
+        used += w;
+        end = start + i + c.len_utf8();
+    }
+    end
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paragraphs_join_and_formulas_stay() {
+        let text = "The first step\njumps over the bottom.\n  θ ← θ − η∇L\nThen it\nswitches.\n\nNew paragraph.";
+        assert_eq!(
+            reflow(text),
+            vec![
+                "The first step jumps over the bottom.",
+                "  θ ← θ − η∇L",
+                "Then it switches.",
+                "",
+                "New paragraph."
+            ]
+        );
+        assert_eq!(reflow("第一步\n越过了谷底。"), vec!["第一步越过了谷底。"]);
+    }
+
+    /// Every row fits, and joining the rows gives back every character of the text.
+    fn check_rows(text: &str, width: usize) -> Vec<String> {
+        let rows = wrap(text, width);
+        for r in &rows {
+            assert!(cell_width(r) <= width, "{r:?} wider than {width}");
+        }
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert_eq!(squeeze(&rows.concat()), squeeze(text), "{rows:?}");
+        rows
+    }
+
+    #[test]
+    fn names_stay_with_their_values() {
+        for w in 8..30 {
+            for r in check_rows("With learning rate η = 0.1 from x₁ = 3 we step", w) {
+                assert!(!r.ends_with('='), "{w}: {r:?}");
+                assert!(!r.starts_with('='), "{w}: {r:?}");
+            }
+        }
+        let rows = check_rows(
+            "在 x = 5，f′(5) = 10：x 每挪一点点，f 大约变化它的 10 倍。",
+            22,
+        );
+        assert!(rows.iter().all(|r| !r.ends_with("10")), "{rows:?}");
+        assert!(rows.iter().any(|r| r.contains("10 倍")), "{rows:?}");
+        for w in 12..24 {
+            let rows = check_rows("斜率 dL/dw = −1.5，∂f/∂y 也是。", w);
+            assert!(rows.iter().all(|r| !r.ends_with('/')), "{w}: {rows:?}");
+        }
+    }
+
+    #[test]
+    fn chinese_breaks_by_cells_and_not_before_punctuation() {
+        let rows = check_rows("斜率为负，往右才是下坡，所以这一步让 w 变大。", 10);
+        assert!(
+            rows.iter()
+                .all(|r| !r.starts_with('，') && !r.starts_with('。'))
+        );
+        assert!(rows.len() >= 4);
+    }
+
+    #[test]
+    fn nothing_is_dropped_even_when_nothing_fits() {
+        check_rows("9.9600000000000001e-5", 4);
+        check_rows("‖∇L‖ = 2√2 ≈ 2.828", 5);
+        check_rows("一二三", 2);
+    }
+
+    #[test]
+    fn formulas_are_never_glued_to_prose() {
+        let rows = page_rows("A new loss:\n  L(w) = (w − 3)²/4 + 1\nStart at w = 0.", 40);
+        assert_eq!(
+            rows,
+            ["A new loss:", "  L(w) = (w − 3)²/4 + 1", "Start at w = 0."]
+        );
+        let narrow = page_rows("x:\n  L(w) = (w − 3)²/4 + 1", 14);
+        assert!(
+            narrow.iter().skip(1).all(|r| r.starts_with("  ")),
+            "{narrow:?}"
+        );
+        assert!(narrow.iter().all(|r| cell_width(r) <= 14), "{narrow:?}");
+    }
 
     #[test]
     fn control_sequences_are_stripped_text_is_kept() {

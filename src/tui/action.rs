@@ -2,7 +2,10 @@
 //! size as the last frame drew it. The local terminal and the SSH server both turn their input
 //! into these; which key means what is the app's business (see [`super::keys`]).
 
-use crossterm::event::{Event, KeyEvent};
+use crossterm::event::{Event, KeyEvent, MouseEventKind};
+
+/// Rows one notch of the mouse wheel scrolls the page text.
+pub const WHEEL_ROWS: i16 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -17,6 +20,11 @@ pub enum Action {
         cols: u16,
         rows: u16,
     },
+    /// How many rows the page text can scroll down in the frame just drawn (0: it fits), so
+    /// scrolling stops at the end of the text.
+    PageOverflow(u16),
+    /// The mouse wheel over the tutor: rows to scroll the page text, positive downwards.
+    Scroll(i16),
 }
 
 impl Action {
@@ -26,6 +34,11 @@ impl Action {
             Event::Key(k) => Some(Action::Key(k)),
             Event::Paste(s) => Some(Action::Paste(s)),
             Event::Resize(w, h) => Some(Action::Resize(w, h)),
+            Event::Mouse(m) => match m.kind {
+                MouseEventKind::ScrollDown => Some(Action::Scroll(WHEEL_ROWS)),
+                MouseEventKind::ScrollUp => Some(Action::Scroll(-WHEEL_ROWS)),
+                _ => None,
+            },
             _ => None,
         }
     }

@@ -77,6 +77,10 @@ pub struct Tutor {
     pub feedback: Option<Feedback>,
     /// The learner replaced the page's formula with their own.
     pub custom: bool,
+    /// Rows of page text scrolled past.
+    pub scroll: u16,
+    /// How far the page text could scroll in the last frame (see `Action::PageOverflow`).
+    overflow: u16,
 }
 
 impl Tutor {
@@ -89,6 +93,8 @@ impl Tutor {
             attempts: Attempts::default(),
             feedback: None,
             custom: lesson.is_none(),
+            scroll: 0,
+            overflow: 0,
         }
     }
 }
@@ -162,7 +168,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> bool {
         match action {
             Action::Key(key) => {
-                if let Some(msg) = self.keymap().message(&key) {
+                if let Some(msg) = self.keymap().message_in(&key, self.key_context()) {
                     self.notice = None;
                     self.handle(msg);
                 }
@@ -181,9 +187,48 @@ impl App {
                 }
             }
             Action::Tick => self.tick(),
+            Action::PageOverflow(rows) => {
+                if let Screen::Tutor(t) = &mut self.screen {
+                    t.overflow = rows;
+                    t.scroll = t.scroll.min(rows);
+                }
+            }
+            Action::Scroll(rows) => {
+                if !self.help {
+                    self.scroll(rows);
+                }
+            }
         }
         self.refit();
         !self.quit
+    }
+
+    /// How far the page text could scroll down in the last frame drawn.
+    pub fn page_overflow(&self) -> u16 {
+        match &self.screen {
+            Screen::Tutor(t) => t.overflow,
+            Screen::Start => 0,
+        }
+    }
+
+    /// Scrolls the page text by `rows` (down when positive), within the text.
+    fn scroll(&mut self, rows: i16) {
+        if let Screen::Tutor(t) = &mut self.screen {
+            t.scroll = t.scroll.saturating_add_signed(rows).min(t.overflow);
+        }
+    }
+
+    /// Whether the page asks a question not yet answered right. One whose explanation is
+    /// shown stays open: its verdict still offers Enter to try again.
+    fn open_question(&self) -> bool {
+        let Screen::Tutor(t) = &self.screen else {
+            return false;
+        };
+        let asks = self
+            .lesson()
+            .and_then(|l| l.page(t.page))
+            .is_some_and(|p| p.exercise.is_some());
+        asks && !t.attempts.solved
     }
 
     /// Whether auto-play wants ticks.
@@ -218,6 +263,9 @@ impl App {
             Screen::Tutor(t) => Context {
                 in_lesson: t.lesson.is_some(),
                 formula: matches!(t.stage.scene.objective, Objective::Formula(_)),
+                page: self.lesson().map(|l| (t.page + 1, l.pages.len())),
+                scrolls: t.overflow > 0,
+                question: self.open_question(),
             },
         }
     }
@@ -278,6 +326,9 @@ impl App {
                 }
             }
             Msg::NextPage => self.turn_page(true),
+            Msg::ScrollUp => self.scroll(-1),
+            Msg::ScrollDown => self.scroll(1),
+            Msg::NextLesson => self.next_lesson(),
             Msg::PrevPage => self.turn_page(false),
             Msg::TypeFormula => self.type_formula(),
             Msg::TypeStart => self.open_line(LineKind::Start),
@@ -426,6 +477,7 @@ impl App {
 
     fn turn_page(&mut self, forward: bool) {
         let lang = self.lang;
+        let open_question = self.open_question();
         let Screen::Tutor(t) = &mut self.screen else {
             return;
         };
@@ -441,14 +493,18 @@ impl App {
             }
         };
         let Some(p) = lesson.page(page) else {
-            self.notice = Some(
-                tr(
-                    lang,
-                    "last page — q goes back to the lessons",
-                    "这是最后一页：按 q 返回课程列表",
+            let (en, zh) = if open_question {
+                (
+                    "last page — answer the question (Enter), or q for the list",
+                    "这是最后一页：按 Enter 回答问题，或按 q 返回课程列表",
                 )
-                .into(),
-            );
+            } else {
+                (
+                    "last page — Enter opens the next lesson, q goes back to the list",
+                    "这是最后一页：按 Enter 打开下一课，按 q 返回课程列表",
+                )
+            };
+            self.notice = Some(tr(lang, en, zh).into());
             return;
         };
         // A page opens with its own state unless it says it continues the run on stage.
@@ -463,10 +519,38 @@ impl App {
             t.custom = false;
         }
         t.page = page;
+        t.scroll = 0;
         t.attempts = Attempts::default();
         t.feedback = None;
         t.line = None;
         self.record_progress();
+    }
+
+    /// Leaves a finished lesson for the next one in the list; after the last lesson, the
+    /// start screen says there is no next one.
+    fn next_lesson(&mut self) {
+        let Screen::Tutor(t) = &self.screen else {
+            return;
+        };
+        let Some(i) = t.lesson else {
+            return;
+        };
+        self.leave_lesson();
+        if i + 1 < self.lessons.len() {
+            self.selected = i + 1;
+            self.open_lesson(i + 1);
+        } else {
+            self.screen = Screen::Start;
+            self.selected = i;
+            self.notice = Some(
+                tr(
+                    self.lang,
+                    "that was the last lesson — well done! The sandbox is below the list.",
+                    "这是最后一课，学完了！列表下面还有沙盒。",
+                )
+                .into(),
+            );
+        }
     }
 
     fn type_formula(&mut self) {

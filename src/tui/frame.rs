@@ -9,13 +9,23 @@ use super::app::App;
 use super::view;
 
 /// Draws `app` into `frame`. After a resize, a new view or the first frame the chart is
-/// drawn twice into the same buffer, so only the second, fitted one reaches the terminal.
+/// drawn twice into the same buffer, so only the second, fitted one reaches the terminal;
+/// the same when the page text starts or stops overflowing, since the footer then offers
+/// (or drops) the scroll keys.
 pub fn draw_frame(app: &mut App, frame: &mut Frame) {
     let drawn = view::draw(app, frame);
+    let mut again = false;
+    if app.page_overflow() != drawn.page_overflow {
+        app.update(Action::PageOverflow(drawn.page_overflow));
+        again = true;
+    }
     if let Some((cols, rows)) = drawn.chart
         && app.chart_area() != Some((cols, rows))
     {
         app.update(Action::ChartArea { cols, rows });
+        again = true;
+    }
+    if again {
         frame.buffer_mut().reset();
         view::draw(app, frame);
     }

@@ -36,6 +36,11 @@ pub enum Msg {
     Answer,
     NextPage,
     PrevPage,
+    /// Scroll the page text up or down a row.
+    ScrollUp,
+    ScrollDown,
+    /// From the last page of a lesson: open the next lesson.
+    NextLesson,
     ZoomIn,
     ZoomOut,
     FitWindow,
@@ -155,6 +160,12 @@ pub enum When {
     InLesson,
     /// The loss is a formula the learner may replace (not a model's).
     Formula,
+    /// The page text is longer than its panel.
+    Scrolls,
+    /// The last page of a lesson, with no question left open on it.
+    Done,
+    /// The page asks a question that is not answered yet.
+    Question,
 }
 
 /// What the tutor is showing, as far as the footer cares.
@@ -162,6 +173,16 @@ pub enum When {
 pub struct Context {
     pub in_lesson: bool,
     pub formula: bool,
+    /// The page on show and how many the lesson has, 1-based: the page hint says `2/4`.
+    pub page: Option<(usize, usize)>,
+    pub scrolls: bool,
+    pub question: bool,
+}
+
+impl Context {
+    fn done(self) -> bool {
+        matches!(self.page, Some((p, n)) if p == n) && !self.question
+    }
 }
 
 /// One line of the help: the keys, the messages they send, and what it is called.
@@ -177,11 +198,26 @@ pub struct Row {
 }
 
 impl Row {
+    /// What the footer adds after the words: where the learner is, on the page keys.
+    fn extra(&self, ctx: Context, lang: Lang) -> String {
+        let pages = self.keys.iter().any(|(_, m)| *m == Msg::NextPage);
+        match ctx.page {
+            Some((p, n)) if pages && p == n => {
+                format!(" {p}/{n} {}", tr(lang, "· lesson done", "· 本课完成"))
+            }
+            Some((p, n)) if pages => format!(" {p}/{n}"),
+            _ => String::new(),
+        }
+    }
+
     fn applies(&self, ctx: Context) -> bool {
         match self.when {
             When::Anytime => true,
             When::InLesson => ctx.in_lesson,
             When::Formula => ctx.formula,
+            When::Scrolls => ctx.scrolls,
+            When::Done => ctx.done(),
+            When::Question => ctx.question,
         }
     }
 
@@ -259,15 +295,26 @@ impl Keymap {
         }
     }
 
-    /// The message a key sends on this screen; None for a key the table does not have (and
-    /// for key releases, which only some terminals report).
+    /// The message a key sends on this screen in some state; None for a key the table does
+    /// not have (and for key releases, which only some terminals report).
     pub fn message(self, key: &KeyEvent) -> Option<Msg> {
+        self.lookup(key, |_| true)
+    }
+
+    /// The message a key sends in this state: the first row that has the key and applies
+    /// (Enter opens the next lesson on a finished last page, and answers a question).
+    pub fn message_in(self, key: &KeyEvent, ctx: Context) -> Option<Msg> {
+        self.lookup(key, |r| r.applies(ctx))
+    }
+
+    fn lookup(self, key: &KeyEvent, applies: impl Fn(&Row) -> bool) -> Option<Msg> {
         if key.kind == KeyEventKind::Release {
             return None;
         }
         let (k, msg) = self
             .rows()
             .iter()
+            .filter(|r| applies(r))
             .flat_map(|r| r.keys)
             .find(|(k, _)| k.matches(key))?;
         Some(match (k, key.code) {
@@ -287,6 +334,7 @@ impl Keymap {
                 let hint = Hint {
                     keys: r.hint_keys(lang),
                     label: tr(lang, r.hint[0], r.hint[1]),
+                    extra: r.extra(ctx, lang),
                 };
                 (r.show, hint)
             })
@@ -329,13 +377,15 @@ impl Keymap {
 pub struct Hint {
     pub keys: String,
     pub label: &'static str,
+    /// Said after the label: ` 2/4` on the page keys.
+    pub extra: String,
 }
 
 impl Hint {
     /// Columns taken, with the ` · ` that separates entries.
     pub fn width(&self) -> usize {
         let w = |s: &str| ratatui::text::Span::raw(s).width();
-        w(&self.keys) + 1 + w(self.label) + 3
+        w(&self.keys) + 1 + w(self.label) + w(&self.extra) + 3
     }
 }
 
@@ -480,10 +530,42 @@ const START_POINT: Row = row(
     ["start", "起点"],
     Show::IfRoom,
 );
-const ANSWER: Row = help_only(
-    &[(Key::Code(KeyCode::Enter), Msg::Answer)],
-    ["answer the page's question", "回答本页的问题"],
-);
+const ANSWER: Row = Row {
+    when: When::Question,
+    ..help_only(
+        &[(Key::Code(KeyCode::Enter), Msg::Answer)],
+        ["answer the page's question", "回答本页的问题"],
+    )
+};
+/// First in its tables: when it applies, it is what the learner came to the last page for.
+const NEXT_LESSON: Row = Row {
+    when: When::Done,
+    ..row(
+        &[(Key::Code(KeyCode::Enter), Msg::NextLesson)],
+        [
+            "on the last page: open the next lesson",
+            "在最后一页：打开下一课",
+        ],
+        ["next lesson", "下一课"],
+        Show::IfRoom,
+    )
+};
+/// Second: text the learner cannot see yet matters more than any other key.
+const SCROLL: Row = Row {
+    when: When::Scrolls,
+    ..row(
+        &[
+            (Key::Code(KeyCode::Up), Msg::ScrollUp),
+            (Key::Code(KeyCode::Down), Msg::ScrollDown),
+        ],
+        [
+            "scroll the page text (the mouse wheel too)",
+            "滚动本页文字（也可用鼠标滚轮）",
+        ],
+        ["more text", "滚动"],
+        Show::IfRoom,
+    )
+};
 const ZOOM: Row = help_only(
     &[
         (ch('z'), Msg::ZoomIn),
@@ -509,6 +591,8 @@ const BACK: Row = row(
 );
 
 static TUTOR: &[Row] = &[
+    NEXT_LESSON,
+    SCROLL,
     STEP,
     UNDO,
     RESET,
@@ -553,6 +637,8 @@ static TUTOR: &[Row] = &[
 
 // Turning v is what the Taylor view is for, so its keys come right after the step.
 static TAYLOR: &[Row] = &[
+    NEXT_LESSON,
+    SCROLL,
     STEP,
     row(
         &[
@@ -580,10 +666,13 @@ static TAYLOR: &[Row] = &[
     UNDO,
     RESET,
     PLAY,
+    // ↑↓ scroll the page text on every screen, so the fine turn has keys of its own.
     help_only(
         &[
-            (Key::Code(KeyCode::Up), Msg::Turn(1)),
-            (Key::Code(KeyCode::Down), Msg::Turn(-1)),
+            (ch(','), Msg::Turn(1)),
+            (ch('<'), Msg::Turn(1)),
+            (ch('.'), Msg::Turn(-1)),
+            (ch('>'), Msg::Turn(-1)),
         ],
         ["turn v by 1°", "微调 v（1°）"],
     ),
@@ -749,6 +838,7 @@ mod tests {
         let ctx = Context {
             in_lesson: true,
             formula: true,
+            ..Context::default()
         };
         for map in [Keymap::Tutor, Keymap::Taylor] {
             let narrow = map.footer(ctx, Lang::En, 30);
@@ -762,6 +852,60 @@ mod tests {
                     .iter()
                     .all(|h| h.label != "page" && h.label != "formula")
             );
+        }
+    }
+
+    #[test]
+    fn enter_answers_an_open_question_and_leaves_a_finished_lesson() {
+        let enter = press(KeyCode::Enter, KeyModifiers::NONE);
+        let last = Context {
+            in_lesson: true,
+            page: Some((4, 4)),
+            ..Context::default()
+        };
+        let asking = Context {
+            question: true,
+            ..last
+        };
+        let middle = Context {
+            page: Some((2, 4)),
+            ..last
+        };
+        for map in [Keymap::Tutor, Keymap::Taylor] {
+            assert_eq!(map.message_in(&enter, last), Some(Msg::NextLesson));
+            assert_eq!(map.message_in(&enter, asking), Some(Msg::Answer));
+            assert_eq!(map.message_in(&enter, middle), None);
+            let footer = map.footer(last, Lang::En, 200);
+            assert_eq!(footer[0].keys, "Enter", "{footer:?}");
+            let page = footer.iter().find(|h| h.label == "page").unwrap();
+            assert_eq!(page.extra, " 4/4 · lesson done");
+            let page = map.footer(middle, Lang::Zh, 200);
+            assert!(page.iter().any(|h| h.extra == " 2/4"), "{page:?}");
+        }
+    }
+
+    #[test]
+    fn scroll_keys_show_only_when_the_text_overflows() {
+        let ctx = Context {
+            in_lesson: true,
+            page: Some((1, 4)),
+            ..Context::default()
+        };
+        let scrolls = Context {
+            scrolls: true,
+            ..ctx
+        };
+        for map in [Keymap::Tutor, Keymap::Taylor] {
+            let up = press(KeyCode::Up, KeyModifiers::NONE);
+            assert_eq!(map.message_in(&up, scrolls), Some(Msg::ScrollUp));
+            let labels = |c| -> Vec<&str> {
+                map.footer(c, Lang::En, 80)
+                    .iter()
+                    .map(|h| h.label)
+                    .collect()
+            };
+            assert_eq!(labels(scrolls)[0], "more text");
+            assert!(!labels(ctx).contains(&"more text"));
         }
     }
 }

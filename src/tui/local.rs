@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -65,6 +67,7 @@ fn restore(out: &mut impl Write) {
     let _ = execute!(
         out,
         DisableBracketedPaste,
+        DisableMouseCapture,
         LeaveAlternateScreen,
         cursor::Show
     );
@@ -131,6 +134,8 @@ fn run(req: TutorRequest) -> io::Result<Exit> {
         stdout,
         EnterAlternateScreen,
         EnableBracketedPaste,
+        // The wheel scrolls the page text (Action::Scroll).
+        EnableMouseCapture,
         cursor::Hide
     ) {
         restore(&mut stdout);

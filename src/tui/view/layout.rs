@@ -26,9 +26,11 @@ fn two_columns(area: Rect) -> bool {
     area.width >= 64 && area.height >= 14
 }
 
-/// The tutor screen's panels. The numbers panel is as tall as its lines, and how many lines
-/// they take depends on its width: `numbers_height` gets the width and returns the height.
-pub fn tutor(area: Rect, view: ChartKind, numbers_height: impl FnOnce(u16) -> u16) -> TutorLayout {
+/// The tutor screen's panels. The numbers panel is as tall as its lines, but never takes the
+/// rows the page panel needs for its open question (pinned, it must be seen whole) and a few
+/// rows of text. Both depend on the column's width: `heights` gets the width and returns the
+/// heights the numbers and the page panel want, borders included.
+pub fn tutor(area: Rect, view: ChartKind, heights: impl FnOnce(u16) -> (u16, u16)) -> TutorLayout {
     let [title, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -42,7 +44,8 @@ pub fn tutor(area: Rect, view: ChartKind, numbers_height: impl FnOnce(u16) -> u1
     } else {
         (body, None)
     };
-    let nh = numbers_height(left.width).min(left.height.saturating_sub(3));
+    let (numbers_wanted, text_wanted) = heights(left.width);
+    let nh = numbers_wanted.min(left.height.saturating_sub(text_wanted.max(3)));
     let [text, numbers] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(nh)]).areas(left);
     let (chart, history) = match right {

@@ -23,6 +23,8 @@ use crate::chart::{Glyphs, Theme};
 pub struct Drawn {
     /// The chart's size in cells (inside its border), when a chart was drawn.
     pub chart: Option<(u16, u16)>,
+    /// Rows the page text can scroll down (0 when it fits or no page is shown).
+    pub page_overflow: u16,
 }
 
 /// Draws the whole screen.

@@ -22,7 +22,7 @@ pub fn footer(app: &App, look: &Look, frame: &mut Frame, area: Rect) {
             spans.push(Span::styled(" · ", look.dim()));
         }
         spans.push(Span::styled(hint.keys, look.key()));
-        spans.push(Span::raw(format!(" {}", hint.label)));
+        spans.push(Span::raw(format!(" {}{}", hint.label, hint.extra)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -2,14 +2,16 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::layout::{self, inner};
 use super::numbers;
 use super::panels::{footer, language_tag};
 use super::{Drawn, Look};
 use crate::chart::{self, HistorySpec};
+use crate::lesson::text::{cell_width, page_rows, wrap};
 use crate::lesson::{Exercise, Feedback, Lang, Verdict};
 use crate::math::Objective;
 use crate::numfmt::pretty_name;
@@ -23,8 +25,10 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     let lang = app.lang;
     let mut num_lines = Vec::new();
     let l = layout::tutor(area, t.stage.scene.view, |width| {
-        num_lines = numbers::lines(&t.stage, lang, &look, width.saturating_sub(2) as usize);
-        num_lines.len() as u16 + 2
+        let inside = width.saturating_sub(2);
+        num_lines = numbers::lines(&t.stage, lang, &look, inside as usize);
+        let text = PageParts::new(app, t, &look, inside as usize).wanted() + 2;
+        (num_lines.len() as u16 + 2, text)
     });
 
     // Title row.
@@ -40,7 +44,7 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     frame.render_widget(Paragraph::new(Span::styled(title, look.title())), l.title);
     language_tag(app, frame, l.title);
 
-    draw_text(app, t, frame, l.text, &look);
+    let page_overflow = draw_text(app, t, frame, l.text, &look);
 
     let block = look.block(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
     let ni = block.inner(l.numbers);
@@ -64,96 +68,231 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     } else {
         footer(app, &look, frame, l.footer);
     }
-    Drawn { chart }
+    Drawn {
+        chart,
+        page_overflow,
+    }
 }
 
-fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) {
+/// The page panel's rows, wrapped to its width: the text, which scrolls, and what is pinned
+/// under it (the open question with its verdict, hint and explanation), then the rows of the
+/// line being typed.
+struct PageParts {
+    text: Vec<Line<'static>>,
+    pinned: Vec<Line<'static>>,
+    entry: u16,
+}
+
+impl PageParts {
+    fn new(app: &App, t: &Tutor, look: &Look, width: usize) -> PageParts {
+        let lang = app.lang;
+        let mut text: Vec<Line> = Vec::new();
+        let mut pinned: Vec<Line> = Vec::new();
+        let page = app.lesson().and_then(|l| l.page(t.page));
+        if t.custom || page.is_none() {
+            if let Objective::Formula(f) = &t.stage.scene.objective {
+                let vars: Vec<String> = f.vars().iter().map(|v| pretty_name(v)).collect();
+                let head = format!("L({}) = {}", vars.join(", "), f.source());
+                push_wrapped(&mut text, &head, width, look.title());
+            }
+            text.push(Line::raw(""));
+            let how = tr(
+                lang,
+                "n takes one step θ ← θ − η∇L; b undoes it.\nf types a new formula, s a new start,\n+/- change η, o the optimizer.\nWatch the arrow: its tip is the next point.",
+                "n 走一步 θ ← θ − η∇L；b 撤销。\nf 输入新公式，s 输入新起点，\n+/- 调整 η，o 切换优化器。\n箭头的尖端就是下一个点。",
+            );
+            for l in how.lines() {
+                push_wrapped(&mut text, l, width, Style::new());
+            }
+            if page.is_some() {
+                text.push(Line::raw(""));
+                let back = tr(
+                    lang,
+                    "(your own formula: → returns to the lesson)",
+                    "（你自己的公式：按 → 回到课程）",
+                );
+                push_wrapped(&mut text, back, width, look.dim());
+            }
+        } else if let Some(p) = page {
+            text = page_rows(p.text.get(lang), width)
+                .into_iter()
+                .map(Line::raw)
+                .collect();
+            if let Some(ex) = &p.exercise {
+                exercise_lines(lang, ex, t.feedback.as_ref(), look, width, &mut pinned);
+            }
+        }
+        let entry = t
+            .line
+            .as_ref()
+            .map_or(0, |e| 1 + entry_notes(lang, e, look, width).len() as u16);
+        PageParts {
+            text,
+            pinned,
+            entry,
+        }
+    }
+
+    /// The inside rows the panel wants from the numbers below it: with a question, all of it
+    /// and a row of text with the row that marks more; without, a row (the text scrolls).
+    fn wanted(&self) -> u16 {
+        if self.pinned.is_empty() {
+            1 + self.entry
+        } else {
+            self.pinned.len() as u16 + self.entry + 2
+        }
+    }
+}
+
+/// `s` wrapped to `width` cells, each row in `style`.
+fn push_wrapped(out: &mut Vec<Line<'static>>, s: &str, width: usize, style: Style) {
+    for row in wrap(s, width) {
+        out.push(Line::from(Span::styled(row, style)));
+    }
+}
+
+/// How far the page text is scrolled and where its mark goes, for a region of `rows`.
+struct Scroll {
+    /// Rows of text shown.
+    shown: u16,
+    /// Rows the text can scroll down.
+    overflow: u16,
+    /// A row under the text for the "more" mark (or a blank row above the question).
+    mark_row: bool,
+}
+
+impl Scroll {
+    fn new(text_rows: usize, rows: u16, pinned: bool) -> Scroll {
+        let text_rows = u16::try_from(text_rows).unwrap_or(u16::MAX);
+        let fits = text_rows <= rows.saturating_sub(u16::from(pinned));
+        // One row only: the text itself matters more than the mark.
+        let mark_row = (pinned || !fits) && rows >= 2;
+        let shown = rows.saturating_sub(u16::from(mark_row));
+        Scroll {
+            shown,
+            overflow: text_rows.saturating_sub(shown),
+            mark_row,
+        }
+    }
+}
+
+/// Draws the page panel; returns how many rows its text can scroll.
+fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) -> u16 {
     let lang = app.lang;
     let title = match app.lesson() {
         Some(_) => tr(lang, " Page ", " 本页 "),
         None => tr(lang, " Your formula ", " 你的公式 "),
     };
-    let block = look.block(Span::styled(title, look.title()));
-    let mut body = block.inner(area);
+    let mut block = look.block(Span::styled(title, look.title()));
+    let body = block.inner(area);
+    let mut parts = PageParts::new(app, t, look, body.width as usize);
+    // No room for the question under the text: it scrolls with the text instead.
+    let fixed = parts.pinned.len() as u16 + parts.entry;
+    if !parts.pinned.is_empty() && fixed + 2 > body.height {
+        parts.text.push(Line::raw(""));
+        parts.text.append(&mut parts.pinned);
+    }
+    let fixed = parts.pinned.len() as u16 + parts.entry;
+    let rows = body.height.saturating_sub(fixed);
+    let scroll = Scroll::new(parts.text.len(), rows, !parts.pinned.is_empty());
+    let top = t.scroll.min(scroll.overflow);
+    let ascii = matches!(look.glyphs, crate::chart::Glyphs::Ascii);
+    if top > 0 {
+        let mark = if ascii { " ^ " } else { " ▲ " };
+        block = block.title(Line::from(Span::styled(mark, look.key())).right_aligned());
+    }
     frame.render_widget(block, area);
 
-    let line_rows = if t.line.is_some() {
-        3.min(body.height)
-    } else {
-        0
-    };
-    let line_area = Rect {
-        y: body.y + body.height - line_rows,
-        height: line_rows,
+    let mut y = body.y;
+    let text: Vec<Line> = parts
+        .text
+        .into_iter()
+        .skip(top as usize)
+        .take(scroll.shown as usize)
+        .collect();
+    let text_area = Rect {
+        y,
+        height: scroll.shown,
         ..body
     };
-    body.height -= line_rows;
-
-    let mut lines: Vec<Line> = Vec::new();
-    let page = app.lesson().and_then(|l| l.page(t.page));
-    if t.custom || page.is_none() {
-        if let Objective::Formula(f) = &t.stage.scene.objective {
-            let vars: Vec<String> = f.vars().iter().map(|v| pretty_name(v)).collect();
-            lines.push(Line::from(Span::styled(
-                format!("L({}) = {}", vars.join(", "), f.source()),
-                look.title(),
-            )));
-        }
-        lines.push(Line::raw(""));
-        for l in tr(
-            lang,
-            "n takes one step θ ← θ − η∇L; b undoes it.\nf types a new formula, s a new start,\n+/- change η, o the optimizer.\nWatch the arrow: its tip is the next point.",
-            "n 走一步 θ ← θ − η∇L；b 撤销。\nf 输入新公式，s 输入新起点，\n+/- 调整 η，o 切换优化器。\n箭头的尖端就是下一个点。",
-        )
-        .lines()
-        {
-            lines.push(Line::raw(l.to_string()));
-        }
-        if page.is_some() {
-            lines.push(Line::raw(""));
-            lines.push(Line::from(Span::styled(
-                tr(
-                    lang,
-                    "(your own formula: → returns to the lesson)",
-                    "（你自己的公式：按 → 回到课程）",
-                ),
-                look.dim(),
-            )));
-        }
-    } else if let Some(p) = page {
-        for l in reflow(p.text.get(lang)) {
-            lines.push(Line::raw(l));
-        }
-        if let Some(ex) = &p.exercise {
-            exercise_lines(lang, ex, t.feedback.as_ref(), look, &mut lines);
-        }
+    frame.render_widget(Paragraph::new(text), text_area);
+    y += scroll.shown;
+    if scroll.mark_row && y < body.y + body.height {
+        let mark = more_mark(lang, ascii, top, scroll.overflow);
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(mark, look.dim()))),
+            Rect {
+                y,
+                height: 1,
+                ..body
+            },
+        );
+        y += 1;
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-
+    let pinned_rows = (parts.pinned.len() as u16).min((body.y + body.height).saturating_sub(y));
+    frame.render_widget(
+        Paragraph::new(parts.pinned),
+        Rect {
+            y,
+            height: pinned_rows,
+            ..body
+        },
+    );
+    y += pinned_rows;
     if let Some(entry) = &t.line {
+        let line_area = Rect {
+            y,
+            height: (body.y + body.height).saturating_sub(y),
+            ..body
+        };
         draw_line(app, entry, frame, line_area, look, &t.stage);
+    }
+    scroll.overflow
+}
+
+/// The row under the page text: how much is below, or that the end is reached, with the key
+/// (as the footer names it) that scrolls there. Short, so it fits a narrow panel.
+fn more_mark(lang: Lang, ascii: bool, top: u16, overflow: u16) -> String {
+    let (down, up) = if ascii { ("v", "^") } else { ("▼", "▲") };
+    if top < overflow {
+        let left = overflow - top;
+        match lang {
+            Lang::Zh => format!("{down} 还有 {left} 行 ↓"),
+            Lang::En => format!("{down} {left} more ↓"),
+        }
+    } else if overflow > 0 {
+        match lang {
+            Lang::Zh => format!("{up} 到底了 ↑"),
+            Lang::En => format!("{up} end ↑"),
+        }
+    } else {
+        String::new()
     }
 }
 
 /// The page's question, and the verdict on the last answer with its hint and explanation
-/// once they are earned.
+/// once they are earned, wrapped to `width`.
 fn exercise_lines(
     lang: Lang,
     ex: &Exercise,
     feedback: Option<&Feedback>,
     look: &Look,
-    lines: &mut Vec<Line<'_>>,
+    width: usize,
+    lines: &mut Vec<Line<'static>>,
 ) {
-    lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled(
-        format!("? {}", ex.prompt.get(lang)),
+    push_wrapped(
+        lines,
+        &format!("? {}", ex.prompt.get(lang)),
+        width,
         look.key(),
-    )));
+    );
     match feedback {
-        None => lines.push(Line::from(Span::styled(
+        None => push_wrapped(
+            lines,
             tr(lang, "  (Enter to answer)", "  （按 Enter 作答）"),
+            width,
             look.dim(),
-        ))),
+        ),
         Some(fb) => {
             let (msg, style) = match &fb.verdict {
                 Verdict::Correct => (tr(lang, "✓ right!", "✓ 答对了！").to_string(), look.good()),
@@ -168,48 +307,42 @@ fn exercise_lines(
                 ),
                 Verdict::Unreadable(why) => (why.get(lang).to_string(), look.error()),
             };
-            lines.push(Line::from(Span::styled(msg, style)));
+            push_wrapped(lines, &msg, width, style);
             if fb.show_hint
                 && let Some(h) = &ex.hint
             {
-                lines.push(Line::raw(format!(
-                    "{} {}",
-                    tr(lang, "hint:", "提示："),
-                    h.get(lang)
-                )));
+                let hint = format!("{}{}", tr(lang, "hint: ", "提示："), h.get(lang));
+                push_wrapped(lines, &hint, width, Style::new());
             }
             if fb.show_explanation {
-                lines.push(Line::raw(ex.explain.get(lang).to_string()));
+                push_wrapped(lines, ex.explain.get(lang), width, Style::new());
             }
         }
     }
 }
 
-/// Joins a page's lines into paragraphs so they wrap to whatever width the panel has: a blank
-/// line ends a paragraph, and an indented line (a formula) stays on a line of its own.
-/// Chinese lines join without a space, other text with one.
-pub fn reflow(text: &str) -> Vec<String> {
-    let wide =
-        |c: char| ('\u{2e80}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c);
-    let mut out: Vec<String> = Vec::new();
-    let mut open = false;
-    for line in text.lines() {
-        let indented = line.starts_with(char::is_whitespace);
-        if line.trim().is_empty() {
-            out.push(String::new());
-            open = false;
-        } else if indented || !open {
-            out.push(line.trim_end().to_string());
-            open = !indented;
-        } else if let Some(last) = out.last_mut() {
-            let join_tight = last.ends_with(wide) || line.starts_with(wide);
-            if !join_tight {
-                last.push(' ');
+/// The rows under the line being typed: a caret under the error's column and the message,
+/// or the go-ahead for a formula that reads.
+fn entry_notes(lang: Lang, entry: &LineEntry, look: &Look, width: usize) -> Vec<Line<'static>> {
+    let mut v = Vec::new();
+    match &entry.error {
+        Some(e) => {
+            if e.column.is_some() {
+                v.push(Line::raw(""));
             }
-            last.push_str(line.trim());
+            push_wrapped(&mut v, &format!("✗ {}", e.message), width, look.error());
         }
+        None if entry.kind == LineKind::Formula && !entry.editor.text().is_empty() => {
+            push_wrapped(
+                &mut v,
+                tr(lang, "✓ Enter to use it", "✓ 按 Enter 使用"),
+                width,
+                look.good(),
+            );
+        }
+        None => {}
     }
-    out
+    v
 }
 
 fn draw_line(
@@ -233,7 +366,7 @@ fn draw_line(
         LineKind::Answer => tr(lang, "answer: ", "答案：").to_string(),
     };
     let text: Vec<char> = entry.editor.text().chars().collect();
-    let pw = prompt.chars().count();
+    let pw = cell_width(&prompt);
     let room = (area.width as usize).saturating_sub(pw + 1).max(1);
     // Scroll sideways so the cursor stays visible.
     let cur = entry.editor.cursor();
@@ -257,33 +390,18 @@ fn draw_line(
         height: area.height - 1,
         ..area
     };
-    let lines = match &entry.error {
-        Some(e) => {
-            let mut v = Vec::new();
-            if let Some(c) = e.column
-                && c > offset
-            {
-                let at = pw + c - 1 - offset;
-                v.push(Line::from(Span::styled(
-                    format!("{}^", " ".repeat(at)),
-                    look.error(),
-                )));
-            }
-            v.push(Line::from(Span::styled(
-                format!("✗ {}", e.message),
-                look.error(),
-            )));
-            v
-        }
-        None if entry.kind == LineKind::Formula && !text.is_empty() => {
-            vec![Line::from(Span::styled(
-                tr(lang, "✓ Enter to use it", "✓ 按 Enter 使用"),
-                look.good(),
-            ))]
-        }
-        None => vec![],
-    };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), below);
+    let mut lines = entry_notes(lang, entry, look, area.width as usize);
+    if let Some(c) = entry.error.as_ref().and_then(|e| e.column)
+        && let Some(first) = lines.first_mut()
+    {
+        *first = if c > offset {
+            let at = (pw + c - 1 - offset).min(area.width.saturating_sub(1) as usize);
+            Line::from(Span::styled(format!("{}^", " ".repeat(at)), look.error()))
+        } else {
+            Line::from(Span::styled("<", look.error()))
+        };
+    }
+    frame.render_widget(Paragraph::new(lines), below);
 }
 
 fn chart_title(stage: &Stage, lang: Lang) -> String {
@@ -348,25 +466,4 @@ fn draw_history(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &
         frame.buffer_mut(),
         &look.theme(),
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::reflow;
-
-    #[test]
-    fn paragraphs_join_and_formulas_stay() {
-        let text = "The first step\njumps over the bottom.\n  θ ← θ − η∇L\nThen it\nswitches.\n\nNew paragraph.";
-        assert_eq!(
-            reflow(text),
-            vec![
-                "The first step jumps over the bottom.",
-                "  θ ← θ − η∇L",
-                "Then it switches.",
-                "",
-                "New paragraph."
-            ]
-        );
-        assert_eq!(reflow("第一步\n越过了谷底。"), vec!["第一步越过了谷底。"]);
-    }
 }
