@@ -55,11 +55,91 @@ pub enum Answer {
     Sign(Sign),
 }
 
+/// Which number of the run a question asks for, so the screen can hide it while the question
+/// is open: a panel that shows `∇L(θ) = 10` under "what is f′(5)?" tests reading, not
+/// understanding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Asks {
+    /// Nothing the panel shows (a limit on η, a property of the Hessian, ...).
+    #[default]
+    Nothing,
+    /// The gradient or one of its components. Everything computed from it is hidden too:
+    /// ‖∇L‖, the step and the next point.
+    Gradient,
+    /// The loss at the current point.
+    Loss,
+    /// The step Δθ about to be taken (hides the next point as well, since θ next − θ = Δθ).
+    Step,
+    /// Where the next step lands (hides Δθ as well, for the same reason).
+    Next,
+    /// The step at which the run stops; the learner finds it by stepping, so nothing is
+    /// hidden, but the page text must not say it.
+    Stop,
+}
+
+impl Asks {
+    /// The names a lesson uses: `asks = "grad"`.
+    pub const NAMES: [(&'static str, Asks); 6] = [
+        ("nothing", Asks::Nothing),
+        ("grad", Asks::Gradient),
+        ("loss", Asks::Loss),
+        ("step", Asks::Step),
+        ("next", Asks::Next),
+        ("stop", Asks::Stop),
+    ];
+
+    pub fn parse(s: &str) -> Option<Asks> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == s.trim())
+            .map(|(_, a)| *a)
+    }
+
+    /// What the screen must hide while a question asking this is open.
+    pub fn mask(self) -> Mask {
+        let mut m = Mask::default();
+        match self {
+            Asks::Nothing | Asks::Stop => {}
+            Asks::Gradient => {
+                m.grad = true;
+                m.step = true;
+                m.next = true;
+            }
+            Asks::Loss => m.loss = true,
+            Asks::Step | Asks::Next => {
+                m.step = true;
+                m.next = true;
+            }
+        }
+        m
+    }
+
+    /// Taking a step would show the answer of a question about the step itself.
+    pub fn blocks_stepping(self) -> bool {
+        matches!(self, Asks::Step | Asks::Next)
+    }
+}
+
+/// The quantities the screen shows as `?` (all false: nothing hidden).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Mask {
+    /// ∇L and ‖∇L‖.
+    pub grad: bool,
+    /// L.
+    pub loss: bool,
+    /// Δθ.
+    pub step: bool,
+    /// θ next.
+    pub next: bool,
+}
+
 /// A question on a page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exercise {
     pub prompt: Text,
     pub answer: Answer,
+    /// What the answer is a number of, for masking.
+    pub asks: Asks,
     /// Shown after the first wrong try.
     pub hint: Option<Text>,
     /// Shown after the second wrong try, and after a right answer: why the answer is what
@@ -75,6 +155,8 @@ pub enum Verdict {
     /// The text was not an answer of the expected kind; says what to type instead. Does not
     /// count as a try.
     Unreadable(Text),
+    /// The learner asked to see the answer: counts as shown, not solved.
+    Shown,
 }
 
 /// Reads a number as a learner types it: `10`, `-1.5`, `−1.5` (Unicode minus), `1e-6`,
@@ -175,15 +257,39 @@ pub struct Feedback {
 pub struct Attempts {
     pub wrong: u32,
     pub solved: bool,
+    /// The answer has been on screen without the learner finding it: asked for with the
+    /// "show me" key, or given in the explanation after two wrong tries.
+    pub shown: bool,
 }
 
 impl Attempts {
+    /// The question still waits for an answer, so its quantity stays hidden.
+    pub fn open(&self) -> bool {
+        !self.solved && !self.shown
+    }
+
+    /// The "show me" key: the answer and the explanation, counted as shown.
+    pub fn show(&mut self) -> Feedback {
+        if !self.solved {
+            self.shown = true;
+        }
+        Feedback {
+            verdict: Verdict::Shown,
+            show_hint: false,
+            show_explanation: true,
+        }
+    }
+
     pub fn submit(&mut self, exercise: &Exercise, input: &str) -> Feedback {
         let verdict = exercise.answer.check(input);
         match verdict {
             Verdict::Correct => self.solved = true,
             Verdict::Wrong => self.wrong += 1,
-            Verdict::Unreadable(_) => {}
+            Verdict::Unreadable(_) | Verdict::Shown => {}
+        }
+        // The explanation after two wrong tries gives the answer away.
+        if !self.solved && self.wrong >= 2 {
+            self.shown = true;
         }
         Feedback {
             show_hint: exercise.hint.is_some() && self.wrong >= 1 && !self.solved,
@@ -201,6 +307,7 @@ mod tests {
         Exercise {
             prompt: Text::new("f′(5) = ?", "f′(5) = ?"),
             answer: Answer::Number { value, tol },
+            asks: Asks::Gradient,
             hint: Some(Text::new("f′(x) = 2x", "f′(x) = 2x")),
             explain: Text::new("2·5 = 10", "2·5 = 10"),
         }
@@ -266,6 +373,36 @@ mod tests {
         let f = a.submit(&ex, "10");
         assert_eq!(f.verdict, Verdict::Correct);
         assert!(f.show_explanation && !f.show_hint && a.solved);
+    }
+
+    #[test]
+    fn show_me_reveals_without_solving_and_two_wrong_tries_count_as_shown() {
+        let ex = num(10.0, 1e-9);
+        let mut a = Attempts::default();
+        assert!(a.open());
+        let f = a.show();
+        assert_eq!(f.verdict, Verdict::Shown);
+        assert!(f.show_explanation && !a.solved && !a.open());
+        let mut b = Attempts::default();
+        b.submit(&ex, "5");
+        assert!(b.open());
+        b.submit(&ex, "6");
+        assert!(!b.open() && b.shown && !b.solved);
+        let mut c = Attempts::default();
+        c.submit(&ex, "10");
+        c.show();
+        assert!(c.solved && !c.shown, "showing a solved question does not unsolve it");
+    }
+
+    #[test]
+    fn a_gradient_question_hides_everything_computed_from_the_gradient() {
+        let m = Asks::Gradient.mask();
+        assert!(m.grad && m.step && m.next && !m.loss);
+        assert_eq!(Asks::Next.mask(), Asks::Step.mask());
+        assert_eq!(Asks::Stop.mask(), Mask::default());
+        assert!(Asks::Next.blocks_stepping() && !Asks::Gradient.blocks_stepping());
+        assert_eq!(Asks::parse(" grad "), Some(Asks::Gradient));
+        assert_eq!(Asks::parse("gradient"), None);
     }
 
     #[test]

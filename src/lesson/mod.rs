@@ -9,6 +9,7 @@ pub mod budget;
 pub mod build;
 pub mod claims;
 pub mod exercise;
+pub mod giveaway;
 pub mod load;
 pub mod scene;
 pub mod schema;
@@ -16,7 +17,7 @@ pub mod text;
 
 use std::fmt;
 
-pub use exercise::{Answer, Attempts, Exercise, Feedback, Sign, Verdict};
+pub use exercise::{Answer, Asks, Attempts, Exercise, Feedback, Mask, Sign, Verdict};
 pub use load::{Loaded, load, load_dir, load_embedded, parse_lesson};
 pub use scene::{ChartKind, Dial, Racer, Scene, Window};
 pub use text::{Lang, Text, printable};

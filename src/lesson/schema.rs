@@ -120,6 +120,9 @@ pub struct RawExercise {
     pub prompt: S<RawText>,
     pub answer: S<RawAnswer>,
     pub tol: Option<S<f64>>,
+    /// Which number of the run the answer is (`"grad"`, `"loss"`, `"step"`, `"next"`,
+    /// `"stop"`), hidden on screen while the question is open.
+    pub asks: Option<S<String>>,
     pub hint: Option<S<RawText>>,
     pub explain: S<RawText>,
 }

@@ -3,14 +3,38 @@
 
 use super::context::{Ctx, finite};
 use super::text;
-use crate::lesson::exercise::{Answer, Exercise, Sign};
-use crate::lesson::schema::{RawAnswer, RawExercise, S};
+use crate::lesson::exercise::{Answer, Asks, Exercise, Sign};
+use crate::lesson::giveaway;
+use crate::lesson::schema::{RawAnswer, RawExercise, RawPage, RawText, S};
 
 /// Default tolerance of a numeric exercise answer: a learner types a few digits.
 pub const DEFAULT_ANSWER_TOL: f64 = 1e-6;
 
-pub(super) fn exercise(ctx: &mut Ctx, e: &S<RawExercise>, page: &str) -> Option<Exercise> {
+pub(super) fn exercise(
+    ctx: &mut Ctx,
+    e: &S<RawExercise>,
+    page: &str,
+    raw_page: &RawPage,
+) -> Option<Exercise> {
     let r = e.get_ref();
+    let asks = match &r.asks {
+        None => Asks::Nothing,
+        Some(a) => match Asks::parse(a.get_ref()) {
+            Some(asks) => asks,
+            None => {
+                let names: Vec<&str> = Asks::NAMES.iter().map(|(n, _)| *n).collect();
+                ctx.at(
+                    a.span(),
+                    format!(
+                        "{page}: asks = '{}' is not one of {}",
+                        a.get_ref(),
+                        names.join(", ")
+                    ),
+                );
+                Asks::Nothing
+            }
+        },
+    };
     let prompt = text(ctx, &r.prompt, &format!("{page}: exercise prompt"));
     let hint = r
         .hint
@@ -54,12 +78,48 @@ pub(super) fn exercise(ctx: &mut Ctx, e: &S<RawExercise>, page: &str) -> Option<
             }
         }
     };
+    if let Answer::Number { value, tol } = answer {
+        give_away(ctx, raw_page, r, page, value, tol);
+    }
     Some(Exercise {
         prompt,
         answer,
+        asks,
         hint,
         explain,
     })
+}
+
+/// The page text, the prompt and the hint (both languages) must not state the answer: the
+/// learner reads them before answering. The explanation may, it comes after.
+fn give_away(ctx: &mut Ctx, p: &RawPage, r: &RawExercise, page: &str, value: f64, tol: f64) {
+    let texts = |t: &Option<S<RawText>>| {
+        t.as_ref()
+            .map(|t| [t.get_ref().zh.clone(), t.get_ref().en.clone()])
+            .into_iter()
+            .flatten()
+    };
+    let prompt = Some(r.prompt.clone());
+    let fields = [p.zh.clone(), p.en.clone()]
+        .into_iter()
+        .chain(texts(&prompt))
+        .chain(texts(&r.hint))
+        .flatten();
+    for field in fields {
+        let span = field.span();
+        // Scan the source as written, so the place points at the number in the file.
+        let src = ctx.src.get(span.clone()).unwrap_or("");
+        if let Some(w) = giveaway::states(src, value, tol) {
+            let found = w.text(src).to_string();
+            ctx.at(
+                span.start + w.start..span.start + w.end,
+                format!(
+                    "{page}: the text states the exercise's answer ('{found}' = {}); ask something the page does not say, or keep the number for the explanation",
+                    crate::numfmt::short(value)
+                ),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -70,7 +130,7 @@ mod tests {
     fn read(src: &str) -> (Option<Exercise>, Vec<String>) {
         let page: RawPage = toml::from_str(src).unwrap();
         let mut ctx = Ctx::new("f.toml", src);
-        let e = exercise(&mut ctx, page.exercise.as_ref().unwrap(), "page 1");
+        let e = exercise(&mut ctx, page.exercise.as_ref().unwrap(), "page 1", &page);
         (e, ctx.problems.iter().map(|p| p.message.clone()).collect())
     }
 
@@ -87,6 +147,25 @@ mod tests {
                 tol: DEFAULT_ANSWER_TOL
             }
         );
+    }
+
+    #[test]
+    fn a_page_that_states_the_answer_is_refused_at_the_number() {
+        let src = "zh = \"导数是 10。\"\nen = \"The slope is 10.0 here, not 100.\"\n[exercise]\nprompt = { zh = \"问\", en = \"ask\" }\nexplain = { zh = \"因\", en = \"it is 10\" }\nanswer = 10\nasks = \"grad\"\n";
+        let page: RawPage = toml::from_str(src).unwrap();
+        let mut ctx = Ctx::new("f.toml", src);
+        let e = exercise(&mut ctx, page.exercise.as_ref().unwrap(), "page 1", &page).unwrap();
+        assert_eq!(e.asks, Asks::Gradient);
+        let got: Vec<String> = ctx.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].starts_with("f.toml:1:11: page 1: the text states the exercise's answer ('10' = 10)"), "{}", got[0]);
+        assert!(got[1].starts_with("f.toml:2:20: page 1: the text states the exercise's answer ('10.0' = 10)"), "{}", got[1]);
+    }
+
+    #[test]
+    fn an_unknown_asks_is_named() {
+        let (_, problems) = read(&format!("{PROMPT}answer = 1\nasks = \"slope\"\n"));
+        assert_eq!(problems, ["page 1: asks = 'slope' is not one of nothing, grad, loss, step, next, stop"]);
     }
 
     #[test]

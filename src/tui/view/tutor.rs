@@ -167,6 +167,13 @@ fn exercise_lines(
                     look.error(),
                 ),
                 Verdict::Unreadable(why) => (why.get(lang).to_string(), look.error()),
+                Verdict::Shown => (
+                    match lang {
+                        Lang::En => format!("answer: {}", ex.answer.display()),
+                        Lang::Zh => format!("答案：{}", ex.answer.display()),
+                    },
+                    look.key(),
+                ),
             };
             lines.push(Line::from(Span::styled(msg, style)));
             if fb.show_hint
