@@ -391,7 +391,10 @@ mod tests {
         let mut c = Attempts::default();
         c.submit(&ex, "10");
         c.show();
-        assert!(c.solved && !c.shown, "showing a solved question does not unsolve it");
+        assert!(
+            c.solved && !c.shown,
+            "showing a solved question does not unsolve it"
+        );
     }
 
     #[test]

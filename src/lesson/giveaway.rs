@@ -133,12 +133,19 @@ mod tests {
                 ("-1.0".into(), -1.0)
             ]
         );
-        assert_eq!(values("below 2/20 = 0.1."), [("2/20".into(), 0.1), ("0.1".into(), 0.1)]);
+        assert_eq!(
+            values("below 2/20 = 0.1."),
+            [("2/20".into(), 0.1), ("0.1".into(), 0.1)]
+        );
     }
 
     #[test]
     fn digits_inside_words_powers_and_longer_numbers_are_not_numbers() {
-        assert!(values("x2 2x w₁ 2^10 1e-4 x² θ10").is_empty(), "{:?}", values("x2 2x 2^10 1e-4"));
+        assert!(
+            values("x2 2x w₁ 2^10 1e-4 x² θ10").is_empty(),
+            "{:?}",
+            values("x2 2x 2^10 1e-4")
+        );
         assert_eq!(values("x−1"), [("1".into(), 1.0)]);
         assert_eq!(values("(x − 3)−1"), [("3".into(), 3.0), ("1".into(), 1.0)]);
     }

@@ -34,6 +34,8 @@ pub enum Msg {
     TypeFormula,
     TypeStart,
     Answer,
+    /// Reveal the page's answer (counts as shown, not solved).
+    ShowAnswer,
     NextPage,
     PrevPage,
     ZoomIn,
@@ -484,6 +486,16 @@ const ANSWER: Row = help_only(
     &[(Key::Code(KeyCode::Enter), Msg::Answer)],
     ["answer the page's question", "回答本页的问题"],
 );
+const SHOW_ANSWER: Row = Row {
+    when: When::InLesson,
+    ..help_only(
+        &[(ch('w'), Msg::ShowAnswer)],
+        [
+            "show me the answer (counts as shown)",
+            "显示答案（算作看过，不算答对）",
+        ],
+    )
+};
 const ZOOM: Row = help_only(
     &[
         (ch('z'), Msg::ZoomIn),
@@ -528,6 +540,7 @@ static TUTOR: &[Row] = &[
     FORMULA,
     START_POINT,
     ANSWER,
+    SHOW_ANSWER,
     Row {
         when: When::InLesson,
         ..row(
@@ -595,6 +608,7 @@ static TAYLOR: &[Row] = &[
     FORMULA,
     START_POINT,
     ANSWER,
+    SHOW_ANSWER,
     Row {
         when: When::InLesson,
         ..row(

@@ -158,14 +158,29 @@ mod tests {
         assert_eq!(e.asks, Asks::Gradient);
         let got: Vec<String> = ctx.problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(got.len(), 2, "{got:?}");
-        assert!(got[0].starts_with("f.toml:1:11: page 1: the text states the exercise's answer ('10' = 10)"), "{}", got[0]);
-        assert!(got[1].starts_with("f.toml:2:20: page 1: the text states the exercise's answer ('10.0' = 10)"), "{}", got[1]);
+        assert!(
+            got[0].starts_with(
+                "f.toml:1:11: page 1: the text states the exercise's answer ('10' = 10)"
+            ),
+            "{}",
+            got[0]
+        );
+        assert!(
+            got[1].starts_with(
+                "f.toml:2:20: page 1: the text states the exercise's answer ('10.0' = 10)"
+            ),
+            "{}",
+            got[1]
+        );
     }
 
     #[test]
     fn an_unknown_asks_is_named() {
         let (_, problems) = read(&format!("{PROMPT}answer = 1\nasks = \"slope\"\n"));
-        assert_eq!(problems, ["page 1: asks = 'slope' is not one of nothing, grad, loss, step, next, stop"]);
+        assert_eq!(
+            problems,
+            ["page 1: asks = 'slope' is not one of nothing, grad, loss, step, next, stop"]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Look;
-use crate::lesson::{ChartKind, Lang};
+use crate::lesson::{ChartKind, Lang, Mask};
 use crate::math::optimizer::Kind;
 use crate::math::{Objective, norm};
 use crate::numfmt::pretty_name;
@@ -63,7 +63,31 @@ fn tuple(v: &[f64]) -> String {
     }
 }
 
-pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<'a>> {
+/// What stands for a hidden number: the open question asks for it.
+const HIDDEN: &str = "?";
+
+/// A number, or `?` while a question asks for it.
+fn shown(hide: bool, value: String) -> String {
+    if hide { HIDDEN.to_string() } else { value }
+}
+
+/// A tuple, or `(?, ?)` with its shape kept while a question asks for it.
+fn shown_tuple(hide: bool, v: &[f64]) -> String {
+    match (hide, v.len()) {
+        (false, _) => tuple(v),
+        (true, 1) => HIDDEN.to_string(),
+        (true, n) => format!("({})", vec![HIDDEN; n].join(", ")),
+    }
+}
+
+/// The panel with the quantities an open question asks for shown as `?`.
+pub fn lines<'a>(
+    stage: &Stage,
+    lang: Lang,
+    look: &Look,
+    width: usize,
+    mask: Mask,
+) -> Vec<Line<'a>> {
     if stage.scene.view == ChartKind::Taylor {
         return taylor(stage, lang, look, width);
     }
@@ -95,27 +119,51 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         format!("= {}", tuple(&cur.params)),
         look,
     );
-    row(&mut out, width, "L(θ)", short(cur.value), look);
+    row(
+        &mut out,
+        width,
+        "L(θ)",
+        shown(mask.loss, short(cur.value)),
+        look,
+    );
     let grad_label = if matches!(s.objective(), Objective::Model(m) if m.batch_size < m.data.len())
     {
         tr(lang, "∇L (batch)", "∇L（批）")
     } else {
         "∇L(θ)"
     };
-    row(&mut out, width, grad_label, tuple(&cur.grad), look);
-    row(&mut out, width, "‖∇L‖", short(norm(&cur.grad)), look);
+    row(
+        &mut out,
+        width,
+        grad_label,
+        shown_tuple(mask.grad, &cur.grad),
+        look,
+    );
+    row(
+        &mut out,
+        width,
+        "‖∇L‖",
+        shown(mask.grad, short(norm(&cur.grad))),
+        look,
+    );
     if status == Status::Running {
         let p = s.preview();
         let step_label = match s.optimizer().kind {
             Kind::Sgd => "Δθ = −η∇L".to_string(),
             k => format!("Δθ ({k})"),
         };
-        row(&mut out, width, &step_label, tuple(&p.delta), look);
+        row(
+            &mut out,
+            width,
+            &step_label,
+            shown_tuple(mask.step, &p.delta),
+            look,
+        );
         row(
             &mut out,
             width,
             tr(lang, "θ next", "下一点 θ"),
-            tuple(&p.next),
+            shown_tuple(mask.next, &p.next),
             look,
         );
         for (name, v) in cur.opt.vectors() {
@@ -162,7 +210,7 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         row(&mut out, width, tr(lang, "batch", "批次"), value, look);
     }
     if stage.runners.len() > 1 {
-        race_table(&mut out, stage, lang, look);
+        race_table(&mut out, stage, lang, look, mask);
     }
     out
 }
@@ -185,7 +233,7 @@ fn examples(batch: &[usize]) -> String {
 
 /// One row per run of a race: its marker on the chart, label, t, L and ‖∇L‖ in aligned
 /// columns, and a word for its status.
-fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Look) {
+fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Look, mask: Mask) {
     let rows: Vec<[String; 5]> = stage
         .runners
         .iter()
@@ -199,8 +247,9 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
             [
                 format!("{mark} {}", r.label),
                 c.t.to_string(),
-                crate::numfmt::sig(c.value, 4),
-                crate::numfmt::sig(norm(&c.grad), 4),
+                // Only the main run is the one a question is about.
+                shown(mask.loss && k == 0, crate::numfmt::sig(c.value, 4)),
+                shown(mask.grad && k == 0, crate::numfmt::sig(norm(&c.grad), 4)),
                 // Only a stopped run needs a word; "stepping" on every row is noise.
                 match r.session.status() {
                     Status::Running => String::new(),

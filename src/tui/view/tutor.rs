@@ -23,7 +23,13 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     let lang = app.lang;
     let mut num_lines = Vec::new();
     let l = layout::tutor(area, t.stage.scene.view, |width| {
-        num_lines = numbers::lines(&t.stage, lang, &look, width.saturating_sub(2) as usize);
+        num_lines = numbers::lines(
+            &t.stage,
+            lang,
+            &look,
+            width.saturating_sub(2) as usize,
+            app.mask(),
+        );
         num_lines.len() as u16 + 2
     });
 
