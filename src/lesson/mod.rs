@@ -11,6 +11,7 @@ pub mod claims;
 pub mod exercise;
 pub mod giveaway;
 pub mod load;
+pub mod predict;
 pub mod scene;
 pub mod schema;
 pub mod text;
