@@ -2,6 +2,7 @@
 //! whether the answer is right. Pure functions of the typed text, so the tutor and the tests
 //! agree on every verdict.
 
+use super::predict::{self, Graded, Step};
 use super::text::Text;
 
 /// The sign of a quantity, for questions like "which way does the next step go?".
@@ -53,6 +54,9 @@ pub enum Answer {
     Number { value: f64, tol: f64 },
     /// A sign; a typed number counts by its sign (−3 answers "negative").
     Sign(Sign),
+    /// θ next, one number per parameter, each right within `tol`. The value is the run's own
+    /// next point ([`Step`]), never written in the lesson.
+    Predict { tol: f64 },
 }
 
 /// Which number of the run a question asks for, so the screen can hide it while the question
@@ -195,9 +199,30 @@ fn plain_number(s: &str) -> Option<f64> {
 }
 
 impl Answer {
-    /// Judges one typed answer.
+    /// Judges one typed answer; a prediction is judged against `run`, the step about to be
+    /// taken (without it there is nothing to compare with).
     pub fn check(&self, input: &str) -> Verdict {
-        match *self {
+        self.judge(input, None).0
+    }
+
+    /// Like [`Answer::check`], with the run a prediction is about; also returns the hint a
+    /// wrong prediction earns.
+    pub fn judge(&self, input: &str, run: Option<&Step>) -> (Verdict, Option<Text>) {
+        let verdict = match *self {
+            Answer::Predict { tol } => {
+                return match run.map(|r| predict::grade(r, input, tol)) {
+                    Some(Graded::Correct) => (Verdict::Correct, None),
+                    Some(Graded::Wrong(hint)) => (Verdict::Wrong, Some(hint)),
+                    Some(Graded::Unreadable(why)) => (Verdict::Unreadable(why), None),
+                    None => (
+                        Verdict::Unreadable(Text::new(
+                            "这个问题问的是课程自己的运行；先按 r 回到它",
+                            "this question is about the lesson's own run; press r to go back to it",
+                        )),
+                        None,
+                    ),
+                };
+            }
             Answer::Number { value, tol } => match parse_number(input) {
                 // A hair of slack so an answer exactly at the tolerance is not lost to rounding
                 // (−1.49 against −1.5 ± 0.01).
@@ -230,14 +255,17 @@ impl Answer {
                     )),
                 }
             }
-        }
+        };
+        (verdict, None)
     }
 
-    /// The right answer written for people: `10`, `−`.
-    pub fn display(&self) -> String {
+    /// The right answer written for people: `10`, `−`, `(0.15, 0.1, 0.05)`. A prediction's
+    /// answer is the run's next point, so it needs `run`.
+    pub fn display(&self, run: Option<&Step>) -> String {
         match self {
             Answer::Number { value, .. } => crate::numfmt::short(*value),
             Answer::Sign(s) => s.symbol().to_string(),
+            Answer::Predict { .. } => run.map_or_else(|| "θ next".to_string(), Step::display),
         }
     }
 }
@@ -246,6 +274,9 @@ impl Answer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feedback {
     pub verdict: Verdict,
+    /// A hint built from the learner's own answer (a wrong prediction's): shown in place of
+    /// the lesson's fixed hint, from the first wrong try.
+    pub note: Option<Text>,
     pub show_hint: bool,
     pub show_explanation: bool,
 }
@@ -275,13 +306,19 @@ impl Attempts {
         }
         Feedback {
             verdict: Verdict::Shown,
+            note: None,
             show_hint: false,
             show_explanation: true,
         }
     }
 
     pub fn submit(&mut self, exercise: &Exercise, input: &str) -> Feedback {
-        let verdict = exercise.answer.check(input);
+        self.submit_on(exercise, input, None)
+    }
+
+    /// [`Attempts::submit`] for a question about `run`, the step about to be taken.
+    pub fn submit_on(&mut self, exercise: &Exercise, input: &str, run: Option<&Step>) -> Feedback {
+        let (verdict, note) = exercise.answer.judge(input, run);
         match verdict {
             Verdict::Correct => self.solved = true,
             Verdict::Wrong => self.wrong += 1,
@@ -292,7 +329,10 @@ impl Attempts {
             self.shown = true;
         }
         Feedback {
-            show_hint: exercise.hint.is_some() && self.wrong >= 1 && !self.solved,
+            show_hint: (exercise.hint.is_some() || note.is_some())
+                && self.wrong >= 1
+                && !self.solved,
+            note,
             show_explanation: self.solved || self.wrong >= 2,
             verdict,
         }

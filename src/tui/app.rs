@@ -11,6 +11,7 @@ use super::strings::tr;
 use crate::chart::{self, Glyphs};
 use std::sync::Arc;
 
+use crate::lesson::predict::Step;
 use crate::lesson::{Attempts, ChartKind, Exercise, Feedback, Lang, Lesson, Mask, Problem};
 use crate::math::objective::MAX_VARS;
 use crate::math::{DescentError, Formula, FormulaError, Objective, check_descent};
@@ -691,7 +692,9 @@ impl App {
             .and_then(|l| l.page(t.page))
             .and_then(|p| p.exercise.as_ref());
         if let Some(ex) = exercise {
-            t.feedback = Some(t.attempts.submit(ex, text));
+            // A prediction is graded against the lesson's own run as it stands now.
+            let run = (!t.custom).then(|| Step::of(t.stage.main()));
+            t.feedback = Some(t.attempts.submit_on(ex, text, run.as_ref()));
         }
         t.line = None;
     }

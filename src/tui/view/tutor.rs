@@ -10,6 +10,7 @@ use super::numbers;
 use super::panels::{footer, language_tag};
 use super::{Drawn, Look};
 use crate::chart::{self, HistorySpec};
+use crate::lesson::predict::Step;
 use crate::lesson::{Exercise, Feedback, Lang, Verdict};
 use crate::math::Objective;
 use crate::numfmt::pretty_name;
@@ -131,7 +132,16 @@ fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) {
             lines.push(Line::raw(l));
         }
         if let Some(ex) = &p.exercise {
-            exercise_lines(lang, ex, t.feedback.as_ref(), look, &mut lines);
+            // A prediction is about the lesson's own run as it stands.
+            let run = (!t.custom).then(|| Step::of(t.stage.main()));
+            exercise_lines(
+                lang,
+                ex,
+                t.feedback.as_ref(),
+                run.as_ref(),
+                look,
+                &mut lines,
+            );
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
@@ -147,6 +157,7 @@ fn exercise_lines(
     lang: Lang,
     ex: &Exercise,
     feedback: Option<&Feedback>,
+    run: Option<&Step>,
     look: &Look,
     lines: &mut Vec<Line<'_>>,
 ) {
@@ -175,15 +186,15 @@ fn exercise_lines(
                 Verdict::Unreadable(why) => (why.get(lang).to_string(), look.error()),
                 Verdict::Shown => (
                     match lang {
-                        Lang::En => format!("answer: {}", ex.answer.display()),
-                        Lang::Zh => format!("答案：{}", ex.answer.display()),
+                        Lang::En => format!("answer: {}", ex.answer.display(run)),
+                        Lang::Zh => format!("答案：{}", ex.answer.display(run)),
                     },
                     look.key(),
                 ),
             };
             lines.push(Line::from(Span::styled(msg, style)));
             if fb.show_hint
-                && let Some(h) = &ex.hint
+                && let Some(h) = fb.note.as_ref().or(ex.hint.as_ref())
             {
                 lines.push(Line::raw(format!(
                     "{} {}",
