@@ -169,8 +169,8 @@ fn hint(step: &Step, i: usize, got: f64, close: &dyn Fn(f64, f64) -> bool) -> Te
         );
         let (zh, en) = if lr * g != 0.0 && close(got, theta + lr * g) {
             (
-                "检查 −η∇L 的符号：沿梯度的反方向走".to_string(),
-                "check the sign of −η∇L: the step goes against the gradient".to_string(),
+                "检查 −η∇L 的符号".to_string(),
+                "check the sign of −η∇L".to_string(),
             )
         } else if lr != 1.0 && g != 0.0 && close(got, theta - g) {
             (
@@ -184,8 +184,8 @@ fn hint(step: &Step, i: usize, got: f64, close: &dyn Fn(f64, f64) -> bool) -> Te
             )
         } else {
             (
-                "把数代进公式，一项一项算".to_string(),
-                "put the numbers into the formula, one term at a time".to_string(),
+                "逐项代入再算一遍".to_string(),
+                "redo it term by term".to_string(),
             )
         };
         Text::new(
@@ -262,7 +262,7 @@ mod tests {
         };
         assert_eq!(
             h.get(crate::lesson::Lang::En),
-            "θ − η·∇L = 0 − 0.1·(−1.5) = 0.15 for w₁; you typed −0.15: check the sign of −η∇L: the step goes against the gradient"
+            "θ − η·∇L = 0 − 0.1·(−1.5) = 0.15 for w₁; you typed −0.15: check the sign of −η∇L"
         );
         assert!(h.get(crate::lesson::Lang::Zh).contains("−0.15"));
     }
@@ -282,7 +282,7 @@ mod tests {
         };
         let en = h.get(crate::lesson::Lang::En);
         assert!(
-            en.contains("= 0.05 for b; you typed 0.3: put the numbers"),
+            en.contains("= 0.05 for b; you typed 0.3: redo it term by term"),
             "{en}"
         );
     }

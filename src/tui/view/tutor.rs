@@ -174,6 +174,12 @@ fn exercise_lines(
         Some(fb) => {
             let (msg, style) = match &fb.verdict {
                 Verdict::Correct => (tr(lang, "✓ right!", "✓ 答对了！").to_string(), look.good()),
+                // A hint built from the learner's own numbers says more than "not quite", and
+                // on one line it still fits a small page panel.
+                Verdict::Wrong if fb.note.is_some() => (
+                    format!("✗ {}", fb.note.as_ref().map_or("", |n| n.get(lang))),
+                    look.error(),
+                ),
                 Verdict::Wrong => (
                     tr(
                         lang,
@@ -194,7 +200,8 @@ fn exercise_lines(
             };
             lines.push(Line::from(Span::styled(msg, style)));
             if fb.show_hint
-                && let Some(h) = fb.note.as_ref().or(ex.hint.as_ref())
+                && fb.note.is_none()
+                && let Some(h) = &ex.hint
             {
                 lines.push(Line::raw(format!(
                     "{} {}",
