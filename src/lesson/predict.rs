@@ -36,7 +36,7 @@ impl Step {
     pub fn of(session: &Session) -> Step {
         let cur = session.current();
         Step {
-            names: session.names().iter().map(|n| pretty_name(n)).collect(),
+            names: session.names().iter().map(|n| crate::numfmt::pretty_name(n)).collect(),
             theta: cur.params.clone(),
             grad: cur.grad.clone(),
             lr: session.lr(),
@@ -63,16 +63,6 @@ impl Step {
         v.push(self.lr);
         v
     }
-}
-
-/// `w1` → `w₁`: the names the pages use.
-fn pretty_name(n: &str) -> String {
-    n.chars()
-        .map(|c| match c {
-            '0'..='9' => char::from_u32('₀' as u32 + (c as u32 - '0' as u32)).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
 }
 
 /// The verdict on a typed prediction.
