@@ -36,7 +36,11 @@ impl Step {
     pub fn of(session: &Session) -> Step {
         let cur = session.current();
         Step {
-            names: session.names().iter().map(|n| crate::numfmt::pretty_name(n)).collect(),
+            names: session
+                .names()
+                .iter()
+                .map(|n| crate::numfmt::pretty_name(n))
+                .collect(),
             theta: cur.params.clone(),
             grad: cur.grad.clone(),
             lr: session.lr(),
@@ -164,8 +168,8 @@ fn hint(step: &Step, i: usize, got: f64, close: &dyn Fn(f64, f64) -> bool) -> Te
             )
         } else if lr != 1.0 && g != 0.0 && close(got, theta - g) {
             (
-                format!("步长是 η·∇L，不是 ∇L：别忘了乘 η = {}", short(lr)),
-                format!("the step is η·∇L, not ∇L: multiply by η = {}", short(lr)),
+                format!("∇L 要乘 η = {}", short(lr)),
+                format!("multiply ∇L by η = {}", short(lr)),
             )
         } else if theta != 0.0 && close(got, -lr * g) {
             (
@@ -264,7 +268,7 @@ mod tests {
         };
         let en = h.get(crate::lesson::Lang::En);
         assert!(
-            en.contains("for w₂; you typed 1: the step is η·∇L, not ∇L"),
+            en.contains("for w₂; you typed 1: multiply ∇L by η = 0.1"),
             "{en}"
         );
         let Graded::Wrong(h) = grade(&slp(), "0.15, 0.1, 0.3", DEFAULT_PREDICT_TOL) else {
