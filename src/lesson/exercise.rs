@@ -216,8 +216,8 @@ impl Answer {
                     Some(Graded::Unreadable(why)) => (Verdict::Unreadable(why), None),
                     None => (
                         Verdict::Unreadable(Text::new(
-                            "这个问题问的是课程自己的运行；先按 r 回到它",
-                            "this question is about the lesson's own run; press r to go back to it",
+                            "这个问题问的是课程自己的运行，不是你的公式：翻到别页再翻回来",
+                            "this question is about the lesson's own run, not your formula: turn a page and back",
                         )),
                         None,
                     ),
@@ -446,6 +446,19 @@ mod tests {
         assert!(Asks::Next.blocks_stepping() && !Asks::Gradient.blocks_stepping());
         assert_eq!(Asks::parse(" grad "), Some(Asks::Gradient));
         assert_eq!(Asks::parse("gradient"), None);
+    }
+
+    #[test]
+    fn a_prediction_without_the_lessons_run_is_unreadable_not_wrong() {
+        let ex = Exercise {
+            answer: Answer::Predict { tol: 1e-3 },
+            asks: Asks::Next,
+            ..num(0.0, 0.0)
+        };
+        let mut a = Attempts::default();
+        let f = a.submit(&ex, "1, 2");
+        assert!(matches!(f.verdict, Verdict::Unreadable(_)) && a.wrong == 0);
+        assert_eq!(ex.answer.display(None), "θ next");
     }
 
     #[test]
