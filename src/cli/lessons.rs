@@ -171,6 +171,8 @@ pub fn show(
         }
         if let Some(e) = &p.exercise {
             writeln!(out, "  ? {}", e.prompt.get(lang)).map_err(io)?;
+            // A printout is read away from the run: the worked answer goes with its question.
+            writeln!(out, "  = {}", e.explain.get(lang)).map_err(io)?;
         }
         writeln!(out).map_err(io)?;
     }

@@ -2,6 +2,7 @@
 //! whether the answer is right. Pure functions of the typed text, so the tutor and the tests
 //! agree on every verdict.
 
+use super::predict::{self, Graded, Step};
 use super::text::Text;
 
 /// The sign of a quantity, for questions like "which way does the next step go?".
@@ -53,6 +54,87 @@ pub enum Answer {
     Number { value: f64, tol: f64 },
     /// A sign; a typed number counts by its sign (−3 answers "negative").
     Sign(Sign),
+    /// θ next, one number per parameter, each right within `tol`. The value is the run's own
+    /// next point ([`Step`]), never written in the lesson.
+    Predict { tol: f64 },
+}
+
+/// Which number of the run a question asks for, so the screen can hide it while the question
+/// is open: a panel that shows `∇L(θ) = 10` under "what is f′(5)?" tests reading, not
+/// understanding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Asks {
+    /// Nothing the panel shows (a limit on η, a property of the Hessian, ...).
+    #[default]
+    Nothing,
+    /// The gradient or one of its components. Everything computed from it is hidden too:
+    /// ‖∇L‖, the step and the next point.
+    Gradient,
+    /// The loss at the current point.
+    Loss,
+    /// The step Δθ about to be taken (hides the next point as well, since θ next − θ = Δθ).
+    Step,
+    /// Where the next step lands (hides Δθ as well, for the same reason).
+    Next,
+    /// The step at which the run stops; the learner finds it by stepping, so nothing is
+    /// hidden, but the page text must not say it.
+    Stop,
+}
+
+impl Asks {
+    /// The names a lesson uses: `asks = "grad"`.
+    pub const NAMES: [(&'static str, Asks); 6] = [
+        ("nothing", Asks::Nothing),
+        ("grad", Asks::Gradient),
+        ("loss", Asks::Loss),
+        ("step", Asks::Step),
+        ("next", Asks::Next),
+        ("stop", Asks::Stop),
+    ];
+
+    pub fn parse(s: &str) -> Option<Asks> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == s.trim())
+            .map(|(_, a)| *a)
+    }
+
+    /// What the screen must hide while a question asking this is open.
+    pub fn mask(self) -> Mask {
+        let mut m = Mask::default();
+        match self {
+            Asks::Nothing | Asks::Stop => {}
+            Asks::Gradient => {
+                m.grad = true;
+                m.step = true;
+                m.next = true;
+            }
+            Asks::Loss => m.loss = true,
+            Asks::Step | Asks::Next => {
+                m.step = true;
+                m.next = true;
+            }
+        }
+        m
+    }
+
+    /// Taking a step would show the answer of a question about the step itself.
+    pub fn blocks_stepping(self) -> bool {
+        matches!(self, Asks::Step | Asks::Next)
+    }
+}
+
+/// The quantities the screen shows as `?` (all false: nothing hidden).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Mask {
+    /// ∇L and ‖∇L‖.
+    pub grad: bool,
+    /// L.
+    pub loss: bool,
+    /// Δθ.
+    pub step: bool,
+    /// θ next.
+    pub next: bool,
 }
 
 /// A question on a page.
@@ -60,6 +142,8 @@ pub enum Answer {
 pub struct Exercise {
     pub prompt: Text,
     pub answer: Answer,
+    /// What the answer is a number of, for masking.
+    pub asks: Asks,
     /// Shown after the first wrong try.
     pub hint: Option<Text>,
     /// Shown after the second wrong try, and after a right answer: why the answer is what
@@ -75,6 +159,8 @@ pub enum Verdict {
     /// The text was not an answer of the expected kind; says what to type instead. Does not
     /// count as a try.
     Unreadable(Text),
+    /// The learner asked to see the answer: counts as shown, not solved.
+    Shown,
 }
 
 /// Reads a number as a learner types it: `10`, `-1.5`, `−1.5` (Unicode minus), `1e-6`,
@@ -113,9 +199,30 @@ fn plain_number(s: &str) -> Option<f64> {
 }
 
 impl Answer {
-    /// Judges one typed answer.
+    /// Judges one typed answer; a prediction is judged against `run`, the step about to be
+    /// taken (without it there is nothing to compare with).
     pub fn check(&self, input: &str) -> Verdict {
-        match *self {
+        self.judge(input, None).0
+    }
+
+    /// Like [`Answer::check`], with the run a prediction is about; also returns the hint a
+    /// wrong prediction earns.
+    pub fn judge(&self, input: &str, run: Option<&Step>) -> (Verdict, Option<Text>) {
+        let verdict = match *self {
+            Answer::Predict { tol } => {
+                return match run.map(|r| predict::grade(r, input, tol)) {
+                    Some(Graded::Correct) => (Verdict::Correct, None),
+                    Some(Graded::Wrong(hint)) => (Verdict::Wrong, Some(hint)),
+                    Some(Graded::Unreadable(why)) => (Verdict::Unreadable(why), None),
+                    None => (
+                        Verdict::Unreadable(Text::new(
+                            "这个问题问的是课程自己的运行，不是你的公式：翻到别页再翻回来",
+                            "this question is about the lesson's own run, not your formula: turn a page and back",
+                        )),
+                        None,
+                    ),
+                };
+            }
             Answer::Number { value, tol } => match parse_number(input) {
                 // A hair of slack so an answer exactly at the tolerance is not lost to rounding
                 // (−1.49 against −1.5 ± 0.01).
@@ -148,14 +255,17 @@ impl Answer {
                     )),
                 }
             }
-        }
+        };
+        (verdict, None)
     }
 
-    /// The right answer written for people: `10`, `−`.
-    pub fn display(&self) -> String {
+    /// The right answer written for people: `10`, `−`, `(0.15, 0.1, 0.05)`. A prediction's
+    /// answer is the run's next point, so it needs `run`.
+    pub fn display(&self, run: Option<&Step>) -> String {
         match self {
             Answer::Number { value, .. } => crate::numfmt::short(*value),
             Answer::Sign(s) => s.symbol().to_string(),
+            Answer::Predict { .. } => run.map_or_else(|| "θ next".to_string(), Step::display),
         }
     }
 }
@@ -164,6 +274,9 @@ impl Answer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feedback {
     pub verdict: Verdict,
+    /// A hint built from the learner's own answer (a wrong prediction's): shown in place of
+    /// the lesson's fixed hint, from the first wrong try.
+    pub note: Option<Text>,
     pub show_hint: bool,
     pub show_explanation: bool,
 }
@@ -175,18 +288,51 @@ pub struct Feedback {
 pub struct Attempts {
     pub wrong: u32,
     pub solved: bool,
+    /// The answer has been on screen without the learner finding it: asked for with the
+    /// "show me" key, or given in the explanation after two wrong tries.
+    pub shown: bool,
 }
 
 impl Attempts {
+    /// The question still waits for an answer, so its quantity stays hidden.
+    pub fn open(&self) -> bool {
+        !self.solved && !self.shown
+    }
+
+    /// The "show me" key: the answer and the explanation, counted as shown.
+    pub fn show(&mut self) -> Feedback {
+        if !self.solved {
+            self.shown = true;
+        }
+        Feedback {
+            verdict: Verdict::Shown,
+            note: None,
+            show_hint: false,
+            show_explanation: true,
+        }
+    }
+
     pub fn submit(&mut self, exercise: &Exercise, input: &str) -> Feedback {
-        let verdict = exercise.answer.check(input);
+        self.submit_on(exercise, input, None)
+    }
+
+    /// [`Attempts::submit`] for a question about `run`, the step about to be taken.
+    pub fn submit_on(&mut self, exercise: &Exercise, input: &str, run: Option<&Step>) -> Feedback {
+        let (verdict, note) = exercise.answer.judge(input, run);
         match verdict {
             Verdict::Correct => self.solved = true,
             Verdict::Wrong => self.wrong += 1,
-            Verdict::Unreadable(_) => {}
+            Verdict::Unreadable(_) | Verdict::Shown => {}
+        }
+        // The explanation after two wrong tries gives the answer away.
+        if !self.solved && self.wrong >= 2 {
+            self.shown = true;
         }
         Feedback {
-            show_hint: exercise.hint.is_some() && self.wrong >= 1 && !self.solved,
+            show_hint: (exercise.hint.is_some() || note.is_some())
+                && self.wrong >= 1
+                && !self.solved,
+            note,
             show_explanation: self.solved || self.wrong >= 2,
             verdict,
         }
@@ -201,6 +347,7 @@ mod tests {
         Exercise {
             prompt: Text::new("f′(5) = ?", "f′(5) = ?"),
             answer: Answer::Number { value, tol },
+            asks: Asks::Gradient,
             hint: Some(Text::new("f′(x) = 2x", "f′(x) = 2x")),
             explain: Text::new("2·5 = 10", "2·5 = 10"),
         }
@@ -266,6 +413,52 @@ mod tests {
         let f = a.submit(&ex, "10");
         assert_eq!(f.verdict, Verdict::Correct);
         assert!(f.show_explanation && !f.show_hint && a.solved);
+    }
+
+    #[test]
+    fn show_me_reveals_without_solving_and_two_wrong_tries_count_as_shown() {
+        let ex = num(10.0, 1e-9);
+        let mut a = Attempts::default();
+        assert!(a.open());
+        let f = a.show();
+        assert_eq!(f.verdict, Verdict::Shown);
+        assert!(f.show_explanation && !a.solved && !a.open());
+        let mut b = Attempts::default();
+        b.submit(&ex, "5");
+        assert!(b.open());
+        b.submit(&ex, "6");
+        assert!(!b.open() && b.shown && !b.solved);
+        let mut c = Attempts::default();
+        c.submit(&ex, "10");
+        c.show();
+        assert!(
+            c.solved && !c.shown,
+            "showing a solved question does not unsolve it"
+        );
+    }
+
+    #[test]
+    fn a_gradient_question_hides_everything_computed_from_the_gradient() {
+        let m = Asks::Gradient.mask();
+        assert!(m.grad && m.step && m.next && !m.loss);
+        assert_eq!(Asks::Next.mask(), Asks::Step.mask());
+        assert_eq!(Asks::Stop.mask(), Mask::default());
+        assert!(Asks::Next.blocks_stepping() && !Asks::Gradient.blocks_stepping());
+        assert_eq!(Asks::parse(" grad "), Some(Asks::Gradient));
+        assert_eq!(Asks::parse("gradient"), None);
+    }
+
+    #[test]
+    fn a_prediction_without_the_lessons_run_is_unreadable_not_wrong() {
+        let ex = Exercise {
+            answer: Answer::Predict { tol: 1e-3 },
+            asks: Asks::Next,
+            ..num(0.0, 0.0)
+        };
+        let mut a = Attempts::default();
+        let f = a.submit(&ex, "1, 2");
+        assert!(matches!(f.verdict, Verdict::Unreadable(_)) && a.wrong == 0);
+        assert_eq!(ex.answer.display(None), "θ next");
     }
 
     #[test]

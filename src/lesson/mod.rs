@@ -9,14 +9,16 @@ pub mod budget;
 pub mod build;
 pub mod claims;
 pub mod exercise;
+pub mod giveaway;
 pub mod load;
+pub mod predict;
 pub mod scene;
 pub mod schema;
 pub mod text;
 
 use std::fmt;
 
-pub use exercise::{Answer, Attempts, Exercise, Feedback, Sign, Verdict};
+pub use exercise::{Answer, Asks, Attempts, Exercise, Feedback, Mask, Sign, Verdict};
 pub use load::{Loaded, load, load_dir, load_embedded, parse_lesson};
 pub use scene::{ChartKind, Dial, Naming, Racer, Scene, Window};
 pub use text::{Lang, Text, printable};

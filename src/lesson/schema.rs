@@ -127,9 +127,15 @@ pub struct RawPage {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExercise {
+    /// `"number"` (the default: a number or a sign in `answer`) or `"predict"` (θ next of the
+    /// page's run, computed, so no `answer`).
+    pub kind: Option<S<String>>,
     pub prompt: S<RawText>,
-    pub answer: S<RawAnswer>,
+    pub answer: Option<S<RawAnswer>>,
     pub tol: Option<S<f64>>,
+    /// Which number of the run the answer is (`"grad"`, `"loss"`, `"step"`, `"next"`,
+    /// `"stop"`), hidden on screen while the question is open.
+    pub asks: Option<S<String>>,
     pub hint: Option<S<RawText>>,
     pub explain: S<RawText>,
 }

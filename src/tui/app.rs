@@ -11,7 +11,8 @@ use super::strings::tr;
 use crate::chart::{self, Glyphs};
 use std::sync::Arc;
 
-use crate::lesson::{Attempts, ChartKind, Feedback, Lang, Lesson, Problem};
+use crate::lesson::predict::Step;
+use crate::lesson::{Attempts, ChartKind, Exercise, Feedback, Lang, Lesson, Mask, Problem};
 use crate::math::formula::Draft;
 use crate::math::objective::MAX_VARS;
 use crate::math::{DescentError, Formula, FormulaError, Objective, check_descent};
@@ -296,6 +297,46 @@ impl App {
         }
     }
 
+    /// The page's question while it waits for an answer on the lesson's own run (a formula
+    /// the learner typed is not what the question is about).
+    pub fn open_exercise(&self) -> Option<&Exercise> {
+        let Screen::Tutor(t) = &self.screen else {
+            return None;
+        };
+        if t.custom || !t.attempts.open() {
+            return None;
+        }
+        self.lesson()?.page(t.page)?.exercise.as_ref()
+    }
+
+    /// What the screen hides now: the quantity the open question asks for.
+    pub fn mask(&self) -> Mask {
+        self.open_exercise()
+            .map_or(Mask::default(), |e| e.asks.mask())
+    }
+
+    /// The "show me" key: the answer and why, counted as shown, not solved.
+    fn show_answer(&mut self) {
+        if self
+            .lesson()
+            .and_then(|l| {
+                let Screen::Tutor(t) = &self.screen else {
+                    return None;
+                };
+                l.page(t.page)?.exercise.as_ref()
+            })
+            .is_none()
+        {
+            self.notice = Some(tr(self.lang, "this page has no question", "本页没有问题").into());
+            return;
+        }
+        if let Screen::Tutor(t) = &mut self.screen {
+            t.feedback = Some(t.attempts.show());
+            t.line = None;
+            self.record_progress();
+        }
+    }
+
     fn handle(&mut self, msg: Msg) {
         match msg {
             Msg::Quit => {
@@ -333,6 +374,22 @@ impl App {
             Msg::TypeFormula => self.type_formula(),
             Msg::TypeStart => self.open_line(LineKind::Start),
             Msg::Answer => self.open_line(LineKind::Answer),
+            Msg::ShowAnswer => self.show_answer(),
+            // A question about the coming step is answered before the step shows it.
+            Msg::Step | Msg::Play
+                if self
+                    .open_exercise()
+                    .is_some_and(|e| e.asks.blocks_stepping()) =>
+            {
+                self.notice = Some(
+                    tr(
+                        self.lang,
+                        "answer the question first (Enter), or w to see the answer",
+                        "先回答问题（Enter），或按 w 看答案",
+                    )
+                    .into(),
+                );
+            }
             Msg::Accept => self.accept_line(),
             Msg::Cancel => {
                 if let Screen::Tutor(t) = &mut self.screen {
@@ -730,7 +787,9 @@ impl App {
             .and_then(|l| l.page(t.page))
             .and_then(|p| p.exercise.as_ref());
         if let Some(ex) = exercise {
-            t.feedback = Some(t.attempts.submit(ex, text));
+            // A prediction is graded against the lesson's own run as it stands now.
+            let run = (!t.custom).then(|| Step::of(t.stage.main()));
+            t.feedback = Some(t.attempts.submit_on(ex, text, run.as_ref()));
         }
         t.line = None;
     }

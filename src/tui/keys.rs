@@ -34,6 +34,8 @@ pub enum Msg {
     TypeFormula,
     TypeStart,
     Answer,
+    /// Reveal the page's answer (counts as shown, not solved).
+    ShowAnswer,
     NextPage,
     PrevPage,
     /// Scroll the page text up or down a row.
@@ -566,6 +568,16 @@ const SCROLL: Row = Row {
         Show::IfRoom,
     )
 };
+const SHOW_ANSWER: Row = Row {
+    when: When::Question,
+    ..help_only(
+        &[(ch('w'), Msg::ShowAnswer)],
+        [
+            "show me the answer (counts as shown)",
+            "显示答案（算作看过，不算答对）",
+        ],
+    )
+};
 const ZOOM: Row = help_only(
     &[
         (ch('z'), Msg::ZoomIn),
@@ -612,6 +624,7 @@ static TUTOR: &[Row] = &[
     FORMULA,
     START_POINT,
     ANSWER,
+    SHOW_ANSWER,
     Row {
         when: When::InLesson,
         ..row(
@@ -684,6 +697,7 @@ static TAYLOR: &[Row] = &[
     FORMULA,
     START_POINT,
     ANSWER,
+    SHOW_ANSWER,
     Row {
         when: When::InLesson,
         ..row(

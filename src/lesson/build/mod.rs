@@ -135,7 +135,7 @@ fn pages(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Vec<Page> {
         let exercise = p
             .exercise
             .as_ref()
-            .and_then(|e| exercise::exercise(ctx, e, &what));
+            .and_then(|e| exercise::exercise(ctx, e, &what, p, current.as_ref()));
         if let Some(scene) = &current {
             pages.push(Page {
                 text: t,

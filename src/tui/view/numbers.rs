@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::Look;
 use super::rule_card;
-use crate::lesson::{ChartKind, Lang};
+use crate::lesson::{ChartKind, Lang, Mask};
 use crate::math::optimizer::{self, Optimizer};
 use crate::math::{Objective, norm};
 use crate::numfmt::{short, vector};
@@ -54,7 +54,31 @@ fn tuple(v: &[f64]) -> String {
     }
 }
 
-pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<'a>> {
+/// What stands for a hidden number: the open question asks for it.
+const HIDDEN: &str = "?";
+
+/// A number, or `?` while a question asks for it.
+fn shown(hide: bool, value: String) -> String {
+    if hide { HIDDEN.to_string() } else { value }
+}
+
+/// A tuple, or `(?, ?)` with its shape kept while a question asks for it.
+fn shown_tuple(hide: bool, v: &[f64]) -> String {
+    match (hide, v.len()) {
+        (false, _) => tuple(v),
+        (true, 1) => HIDDEN.to_string(),
+        (true, n) => format!("({})", vec![HIDDEN; n].join(", ")),
+    }
+}
+
+/// The panel, with the quantities an open question asks for shown as `?`.
+pub fn lines<'a>(
+    stage: &Stage,
+    lang: Lang,
+    look: &Look,
+    width: usize,
+    mask: Mask,
+) -> Vec<Line<'a>> {
     if stage.scene.view == ChartKind::Taylor {
         return taylor(stage, lang, look, width);
     }
@@ -91,7 +115,7 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         &mut out,
         width,
         &format!("{loss}(θ)"),
-        short(cur.value),
+        shown(mask.loss, short(cur.value)),
         look,
     );
     let batched = matches!(s.objective(), Objective::Model(m) if m.batch_size < m.data.len());
@@ -100,7 +124,13 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
     } else {
         format!("∇{loss}(θ)")
     };
-    row(&mut out, width, &grad_label, tuple(&cur.grad), look);
+    row(
+        &mut out,
+        width,
+        &grad_label,
+        shown_tuple(mask.grad, &cur.grad),
+        look,
+    );
     // The length beside the full-data cost is the full-data gradient's; the step's own
     // gradient is the row above, labelled as the batch's.
     let norm_label = if batched {
@@ -112,7 +142,7 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         &mut out,
         width,
         &norm_label,
-        short(stage.full_grad_norm(0)),
+        shown(mask.grad, short(stage.full_grad_norm(0))),
         look,
     );
     // The rule is on screen whenever no page text states it: under a step rule (its ‖Δθ‖ is
@@ -144,11 +174,17 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
             &mut out,
             width,
             &rule_card::step_label(kind, stage.scene.loss_name()),
-            tuple(&p.delta),
+            shown_tuple(mask.step, &p.delta),
             look,
         );
         if s.stop_rule().on == StopOn::Step && s.stop_rule().tol.is_some() {
-            row(&mut out, width, "‖Δθ‖", short(norm(&p.delta)), look);
+            row(
+                &mut out,
+                width,
+                "‖Δθ‖",
+                shown(mask.step, short(norm(&p.delta))),
+                look,
+            );
         }
     }
     match stop {
@@ -157,7 +193,7 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
                 &mut out,
                 width,
                 tr(lang, "θ next", "下一点 θ"),
-                tuple(&p.next),
+                shown_tuple(mask.next, &p.next),
                 look,
             );
             // The memory the step above uses: this optimizer's, after taking in this g.
@@ -189,7 +225,7 @@ pub fn lines<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Li
         row(&mut out, width, tr(lang, "batch", "批次"), value, look);
     }
     if stage.runners.len() > 1 {
-        race_table(&mut out, stage, lang, look);
+        race_table(&mut out, stage, lang, look, mask);
     }
     out
 }
@@ -261,7 +297,7 @@ fn examples(batch: &[usize]) -> String {
 
 /// One row per run of a race: its marker on the chart, label, t, L and ‖∇L‖ in aligned
 /// columns, and a word for its status.
-fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Look) {
+fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Look, mask: Mask) {
     let rows: Vec<[String; 5]> = stage
         .runners
         .iter()
@@ -275,8 +311,12 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
             [
                 format!("{mark} {}", r.label),
                 c.t.to_string(),
-                crate::numfmt::sig(c.value, 4),
-                crate::numfmt::sig(stage.full_grad_norm(k), 4),
+                // Only the main run is the one a question is about.
+                shown(mask.loss && k == 0, crate::numfmt::sig(c.value, 4)),
+                shown(
+                    mask.grad && k == 0,
+                    crate::numfmt::sig(stage.full_grad_norm(k), 4),
+                ),
                 // Only a stopped run needs a word; "stepping" on every row is noise.
                 words::status_short(lang, r.session.stop()),
             ]

@@ -11,6 +11,7 @@ use super::numbers;
 use super::panels::{footer, language_tag};
 use super::{Drawn, Look};
 use crate::chart::{self, HistorySpec};
+use crate::lesson::predict::Step;
 use crate::lesson::text::{cell_width, page_rows, wrap};
 use crate::lesson::{Exercise, Feedback, Lang, Verdict};
 use crate::math::Objective;
@@ -26,7 +27,7 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     let mut num_lines = Vec::new();
     let l = layout::tutor(area, t.stage.scene.view, |width| {
         let inside = width.saturating_sub(2);
-        num_lines = numbers::lines(&t.stage, lang, &look, inside as usize);
+        num_lines = numbers::lines(&t.stage, lang, &look, inside as usize, app.mask());
         let text = PageParts::new(app, t, &look, inside as usize).wanted() + 2;
         (num_lines.len() as u16 + 2, text)
     });
@@ -119,7 +120,17 @@ impl PageParts {
                 .map(Line::raw)
                 .collect();
             if let Some(ex) = &p.exercise {
-                exercise_lines(lang, ex, t.feedback.as_ref(), look, width, &mut pinned);
+                // A prediction is about the lesson's own run as it stands.
+                let run = (!t.custom).then(|| Step::of(t.stage.main()));
+                exercise_lines(
+                    lang,
+                    ex,
+                    t.feedback.as_ref(),
+                    run.as_ref(),
+                    look,
+                    width,
+                    &mut pinned,
+                );
             }
         }
         let entry = t
@@ -276,6 +287,7 @@ fn exercise_lines(
     lang: Lang,
     ex: &Exercise,
     feedback: Option<&Feedback>,
+    run: Option<&Step>,
     look: &Look,
     width: usize,
     lines: &mut Vec<Line<'static>>,
@@ -296,6 +308,11 @@ fn exercise_lines(
         Some(fb) => {
             let (msg, style) = match &fb.verdict {
                 Verdict::Correct => (tr(lang, "✓ right!", "✓ 答对了！").to_string(), look.good()),
+                // A hint built from the learner's own numbers says more than "not quite".
+                Verdict::Wrong if fb.note.is_some() => (
+                    format!("✗ {}", fb.note.as_ref().map_or("", |n| n.get(lang))),
+                    look.error(),
+                ),
                 Verdict::Wrong => (
                     tr(
                         lang,
@@ -306,9 +323,17 @@ fn exercise_lines(
                     look.error(),
                 ),
                 Verdict::Unreadable(why) => (why.get(lang).to_string(), look.error()),
+                Verdict::Shown => (
+                    match lang {
+                        Lang::En => format!("answer: {}", ex.answer.display(run)),
+                        Lang::Zh => format!("答案：{}", ex.answer.display(run)),
+                    },
+                    look.key(),
+                ),
             };
             push_wrapped(lines, &msg, width, style);
             if fb.show_hint
+                && fb.note.is_none()
                 && let Some(h) = &ex.hint
             {
                 let hint = format!("{}{}", tr(lang, "hint: ", "提示："), h.get(lang));
