@@ -79,6 +79,7 @@ proptest! {
         let spec = CurveSpec {
             f: &f, x0, x1, points: &pts, current: cur, next,
             x_label: "w", y_label: "L", glyphs,
+ slope_label: true,
         };
         prop_assert_eq!(curve(&spec, w, h).to_lines().len(), h as usize);
         let series = [("batch", &pts[..]), ("sgd", &pts[pts.len() / 2..])];

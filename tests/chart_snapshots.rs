@@ -116,6 +116,7 @@ fn parabola(glyphs: Glyphs) -> String {
         x_label: "w",
         y_label: "L",
         glyphs,
+        slope_label: true,
     };
     curve(&spec, 60, 18).to_text()
 }
@@ -171,6 +172,7 @@ fn tiny_sizes_draw_what_fits() {
             x_label: "w",
             y_label: "L",
             glyphs: Glyphs::Ascii,
+            slope_label: true,
         };
         out.push_str(&curve(&spec, w, h).to_text());
         let s: &[f64] = &[3.0, 2.0, 1.0];

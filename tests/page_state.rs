@@ -32,6 +32,10 @@ fn key(a: &mut App, c: char) {
     )));
 }
 
+fn code(a: &mut App, c: KeyCode) {
+    a.update(Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+}
+
 fn next_page(a: &mut App) {
     a.update(Action::Key(KeyEvent::new(
         KeyCode::PageDown,
@@ -97,6 +101,12 @@ fn a_page_with_continue_keeps_the_run_of_the_page_before() {
     let mut a = app("slope", Lang::En);
     next_page(&mut a);
     next_page(&mut a);
+    // p3 asks which way the coming step moves w: stepping waits for the answer.
+    key(&mut a, 'n');
+    assert_eq!(stage(&a).main().current().t, 0);
+    code(&mut a, KeyCode::Enter);
+    key(&mut a, '+');
+    code(&mut a, KeyCode::Enter);
     key(&mut a, 'n');
     key(&mut a, 'n');
     next_page(&mut a);

@@ -202,9 +202,18 @@ fn hints_and_explanations_are_shown_whole() {
             for (n, page) in l.pages.iter().enumerate() {
                 if let Some(ex) = &page.exercise {
                     let what = format!("{} p{} {lang}", l.id, n + 1);
+                    // A wrong answer of the right shape: one number per parameter for a
+                    // predict-the-step question (a wrong count costs no try).
+                    let typed = match ex.answer {
+                        lesson::Answer::Predict { .. } => {
+                            let n = page.scene.names.len();
+                            vec!["12345.678"; n].join(", ")
+                        }
+                        _ => "12345.678".to_string(),
+                    };
                     for _ in 0..2 {
                         press(&mut a, KeyCode::Enter);
-                        for c in "12345.678".chars() {
+                        for c in typed.chars() {
                             press(&mut a, KeyCode::Char(c));
                         }
                         press(&mut a, KeyCode::Enter);

@@ -136,11 +136,18 @@ fn stopping_p4_does_not_call_a_far_point_converged() {
 
 #[test]
 fn a_kink_says_there_is_no_derivative_instead_of_diverged() {
-    let mut a = sandbox("sqrt(x^2+y^2)", vec![0.0, 0.0]);
+    // sqrt's tangent is vertical at 0: L is finite, ∂L/∂x is not.
+    let mut a = sandbox("sqrt(x) + y^2", vec![0.0, 0.0]);
     assert_eq!(stop(&a), Some(Stop::NotDifferentiable));
     let s = screen(&mut a, 100, 30);
     assert!(s.contains("no gradient here"), "{s}");
     assert!(!s.contains("diverged") && !s.contains("lower η"), "{s}");
+    // The cone's tip is its minimum, and 0 is a valid (sub)gradient there: the math core gives
+    // ∇L = (0, 0), so the run stands at the bottom rather than "diverging" (issue 10's case).
+    let mut b = sandbox("sqrt(x^2+y^2)", vec![0.0, 0.0]);
+    assert!(matches!(stop(&b), Some(Stop::FlatGradient { .. })));
+    let s = screen(&mut b, 100, 30);
+    assert!(!s.contains("diverged"), "{s}");
 }
 
 #[test]

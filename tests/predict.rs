@@ -284,7 +284,8 @@ fn tmux_slp_logistic_is_solved_by_predicting_the_step() {
     // Parentheses also keep tmux from reading a leading '-' as an option.
     t.type_text("(-0.15, 0.1, 0.05)");
     t.keys(&["Enter"]);
-    t.wait_for("you typed −0.15", 5);
+    // The hint wraps in the 32-column page panel; its end names what was typed.
+    t.wait_for("typed −0.15: check the sign", 5);
     t.keys(&["Enter"]);
     t.type_text("0.15, 0.1, 0.05");
     t.keys(&["Enter"]);

@@ -57,13 +57,17 @@ proptest! {
         let (v, g) = f.gradient(&[x, y]);
         prop_assume!(v.is_finite() && v.abs() < 1e6 && g.iter().all(|d| d.is_finite() && d.abs() < 1e6));
         prop_assert!((v - f.value(&[x, y])).abs() <= 1e-12 * (1.0 + v.abs()));
-        let h = 1e-5;
-        let fd = [
+        let central = |h: f64| [
             (f.value(&[x + h, y]) - f.value(&[x - h, y])) / (2.0 * h),
             (f.value(&[x, y + h]) - f.value(&[x, y - h])) / (2.0 * h),
         ];
+        let (coarse, fd) = (central(2e-5), central(1e-5));
         for i in 0..2 {
-            let tol = 1e-4 * (1.0 + g[i].abs());
+            // The difference quotient's own error is about (coarse − fine)/3 (Richardson): on
+            // a steep expression such as (exp(sin(y^9)))^3 it exceeds any fixed tolerance, so
+            // allow it, and the fixed tolerance for rounding on top.
+            let truncation = (coarse[i] - fd[i]).abs();
+            let tol = 1e-4 * (1.0 + g[i].abs()) + truncation;
             prop_assert!((g[i] - fd[i]).abs() <= tol, "{src} at ({x}, {y}): ∂{i} = {} vs {}", g[i], fd[i]);
         }
     }

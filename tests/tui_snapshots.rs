@@ -283,7 +283,15 @@ fn help_screen(map: Keymap, lessons: &Arc<[lesson::Lesson]>, w: u16, h: u16) -> 
         _ => key(&mut a, '?'),
     }
     assert_eq!(a.keymap(), Keymap::Help, "{map:?}: the help opens");
-    screen(&mut a, w, h)
+    // A help taller than the screen scrolls with ↑↓: what counts is every row reachable.
+    let mut seen = screen(&mut a, w, h);
+    for _ in 0..40 {
+        code(&mut a, KeyCode::Down);
+        assert_eq!(a.keymap(), Keymap::Help, "{map:?}: ↓ scrolls, not closes");
+        seen.push('\n');
+        seen.push_str(&screen(&mut a, w, h));
+    }
+    seen
 }
 
 #[test]

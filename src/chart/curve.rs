@@ -26,6 +26,8 @@ pub struct CurveSpec<'a> {
     pub x_label: &'a str,
     pub y_label: &'a str,
     pub glyphs: Glyphs,
+    /// Print `slope = …` beside the tangent (off while a question asks for the slope).
+    pub slope_label: bool,
 }
 
 /// A y range that shows the curve's shape: all finite samples (plus the current value), but
@@ -157,7 +159,7 @@ pub fn curve(spec: &CurveSpec, width: u16, height: u16) -> Canvas {
         Glyphs::Unicode => draw_braille_curve(&mut c, &frame, &map, spec.f),
     }
 
-    if let (Some((w, _, s)), Some((i, j))) = (spec.current, slope_text_at) {
+    if let (true, Some((w, _, s)), Some((i, j))) = (spec.slope_label, spec.current, slope_text_at) {
         let text = format!("slope = {}", sig(s, 3));
         let len = text.chars().count() as i32;
         let (ci, _) = map.cell(w, 0.0);

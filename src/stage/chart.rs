@@ -77,6 +77,8 @@ pub fn chart(stage: &Stage, glyphs: chart::Glyphs, width: u16, height: u16) -> c
     let s = stage.main();
     let cur = s.current();
     let running = s.status() == Status::Running;
+    // The arrow's tip is θ next and its length Δθ: an open question about either hides it.
+    let hides_step = stage.hide.next || stage.hide.step;
     let names = stage.scene.param_names();
     if names.is_empty() || cur.params.is_empty() {
         // Nothing to draw over (a formula without variables is refused before it gets here).
@@ -93,7 +95,8 @@ pub fn chart(stage: &Stage, glyphs: chart::Glyphs, width: u16, height: u16) -> c
             x1,
             points: &points,
             current: Some((cur.params[0], cur.value, cur.grad[0])),
-            next: running.then(|| s.preview().next[0]),
+            next: (running && !hides_step).then(|| s.preview().next[0]),
+            slope_label: !stage.hide.grad,
             x_label: &names[0],
             y_label: stage.scene.loss_name(),
             glyphs,
@@ -124,7 +127,7 @@ pub fn chart(stage: &Stage, glyphs: chart::Glyphs, width: u16, height: u16) -> c
             steepest,
         )
     } else {
-        let next = running.then(|| {
+        let next = (running && !hides_step).then(|| {
             let n = s.preview().next;
             (n[axes.0], n[axes.1])
         });

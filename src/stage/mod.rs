@@ -54,6 +54,9 @@ pub struct Stage {
     /// The probe step ‖Δθ‖ in the Taylor view.
     pub probe: f64,
     pub playing: bool,
+    /// What an open question asks for: the chart must not draw it (the slope label, the
+    /// arrow to the next point). Set by the tutor from the page's exercise.
+    pub hide: crate::lesson::Mask,
 }
 
 /// The default sandbox: the sources' own example, x² + xy + y² from (3, 4) with η = 0.1,
@@ -128,6 +131,7 @@ impl Stage {
             angle: dial.angle_deg.to_radians(),
             probe: dial.step,
             playing: false,
+            hide: crate::lesson::Mask::default(),
         })
     }
 

@@ -125,6 +125,8 @@ pub struct App {
     /// The highlighted row of the start screen (lessons, then the sandbox).
     pub selected: usize,
     pub help: bool,
+    /// The first row of the help overlay on screen, when it is taller than the screen.
+    pub help_scroll: u16,
     /// A one-line message for the learner, cleared by the next key.
     pub notice: Option<String>,
     pub quit: bool,
@@ -145,6 +147,7 @@ impl App {
             screen: Screen::Start,
             selected: 0,
             help: false,
+            help_scroll: 0,
             notice: opts.notice,
             quit: false,
             chart: None,
@@ -347,8 +350,17 @@ impl App {
                 self.leave_lesson();
                 self.screen = Screen::Start;
             }
-            Msg::Help => self.help = true,
+            Msg::Help => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
             Msg::CloseHelp => self.help = false,
+            Msg::HelpUp => self.help_scroll = self.help_scroll.saturating_sub(1),
+            Msg::HelpDown => {
+                // The view shows what fits; the last row may come to the top, no further.
+                let rows = self.screen_keymap().help(self.lang).len() as u16 + 3;
+                self.help_scroll = (self.help_scroll + 1).min(rows);
+            }
             Msg::SwitchLang => self.lang = self.lang.other(),
             Msg::SwitchGlyphs => {
                 self.glyphs = match self.glyphs {
@@ -477,6 +489,10 @@ impl App {
 
     /// Keeps the chart window fitted to the path, at the size the last frame drew the chart.
     fn refit(&mut self) {
+        let hide = self.mask();
+        if let Screen::Tutor(t) = &mut self.screen {
+            t.stage.hide = hide;
+        }
         let Some((cols, rows)) = self.chart_area() else {
             return;
         };

@@ -17,6 +17,9 @@ pub enum Msg {
     Back,
     Help,
     CloseHelp,
+    /// Scroll the help overlay, when it is taller than the screen.
+    HelpUp,
+    HelpDown,
     SwitchLang,
     SwitchGlyphs,
     SelectPrev,
@@ -796,6 +799,13 @@ static LINE: &[Row] = &[
 
 static HELP: &[Row] = &[
     QUIT,
+    help_only(
+        &[
+            (Key::Code(KeyCode::Up), Msg::HelpUp),
+            (Key::Code(KeyCode::Down), Msg::HelpDown),
+        ],
+        ["scroll this help", "滚动本帮助"],
+    ),
     help_only(
         &[(Key::Any, Msg::CloseHelp)],
         ["closes this help", "关闭本帮助"],

@@ -71,8 +71,19 @@ pub fn help(app: &App, frame: &mut Frame, area: Rect) {
     let block = look.block(Span::styled(tr(lang, " Keys ", " 按键 "), look.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let lines: Vec<Line> = rows
+    // Taller than the screen: show a window of the rows and a last line that says ↑↓ scroll.
+    let fits = inner.height as usize;
+    let (skip, more) = if rows.len() > fits {
+        let shown = fits.saturating_sub(1);
+        let skip = (app.help_scroll as usize).min(rows.len() - shown);
+        (skip, Some((skip, rows.len() - shown - skip, shown)))
+    } else {
+        (0, None)
+    };
+    let mut lines: Vec<Line> = rows
         .into_iter()
+        .skip(skip)
+        .take(more.map_or(fits, |(_, _, shown)| shown))
         .map(|(keys, what)| {
             let pad = key_width.saturating_sub(width(&keys));
             Line::from(vec![
@@ -81,5 +92,14 @@ pub fn help(app: &App, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
+    if let Some((above, below, _)) = more {
+        let ascii = matches!(look.glyphs, crate::chart::Glyphs::Ascii);
+        let (up, down) = if ascii { ("^", "v") } else { ("▲", "▼") };
+        let mark = match lang {
+            Lang::En => format!(" {up} {above} above · {down} {below} below · ↑↓ scroll"),
+            Lang::Zh => format!(" {up} 上方 {above} 行 · {down} 下方 {below} 行 · ↑↓ 滚动"),
+        };
+        lines.push(Line::from(Span::styled(mark, look.dim())));
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
