@@ -2,7 +2,7 @@
 //!
 //! Module map (one line each):
 //! - [`math`]: formulas (meval → compiled program), exact autodiff, optimizers, models. No UI.
-//! - [`session`]: the step-through state of one run: history, undo, reset, stop status.
+//! - [`descent`]: one descent [`descent::Run`]: history, undo, reset, stop status.
 //! - [`numfmt`]: how numbers are written for people (short) and for machines (exact).
 //! - [`lesson`]: lessons as data: the TOML format, loading, validation, checks, exercises.
 //! - [`cli`]: the command line and the headless commands (`run`, ...), free of terminal UI.
@@ -14,11 +14,11 @@
 
 pub mod chart;
 pub mod cli;
+pub mod descent;
 pub mod lesson;
 pub mod math;
 pub mod numfmt;
 pub mod progress;
-pub mod session;
 pub mod ssh;
 pub mod stage;
 pub mod tui;

@@ -1,10 +1,10 @@
 //! The numbers the source documents print, recomputed by the math core.
 
+use gradstep::descent::{Run, Status, StopOn, StopRule};
 use gradstep::math::data::{Dataset, Limits};
 use gradstep::math::model::{Model, ModelKind};
 use gradstep::math::optimizer::{Kind, Optimizer};
 use gradstep::math::{Formula, Objective, norm};
-use gradstep::session::{Session, Status, StopOn, StopRule};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * (1.0 + b.abs())
@@ -58,7 +58,7 @@ fn slp_logistic_worked_example() {
     // SLP §5.6.3: x = [3, 2], y = 1, w1 = w2 = b = 0, η = 0.1.
     let data = Dataset::from_inline("3,2", "1", Limits::default()).unwrap();
     let model = Model::new(ModelKind::Logistic, data, Some(1), None).unwrap();
-    let mut s = Session::new(
+    let mut s = Run::new(
         Objective::Model(model),
         Optimizer::new(Kind::Sgd),
         0.1,
@@ -80,7 +80,7 @@ fn slp_logistic_worked_example() {
 fn descent_from_3_4_converges_to_the_origin() {
     // Source 003: η = 0.1, up to 100 iterations, stop when ‖∇f‖ < 1e-6.
     let f = Formula::parse("x^2 + x*y + y^2").unwrap();
-    let mut s = Session::new(
+    let mut s = Run::new(
         Objective::Formula(f),
         Optimizer::new(Kind::Sgd),
         0.1,
@@ -94,7 +94,7 @@ fn descent_from_3_4_converges_to_the_origin() {
     .unwrap();
     assert_eq!(s.step(), Status::Running);
     assert_vec(&s.current().params, &[2.0, 2.9]);
-    let status = s.run(1000);
+    let status = s.advance(1000);
     assert_eq!(status, Status::Converged);
     let cur = s.current();
     assert!(norm(&cur.grad) < 1e-6);

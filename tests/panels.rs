@@ -5,11 +5,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradstep::chart::Glyphs;
+use gradstep::descent::Stop;
 use gradstep::lesson::{self, Lang};
 use gradstep::math::Formula;
 use gradstep::math::optimizer::{Kind, Optimizer};
 use gradstep::progress::Progress;
-use gradstep::session::Stop;
 use gradstep::stage::SandboxSpec;
 use gradstep::tui::app::Screen;
 use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
@@ -244,7 +244,7 @@ fn the_race_tables_gradient_length_is_the_full_datas() {
     let Screen::Tutor(t) = &a.screen else {
         panic!("not in a lesson")
     };
-    let sgd = &t.stage.runners[2].session;
+    let sgd = &t.stage.runners[2].run;
     let own = gradstep::math::norm(&sgd.current().grad);
     let full = t.stage.full_grad_norm(2);
     assert!(

@@ -1,9 +1,9 @@
 //! Properties of the math core over many random inputs. Case counts default low enough for CI;
 //! set PROPTEST_CASES (e.g. 300000) to search harder locally.
 
+use gradstep::descent::{Run, StopRule};
 use gradstep::math::optimizer::{Kind, Optimizer};
 use gradstep::math::{Formula, Objective};
-use gradstep::session::{Session, StopRule};
 use proptest::prelude::*;
 
 fn cases(default: u32) -> ProptestConfig {
@@ -123,15 +123,15 @@ proptest! {
         y0 in -3.0f64..3.0,
     ) {
         let f = Formula::parse(formula).unwrap();
-        let mut s = Session::new(Objective::Formula(f), Optimizer::new(kind), lr, &[x0, y0], StopRule::default()).unwrap();
-        s.run(n);
+        let mut s = Run::new(Objective::Formula(f), Optimizer::new(kind), lr, &[x0, y0], StopRule::default()).unwrap();
+        s.advance(n);
         let full = s.history().to_vec();
         let k = k.min(full.len() - 1);
         for _ in 0..k {
             prop_assert!(s.undo());
         }
         prop_assert_eq!(s.history(), &full[..full.len() - k]);
-        s.run(k);
+        s.advance(k);
         prop_assert_eq!(s.history(), &full[..]);
         s.reset();
         prop_assert_eq!(s.history().len(), 1);
@@ -220,7 +220,7 @@ fn tanh_keeps_a_finite_gradient_far_out() {
 #[test]
 fn tanh_descent_from_far_out_does_not_diverge() {
     let f = Formula::parse("tanh(x)").unwrap();
-    let mut s = Session::new(
+    let mut s = Run::new(
         Objective::Formula(f),
         Optimizer::new(Kind::Sgd),
         0.1,
@@ -228,7 +228,7 @@ fn tanh_descent_from_far_out_does_not_diverge() {
         StopRule::default(),
     )
     .unwrap();
-    s.run(5);
+    s.advance(5);
     assert_ne!(s.status().name(), "diverged");
     assert_eq!(s.current().value, -1.0);
 }

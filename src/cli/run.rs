@@ -7,16 +7,16 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::UsageError;
+use crate::descent::{Run, Status, StopOn, StopRule};
 use crate::math::data::{Limits, Quoted};
 use crate::math::model::{Model, ModelError, ModelKind};
 use crate::math::objective::check_var_count;
 use crate::math::optimizer::{Hyper, Interval, Kind, Optimizer, check_lr};
 use crate::math::{DataError, Dataset, Formula, Objective, OutOfRange, check_descent, norm};
 use crate::numfmt;
-use crate::session::{Session, Status, StopOn, StopRule};
 
 /// The most updates one `run` takes: it keeps every state, as the tutor does.
-pub const MAX_STEPS: usize = crate::session::MAX_HISTORY - 1;
+pub const MAX_STEPS: usize = crate::descent::MAX_HISTORY - 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
@@ -256,7 +256,7 @@ fn inline_error(e: DataError, x: &str) -> UsageError {
 
 /// Everything `run` needs, checked.
 pub struct Plan {
-    pub session: Session,
+    pub session: Run,
     pub steps: usize,
 }
 
@@ -404,7 +404,7 @@ impl RunArgs {
             },
             max_steps: Some(steps),
         };
-        let session = Session::new(objective, optimizer, lr, &start, stop).map_err(UsageError)?;
+        let session = Run::new(objective, optimizer, lr, &start, stop).map_err(UsageError)?;
         Ok(Plan { session, steps })
     }
 }
@@ -433,7 +433,7 @@ struct Report<'a> {
 }
 
 /// Δθ from each point to the next (None on the last).
-fn updates(session: &Session) -> Vec<Option<Vec<f64>>> {
+fn updates(session: &Run) -> Vec<Option<Vec<f64>>> {
     let h = session.history();
     (0..h.len())
         .map(|i| {
@@ -451,7 +451,7 @@ fn updates(session: &Session) -> Vec<Option<Vec<f64>>> {
 /// Runs the plan and writes it in `format`.
 pub fn execute(args: &RunArgs, out: &mut dyn Write) -> Result<(), UsageError> {
     let Plan { mut session, steps } = args.plan()?;
-    session.run(steps);
+    session.advance(steps);
     let io = |e: std::io::Error| UsageError(format!("cannot write the output: {e}"));
     match args.format {
         Format::Json => {
@@ -486,14 +486,14 @@ pub fn execute(args: &RunArgs, out: &mut dyn Write) -> Result<(), UsageError> {
     Ok(())
 }
 
-fn column_names(session: &Session) -> (Vec<String>, Vec<String>, Vec<String>) {
+fn column_names(session: &Run) -> (Vec<String>, Vec<String>, Vec<String>) {
     let names = session.names();
     let grads = names.iter().map(|n| format!("∂L/∂{n}")).collect();
     let ups = names.iter().map(|n| format!("Δ{n}")).collect();
     (names, grads, ups)
 }
 
-fn write_csv(session: &Session, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_csv(session: &Run, out: &mut dyn Write) -> std::io::Result<()> {
     let names = session.names();
     let mut header = vec!["t".to_string()];
     header.extend(names.iter().cloned());
@@ -516,7 +516,7 @@ fn write_csv(session: &Session, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_table(session: &Session, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_table(session: &Run, out: &mut dyn Write) -> std::io::Result<()> {
     let (names, grads, ups) = column_names(session);
     let mut header = vec!["t".to_string()];
     header.extend(names.iter().cloned());
@@ -565,7 +565,7 @@ fn write_table(session: &Session, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// The status in words, with the number that decided it.
-pub fn status_line(session: &Session) -> String {
+pub fn status_line(session: &Run) -> String {
     let cur = session.current();
     let t = cur.t;
     match session.status() {
@@ -591,7 +591,7 @@ pub fn status_line(session: &Session) -> String {
         Status::Diverged => {
             let why = if !cur.value.is_finite() {
                 "the loss is not a finite number".to_string()
-            } else if cur.value.abs() > crate::session::DIVERGED_ABOVE {
+            } else if cur.value.abs() > crate::descent::DIVERGED_ABOVE {
                 format!("|L| = {} is above 1e12", numfmt::short(cur.value.abs()))
             } else if let (Objective::Formula(f), true) = (
                 session.objective(),

@@ -2,8 +2,8 @@
 //! θ = [0.15, 0.10, 0.05]" is held to it on every `gradstep check` and every `cargo test`.
 
 use super::{Claim, ClaimKind, Lesson, Place, Problem};
+use crate::descent::{Run, Status};
 use crate::numfmt;
-use crate::session::{Session, Status};
 
 /// A failed claim: where it is written and what the math core says instead.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,17 +24,17 @@ fn vec_text(v: &[f64]) -> String {
     )
 }
 
-fn session_for(lesson: &Lesson, c: &Claim) -> Result<Session, String> {
+fn session_for(lesson: &Lesson, c: &Claim) -> Result<Run, String> {
     let scene = lesson
         .scene(c.page)
         .ok_or_else(|| format!("page {} does not exist", c.page + 1))?;
     match c.racer {
-        None => scene.session(),
+        None => scene.run(),
         Some(i) => scene
             .race
             .get(i)
             .ok_or_else(|| "no such racer".to_string())?
-            .session(scene.stop),
+            .run(scene.stop),
     }
 }
 
@@ -67,7 +67,7 @@ pub fn verify(lesson: &Lesson, c: &Claim) -> Vec<Failure> {
 
 /// `at = t`: the value, gradient and parameters at step t, within `tol`.
 fn verify_at(
-    session: &mut Session,
+    session: &mut Run,
     place: Place,
     t: usize,
     value: &Option<(f64, Place)>,
@@ -76,7 +76,7 @@ fn verify_at(
     tol: f64,
 ) -> Vec<Failure> {
     let mut out = Vec::new();
-    let status = session.run(t);
+    let status = session.advance(t);
     let p = session.current();
     if p.t != t {
         out.push(Failure {
@@ -128,13 +128,13 @@ fn verify_at(
 
 /// `after = n`: the status and the step the run stood at after up to n updates.
 fn verify_after(
-    session: &mut Session,
+    session: &mut Run,
     steps: usize,
     status: &Option<(Status, Place)>,
     stopped_at: &Option<(usize, Place)>,
 ) -> Vec<Failure> {
     let mut out = Vec::new();
-    let got = session.run(steps);
+    let got = session.advance(steps);
     let t = session.current().t;
     if let Some((want, place)) = status
         && got != *want

@@ -179,9 +179,9 @@ mod tests {
             for (i, page) in l.pages.iter().enumerate() {
                 assert!(!page.text.zh.is_empty() && !page.text.en.is_empty());
                 let scene = l.scene(i).expect("a scene per page");
-                let mut s = scene.session().expect("the scene builds a session");
+                let mut s = scene.run().expect("the scene builds a session");
                 s.step();
-                for (label, mut r) in scene.racer_sessions().expect("racers build") {
+                for (label, mut r) in scene.racer_runs().expect("racers build") {
                     assert!(!label.is_empty());
                     r.step();
                 }

@@ -20,10 +20,10 @@ use std::fmt;
 
 pub use exercise::{Answer, Asks, Attempts, Exercise, Feedback, Mask, Sign, Verdict};
 pub use load::{Loaded, load, load_dir, load_embedded, parse_lesson};
-pub use scene::{ChartKind, Dial, Naming, Racer, Scene, Window};
+pub use scene::{ChartKind, Dial, Naming, Racer, Scene, WindowSpec};
 pub use text::{Lang, Text, printable};
 
-use crate::session::Status;
+use crate::descent::Status;
 
 /// A place in a lesson file, 1-based; the column counts characters, not bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]

@@ -6,8 +6,8 @@
 
 use super::exercise::parse_number;
 use super::text::Text;
+use crate::descent::Run;
 use crate::math::optimizer::{Kind, Optimizer};
-use crate::session::Session;
 
 /// Default tolerance per component of a predicted θ next: a learner types two or three
 /// decimals.
@@ -33,7 +33,7 @@ pub struct Step {
 
 impl Step {
     /// The next step of a run from where it stands now.
-    pub fn of(session: &Session) -> Step {
+    pub fn of(session: &Run) -> Step {
         let cur = session.current();
         Step {
             names: session

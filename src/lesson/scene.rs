@@ -5,9 +5,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::descent::{Run, StopRule};
 use crate::math::Objective;
 use crate::math::optimizer::Optimizer;
-use crate::session::{Session, StopRule};
 
 /// How the scene is drawn: which chart (not to be confused with the tutor's view code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,7 @@ impl FromStr for ChartKind {
 
 /// The chart window; an axis left `None` is fitted to the path automatically.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Window {
+pub struct WindowSpec {
     /// The horizontal range: the first axis (or the variable, in the slope view).
     pub x: Option<(f64, f64)>,
     /// The vertical range: the second axis (or the loss, in the slope view).
@@ -102,8 +102,8 @@ pub struct Racer {
 
 impl Racer {
     /// A fresh session for this racer, with the scene's stop rule.
-    pub fn session(&self, stop: StopRule) -> Result<Session, String> {
-        Session::new(
+    pub fn run(&self, stop: StopRule) -> Result<Run, String> {
+        Run::new(
             self.objective.clone(),
             self.optimizer,
             self.lr,
@@ -136,7 +136,7 @@ pub struct Scene {
     pub lr: f64,
     pub optimizer: Optimizer,
     pub stop: StopRule,
-    pub window: Window,
+    pub window: WindowSpec,
     /// The two parameters (indices into `names`) the contour map is drawn over; the others are
     /// held at their current values. `None` for the slope view.
     pub axes: Option<(usize, usize)>,
@@ -149,8 +149,8 @@ pub struct Scene {
 impl Scene {
     /// A fresh session at the scene's start point. Validation has matched the start to the
     /// parameters, so this fails only for a scene edited by hand afterwards.
-    pub fn session(&self) -> Result<Session, String> {
-        Session::new(
+    pub fn run(&self) -> Result<Run, String> {
+        Run::new(
             self.objective.clone(),
             self.optimizer,
             self.lr,
@@ -160,10 +160,10 @@ impl Scene {
     }
 
     /// One fresh session per racer, in the order the lesson lists them, with their labels.
-    pub fn racer_sessions(&self) -> Result<Vec<(String, Session)>, String> {
+    pub fn racer_runs(&self) -> Result<Vec<(String, Run)>, String> {
         self.race
             .iter()
-            .map(|r| Ok((r.label.clone(), r.session(self.stop)?)))
+            .map(|r| Ok((r.label.clone(), r.run(self.stop)?)))
             .collect()
     }
 

@@ -4,9 +4,9 @@
 
 use super::Stage;
 use crate::chart::{self, ContourSpec, CurveSpec, Levels, Sampler};
+use crate::descent::Status;
 use crate::lesson::ChartKind;
 use crate::math::Objective;
-use crate::session::Status;
 
 /// A point on the chart's two axes.
 type Pt = (f64, f64);

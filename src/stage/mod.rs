@@ -10,10 +10,10 @@ pub use chart::RACE_MARKS;
 pub use limit::Edge;
 
 use crate::chart::{self as charts, FitOptions};
+use crate::descent::{Run, Status, StopOn, StopRule};
 use crate::lesson::{ChartKind, Scene};
 use crate::math::optimizer::{Kind, Optimizer};
 use crate::math::{Formula, Objective};
-use crate::session::{Session, Status, StopOn, StopRule};
 
 /// The learning rates `+` and `-` move between: round values a student can reason about.
 pub const LR_LADDER: [f64; 22] = [
@@ -37,7 +37,7 @@ pub struct TaylorStep {
 #[derive(Debug, Clone)]
 pub struct Runner {
     pub label: String,
-    pub session: Session,
+    pub run: Run,
 }
 
 #[derive(Debug, Clone)]
@@ -117,10 +117,10 @@ impl Stage {
     pub fn new(scene: Scene) -> Result<Stage, String> {
         let mut runners = vec![Runner {
             label: scene.label(),
-            session: scene.session()?,
+            run: scene.run()?,
         }];
-        for (label, session) in scene.racer_sessions()? {
-            runners.push(Runner { label, session });
+        for (label, run) in scene.racer_runs()? {
+            runners.push(Runner { label, run });
         }
         let dial = scene.dial.unwrap_or_default();
         Ok(Stage {
@@ -135,8 +135,8 @@ impl Stage {
         })
     }
 
-    pub fn main(&self) -> &Session {
-        &self.runners[0].session
+    pub fn main(&self) -> &Run {
+        &self.runners[0].run
     }
 
     /// The main run's status; a race is "running" while any runner is.
@@ -148,7 +148,7 @@ impl Stage {
         if self
             .runners
             .iter()
-            .any(|r| r.session.status() == Status::Running)
+            .any(|r| r.run.status() == Status::Running)
         {
             Status::Running
         } else {
@@ -160,8 +160,8 @@ impl Stage {
     pub fn step(&mut self) -> bool {
         let mut moved = false;
         for r in &mut self.runners {
-            if r.session.status() == Status::Running {
-                r.session.step();
+            if r.run.status() == Status::Running {
+                r.run.step();
                 moved = true;
             }
         }
@@ -173,15 +173,15 @@ impl Stage {
         let t = self
             .runners
             .iter()
-            .map(|r| r.session.current().t)
+            .map(|r| r.run.current().t)
             .max()
             .unwrap_or(0);
         if t == 0 {
             return false;
         }
         for r in &mut self.runners {
-            if r.session.current().t == t {
-                r.session.undo();
+            if r.run.current().t == t {
+                r.run.undo();
             }
         }
         true
@@ -190,15 +190,15 @@ impl Stage {
     /// Back to the page's own settings: every run restarts at the scene's start with the
     /// scene's η and optimizer, so a changed η or a switched optimizer does not outlive `r`.
     pub fn reset(&mut self) {
-        if let Ok(main) = self.scene.session() {
+        if let Ok(main) = self.scene.run() {
             self.runners[0] = Runner {
                 label: self.scene.label(),
-                session: main,
+                run: main,
             };
         }
-        if let Ok(racers) = self.scene.racer_sessions() {
-            for (r, (label, session)) in self.runners[1..].iter_mut().zip(racers) {
-                *r = Runner { label, session };
+        if let Ok(racers) = self.scene.racer_runs() {
+            for (r, (label, run)) in self.runners[1..].iter_mut().zip(racers) {
+                *r = Runner { label, run };
             }
         }
         self.playing = false;
@@ -227,7 +227,7 @@ impl Stage {
                 .find(|&v| v < lr * (1.0 - 1e-9))
         };
         let next = next.unwrap_or(lr);
-        self.runners[0].session.set_lr(next);
+        self.runners[0].run.set_lr(next);
         self.relabel();
         next
     }
@@ -235,7 +235,7 @@ impl Stage {
     /// Switches the main run to the next optimizer (torch defaults), keeping its history.
     pub fn next_optimizer(&mut self) -> Kind {
         let kind = self.main().optimizer().kind.next();
-        self.runners[0].session.set_optimizer(Optimizer::new(kind));
+        self.runners[0].run.set_optimizer(Optimizer::new(kind));
         self.relabel();
         kind
     }
@@ -271,7 +271,7 @@ impl Stage {
         self.runners
             .get(runner)
             .map(|r| {
-                r.session
+                r.run
                     .history()
                     .iter()
                     .map(|p| (p.params[i], p.params[j]))
@@ -301,8 +301,8 @@ impl Stage {
         let Some(r) = self.runners.get(runner) else {
             return f64::NAN;
         };
-        let cur = r.session.current();
-        match r.session.objective() {
+        let cur = r.run.current();
+        match r.run.objective() {
             Objective::Model(m) if m.batch_size < m.data.len() => {
                 let all: Vec<usize> = (0..m.data.len()).collect();
                 crate::math::norm(&m.gradient_on(&cur.params, &all))
@@ -333,7 +333,7 @@ impl Stage {
             if ahead_steps == 0 {
                 continue;
             }
-            let mut ahead = self.runners[k].session.fork();
+            let mut ahead = self.runners[k].run.fork();
             for _ in 0..ahead_steps {
                 if ahead.step() == Status::Diverged {
                     break;
@@ -489,7 +489,7 @@ mod tests {
         let t = s.taylor_step();
         assert_eq!(t.delta, vec![-0.5, -0.5]);
         assert_eq!((t.predicted, t.truth), (-2.0, -1.5));
-        s.runners[0].session.set_lr(0.05);
+        s.runners[0].run.set_lr(0.05);
         let t = s.taylor_step();
         assert!((t.predicted + 0.4).abs() < 1e-12 && (t.truth + 0.38).abs() < 1e-12);
         assert!((t.truth - t.predicted - 0.02).abs() < 1e-12);

@@ -2,9 +2,9 @@
 //! the lessons teach (a rule met is "stopped", never "converged") and the advice that fits the
 //! reason (no "lower η" where the loss has no bottom).
 
+use crate::descent::{Stop, StopOn, StopRule};
 use crate::lesson::Lang;
 use crate::numfmt::short;
-use crate::session::{Stop, StopOn, StopRule};
 
 fn pick(lang: Lang, en: &str, zh: &str) -> String {
     match lang {

@@ -11,13 +11,13 @@ use super::strings::tr;
 use crate::chart::{self, Glyphs};
 use std::sync::Arc;
 
+use crate::descent::Status;
 use crate::lesson::predict::Step;
 use crate::lesson::{Attempts, ChartKind, Exercise, Feedback, Lang, Lesson, Mask, Problem};
 use crate::math::formula::Draft;
 use crate::math::objective::MAX_VARS;
 use crate::math::{DescentError, Formula, FormulaError, Objective, check_descent};
 use crate::progress::Progress;
-use crate::session::Status;
 use crate::stage::{self, SandboxSpec, Stage};
 
 pub use super::open::Open;
@@ -779,8 +779,8 @@ impl App {
         let opt = *t.stage.main().optimizer();
         match Stage::new(scene) {
             Ok(mut stage) => {
-                stage.runners[0].session.set_lr(lr);
-                stage.runners[0].session.set_optimizer(opt);
+                stage.runners[0].run.set_lr(lr);
+                stage.runners[0].run.set_optimizer(opt);
                 t.stage = stage;
                 t.line = None;
             }

@@ -3,10 +3,10 @@
 //! Verifying them against the math core is [`crate::lesson::claims`].
 
 use super::context::{Ctx, count, finite, numbers};
+use crate::descent::Status;
 use crate::lesson::budget;
 use crate::lesson::schema::{RawClaim, S};
 use crate::lesson::{Claim, ClaimKind, Page, Place, Scene};
-use crate::session::Status;
 
 /// Default tolerance of a claim: the math core is exact to rounding, so a lesson's numbers
 /// should match to far better than what the text shows.
@@ -232,7 +232,7 @@ fn after_claim(ctx: &mut Ctx, c: &S<RawClaim>, a: &S<i64>) -> Option<ClaimKind> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lesson::{ChartKind, Text, Window};
+    use crate::lesson::{ChartKind, Text, WindowSpec};
     use crate::math::optimizer::{Kind, Optimizer};
     use crate::math::{Formula, Objective};
 
@@ -246,7 +246,7 @@ mod tests {
             lr: 0.1,
             optimizer: Optimizer::new(Kind::Sgd),
             stop: Default::default(),
-            window: Window::default(),
+            window: WindowSpec::default(),
             axes: Some((0, 1)),
             race: vec![],
             dial: None,

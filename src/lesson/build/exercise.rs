@@ -3,12 +3,12 @@
 
 use super::context::{Ctx, finite};
 use super::text;
+use crate::descent::Run;
 use crate::lesson::exercise::{Answer, Asks, Exercise, Sign};
 use crate::lesson::giveaway;
 use crate::lesson::predict::{DEFAULT_PREDICT_TOL, Step};
 use crate::lesson::scene::Scene;
 use crate::lesson::schema::{RawAnswer, RawExercise, RawPage, RawText, S};
-use crate::session::Session;
 
 /// Default tolerance of a numeric exercise answer: a learner types a few digits.
 pub const DEFAULT_ANSWER_TOL: f64 = 1e-6;
@@ -80,9 +80,7 @@ pub(super) fn exercise(
             // The step as the learner first sees it on this page: a fresh run of its scene.
             let step = scene
                 .ok_or(String::new())
-                .and_then(|s| {
-                    Session::new(s.objective.clone(), s.optimizer, s.lr, &s.start, s.stop)
-                })
+                .and_then(|s| Run::new(s.objective.clone(), s.optimizer, s.lr, &s.start, s.stop))
                 .map(|run| Step::of(&run));
             match step {
                 Ok(step) if step.next.iter().all(|v| v.is_finite()) => {

@@ -3,9 +3,9 @@
 //! the author wrote.
 
 use super::context::{Ctx, count, finite};
+use crate::descent::{MAX_HISTORY, StopOn, StopRule};
 use crate::lesson::schema::{RawScene, RawStop, S};
 use crate::math::optimizer::{Hyper, Kind, Optimizer, check_lr};
-use crate::session::{MAX_HISTORY, StopOn, StopRule};
 
 /// The five hyper-parameter keys of a scene or racer, in [`Hyper::ALL`] order.
 pub(super) type HyperKeys<'a> = [&'a Option<S<f64>>; 5];

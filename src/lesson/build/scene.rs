@@ -9,7 +9,7 @@ use super::objective::objective;
 use super::optimizer::{build_optimizer, positive_lr, scene_hyper, stop_rule};
 use crate::lesson::budget;
 use crate::lesson::printable;
-use crate::lesson::scene::{ChartKind, Dial, Naming, Racer, Scene, Window};
+use crate::lesson::scene::{ChartKind, Dial, Naming, Racer, Scene, WindowSpec};
 use crate::lesson::schema::{RawDial, RawRacer, RawScene, RawWindow, S};
 use crate::math::Objective;
 use crate::math::optimizer::Optimizer;
@@ -114,7 +114,7 @@ fn start_point(
     }
 }
 
-fn window(ctx: &mut Ctx, w: &S<RawWindow>) -> Option<Window> {
+fn window(ctx: &mut Ctx, w: &S<RawWindow>) -> Option<WindowSpec> {
     let mut range = |v: &Option<S<Vec<f64>>>, axis: &str| -> Result<Option<(f64, f64)>, ()> {
         let Some(v) = v else { return Ok(None) };
         match v.get_ref().as_slice() {
@@ -131,7 +131,7 @@ fn window(ctx: &mut Ctx, w: &S<RawWindow>) -> Option<Window> {
     let r = w.get_ref();
     let x = range(&r.x, "x");
     let y = range(&r.y, "y");
-    Some(Window {
+    Some(WindowSpec {
         x: x.ok()?,
         y: y.ok()?,
     })
@@ -154,7 +154,7 @@ pub(super) fn build_scene(
     let stop = stop_rule(ctx, &s.stop);
     let window = match &s.window {
         Some(w) => window(ctx, w),
-        None => Some(Window::default()),
+        None => Some(WindowSpec::default()),
     };
     let (view, objective) = (view?, objective?);
     let names = objective.names();

@@ -7,11 +7,11 @@ use ratatui::text::{Line, Span};
 
 use super::Look;
 use super::rule_card;
+use crate::descent::{Stop, StopOn};
 use crate::lesson::{ChartKind, Lang, Mask};
 use crate::math::optimizer::{self, Optimizer};
 use crate::math::{Objective, norm};
 use crate::numfmt::{short, vector};
-use crate::session::{Stop, StopOn};
 use crate::stage::{Stage, words};
 use crate::tui::strings::tr;
 
@@ -303,7 +303,7 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
         .iter()
         .enumerate()
         .map(|(k, r)| {
-            let c = r.session.current();
+            let c = r.run.current();
             let mark = match k {
                 0 => '@',
                 _ => crate::stage::RACE_MARKS[(k - 1) % crate::stage::RACE_MARKS.len()],
@@ -318,7 +318,7 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
                     crate::numfmt::sig(stage.full_grad_norm(k), 4),
                 ),
                 // Only a stopped run needs a word; "stepping" on every row is noise.
-                words::status_short(lang, r.session.stop()),
+                words::status_short(lang, r.run.stop()),
             ]
         })
         .collect();

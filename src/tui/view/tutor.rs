@@ -471,7 +471,7 @@ fn draw_history(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &
     let values: Vec<Vec<f64>> = stage
         .runners
         .iter()
-        .map(|r| r.session.history().iter().map(|p| p.value).collect())
+        .map(|r| r.run.history().iter().map(|p| p.value).collect())
         .collect();
     let series: Vec<(&str, &[f64])> = stage
         .runners

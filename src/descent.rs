@@ -10,7 +10,7 @@ use crate::math::{Objective, norm};
 
 /// Losses beyond this count as diverged: the numbers would no longer mean anything to a learner.
 pub const DIVERGED_ABOVE: f64 = 1e12;
-/// The most states one session keeps; stepping stops there (it bounds memory under auto-play).
+/// The most states one run keeps; stepping stops there (it bounds memory under auto-play).
 pub const MAX_HISTORY: usize = 100_000;
 
 /// What the tolerance is compared with.
@@ -89,7 +89,7 @@ pub struct Point {
     pub opt: optimizer::State,
 }
 
-/// The update the session would take next from the current point.
+/// The update the run would take next from the current point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preview {
     /// Δθ = θ_{t+1} − θ_t.
@@ -99,7 +99,7 @@ pub struct Preview {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Session {
+pub struct Run {
     objective: Objective,
     optimizer: Optimizer,
     lr: f64,
@@ -107,7 +107,7 @@ pub struct Session {
     history: Vec<Point>,
 }
 
-impl Session {
+impl Run {
     /// Starts at `start`, which must have one value per parameter.
     pub fn new(
         objective: Objective,
@@ -115,7 +115,7 @@ impl Session {
         lr: f64,
         start: &[f64],
         stop: StopRule,
-    ) -> Result<Session, String> {
+    ) -> Result<Run, String> {
         let names = objective.names();
         if start.len() != names.len() {
             return Err(format!(
@@ -131,7 +131,7 @@ impl Session {
             0,
             optimizer.initial_state(start.len()),
         );
-        Ok(Session {
+        Ok(Run {
             objective,
             optimizer,
             lr,
@@ -178,7 +178,7 @@ impl Session {
     pub fn current(&self) -> &Point {
         self.history
             .last()
-            .expect("a session always holds its start point")
+            .expect("a run always holds its start point")
     }
 
     /// The next update from the current point, as the optimizer would take it now.
@@ -236,7 +236,7 @@ impl Session {
         Status::Running
     }
 
-    /// Why the run stands still, or `None` while it runs. Agrees with [`Session::status`]:
+    /// Why the run stands still, or `None` while it runs. Agrees with [`Run::status`]:
     /// `Diverged` splits into a missing derivative, an unbounded loss and a blow-up.
     pub fn stop(&self) -> Option<Stop> {
         let cur = self.current();
@@ -283,7 +283,7 @@ impl Session {
     }
 
     /// Takes up to `n` updates, stopping early when the run stops.
-    pub fn run(&mut self, n: usize) -> Status {
+    pub fn advance(&mut self, n: usize) -> Status {
         for _ in 0..n {
             if self.step() != Status::Running {
                 break;
@@ -292,10 +292,10 @@ impl Session {
         self.status()
     }
 
-    /// A new session that starts where this one stands (same t, optimizer state, rule),
+    /// A new run that starts where this one stands (same t, optimizer state, rule),
     /// without the history: for looking ahead without copying every visited point.
-    pub fn fork(&self) -> Session {
-        Session {
+    pub fn fork(&self) -> Run {
+        Run {
             objective: self.objective.clone(),
             optimizer: self.optimizer,
             lr: self.lr,
