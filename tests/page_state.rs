@@ -1,6 +1,7 @@
 //! What state a page opens with, and what `r`, `+` and `o` leave on screen: asserted through
 //! the app core (keys in, stage and drawn screen out).
 
+mod tutor;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradstep::chart::Glyphs;
 use gradstep::lesson::{self, Lang};
@@ -8,32 +9,11 @@ use gradstep::math::optimizer::Kind;
 use gradstep::progress::Progress;
 use gradstep::stage::Stage;
 use gradstep::tui::app::Screen;
-use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use gradstep::tui::{Action, App, AppOptions, Open};
+use tutor::{code, key, screen};
 
 fn app(id: &str, lang: Lang) -> App {
-    App::new(AppOptions {
-        lang,
-        glyphs: Glyphs::Ascii,
-        color: false,
-        lessons: lesson::load_embedded().lessons.into(),
-        problems: Vec::new(),
-        progress: Progress::in_memory(),
-        notice: None,
-        open: Open::Lesson(id.into()),
-    })
-}
-
-fn key(a: &mut App, c: char) {
-    a.update(Action::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::NONE,
-    )));
-}
-
-fn code(a: &mut App, c: KeyCode) {
-    a.update(Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+    tutor::app(Open::Lesson(id.into()), lang)
 }
 
 fn next_page(a: &mut App) {
@@ -55,29 +35,6 @@ fn page(a: &App) -> usize {
         Screen::Tutor(t) => t.page,
         Screen::Start => panic!("not in a lesson"),
     }
-}
-
-fn screen(a: &mut App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw_frame(a, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    (0..h)
-        .map(|y| {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..w {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                line.push_str(sym);
-            }
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

@@ -3,30 +3,19 @@
 //! rule and the last ‖Δθ‖ beside it; a point without a derivative and a loss without a bottom
 //! say so), and the Taylor view's numbers for the real step the page computes.
 
+mod tutor;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use gradstep::chart::Glyphs;
 use gradstep::descent::Stop;
-use gradstep::lesson::{self, Lang};
+use gradstep::lesson::Lang;
 use gradstep::math::Formula;
 use gradstep::math::optimizer::{Kind, Optimizer};
-use gradstep::progress::Progress;
 use gradstep::stage::SandboxSpec;
 use gradstep::tui::app::Screen;
-use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use gradstep::tui::{Action, App, Open};
+use tutor::screen;
 
 fn app(open: Open, lang: Lang) -> App {
-    App::new(AppOptions {
-        lang,
-        glyphs: Glyphs::Ascii,
-        color: false,
-        lessons: lesson::load_embedded().lessons.into(),
-        problems: Vec::new(),
-        progress: Progress::in_memory(),
-        notice: None,
-        open,
-    })
+    tutor::app(open, lang)
 }
 
 fn lesson_page(id: &str, page: usize, lang: Lang) -> App {
@@ -66,29 +55,6 @@ fn stop(a: &App) -> Option<Stop> {
         Screen::Tutor(t) => t.stage.main().stop(),
         Screen::Start => None,
     }
-}
-
-fn screen(a: &mut App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw_frame(a, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    (0..h)
-        .map(|y| {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..w {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                line.push_str(sym);
-            }
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

@@ -3,60 +3,17 @@
 //! the answer; and `gradstep check` refusing a page that states the computed answer.
 
 mod common;
+mod tutor;
 
 use assert_cmd::Command;
 use common::{Tmux, have};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use gradstep::chart::Glyphs;
-use gradstep::lesson::{self, Lang};
-use gradstep::progress::Progress;
-use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crossterm::event::KeyCode;
+use gradstep::lesson::Lang;
+use gradstep::tui::{App, Open};
+use tutor::{code, key, screen};
 
 fn app(lang: Lang) -> App {
-    App::new(AppOptions {
-        lang,
-        glyphs: Glyphs::Ascii,
-        color: false,
-        lessons: lesson::load_embedded().lessons.into(),
-        problems: Vec::new(),
-        progress: Progress::in_memory(),
-        notice: None,
-        open: Open::Lesson("slp-logistic".into()),
-    })
-}
-
-/// The screen as text; wide characters fill two cells, of which the second prints nothing.
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw_frame(app, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    (0..h)
-        .map(|y| {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..w {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                line.push_str(sym);
-            }
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn code(app: &mut App, c: KeyCode) {
-    app.update(Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
-}
-
-fn key(app: &mut App, c: char) {
-    code(app, KeyCode::Char(c));
+    tutor::app(Open::Lesson("slp-logistic".into()), lang)
 }
 
 /// Opens the answer line, types `text` and submits it.

@@ -1,63 +1,19 @@
 //! What the learner sees: the tutor drawn into ratatui's TestBackend after real key presses,
 //! snapshotted as text.
 
+mod tutor;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradstep::chart::Glyphs;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
 use gradstep::stage::SandboxSpec;
 use gradstep::tui::keys::{Keymap, Show};
-use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use gradstep::tui::{Action, App, AppOptions, Open};
 use std::sync::Arc;
+use tutor::{code, key, screen};
 
 fn app(open: Open) -> App {
-    App::new(AppOptions {
-        lang: Lang::En,
-        glyphs: Glyphs::Ascii,
-        color: false,
-        lessons: lesson::load_embedded().lessons.into(),
-        problems: Vec::new(),
-        progress: Progress::in_memory(),
-        notice: None,
-        open,
-    })
-}
-
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw_frame(app, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    (0..h)
-        .map(|y| {
-            // A wide character (中) fills two cells; the second holds nothing to print.
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..w {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                line.push_str(sym);
-            }
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn key(app: &mut App, c: char) {
-    app.update(Action::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::NONE,
-    )));
-}
-
-fn code(app: &mut App, c: KeyCode) {
-    app.update(Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+    tutor::app(open, Lang::En)
 }
 
 fn typed(app: &mut App, text: &str) {

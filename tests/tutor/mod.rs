@@ -1,0 +1,59 @@
+//! What the tests of the tutor core share: an app opened somewhere, keys pressed into it, and
+//! the screen read back as text. Each test binary uses its own part of it.
+#![allow(dead_code)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gradstep::chart::Glyphs;
+use gradstep::lesson::{self, Lang};
+use gradstep::progress::Progress;
+use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// The tutor on `open`, in ASCII without colour, with the embedded lessons and no saved
+/// progress, so a test sees what every learner sees on first start.
+pub fn app(open: Open, lang: Lang) -> App {
+    App::new(AppOptions {
+        lang,
+        glyphs: Glyphs::Ascii,
+        color: false,
+        lessons: lesson::load_embedded().lessons.into(),
+        problems: Vec::new(),
+        progress: Progress::in_memory(),
+        notice: None,
+        open,
+    })
+}
+
+pub fn code(app: &mut App, c: KeyCode) {
+    app.update(Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+}
+
+pub fn key(app: &mut App, c: char) {
+    code(app, KeyCode::Char(c));
+}
+
+/// One frame drawn at `w × h`, as text; a wide character (中) fills two cells, of which the
+/// second prints nothing.
+pub fn screen(app: &mut App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw_frame(app, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..w {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                line.push_str(sym);
+            }
+            line.trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
