@@ -25,10 +25,15 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     let look = Look::of(app);
     let lang = app.lang;
     let mut num_lines = Vec::new();
+    // The page text is wrapped once per frame: the layout needs its height, and the page
+    // panel, as wide as the numbers panel, draws the same rows.
+    let mut page = None;
     let l = layout::tutor(area, t.stage.scene.view, |width| {
         let inside = width.saturating_sub(2);
         num_lines = numbers::lines(&t.stage, lang, &look, inside as usize, app.mask());
-        let text = PageParts::new(app, t, &look, inside as usize).wanted() + 2;
+        let parts = PageParts::new(app, t, &look, inside as usize);
+        let text = parts.wanted() + 2;
+        page = Some((inside, parts));
         (num_lines.len() as u16 + 2, text)
     });
 
@@ -45,7 +50,7 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     frame.render_widget(Paragraph::new(Span::styled(title, look.title())), l.title);
     language_tag(app, frame, l.title);
 
-    let page_overflow = draw_text(app, t, frame, l.text, &look);
+    let page_overflow = draw_text(app, t, frame, l.text, &look, page);
 
     let block = look.block(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
     let ni = block.inner(l.numbers);
@@ -188,7 +193,14 @@ impl Scroll {
 }
 
 /// Draws the page panel; returns how many rows its text can scroll.
-fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) -> u16 {
+fn draw_text(
+    app: &App,
+    t: &Tutor,
+    frame: &mut Frame,
+    area: Rect,
+    look: &Look,
+    wrapped: Option<(u16, PageParts)>,
+) -> u16 {
     let lang = app.lang;
     let title = match app.lesson() {
         Some(_) => tr(lang, " Page ", " 本页 "),
@@ -196,7 +208,10 @@ fn draw_text(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, look: &Look) -
     };
     let mut block = look.block(Span::styled(title, look.title()));
     let body = block.inner(area);
-    let mut parts = PageParts::new(app, t, look, body.width as usize);
+    let mut parts = match wrapped {
+        Some((width, parts)) if width == body.width => parts,
+        _ => PageParts::new(app, t, look, body.width as usize),
+    };
     // No room for the question under the text: it scrolls with the text instead.
     let fixed = parts.pinned.len() as u16 + parts.entry;
     if !parts.pinned.is_empty() && fixed + 2 > body.height {
