@@ -7,6 +7,7 @@ use clap::Args;
 use super::UsageError;
 use super::run::{flags, learning_rate, parse_formula, parse_list, parse_optimizer};
 use crate::chart::{Glyphs, contour_plot_size};
+use crate::lesson::Mask;
 use crate::stage::{self, SandboxSpec, Stage};
 
 /// The formula flags `play` and `plot` share.
@@ -158,5 +159,5 @@ pub fn plot(args: &PlotArgs, glyphs: Glyphs) -> Result<String, UsageError> {
     }
     let (pw, ph) = contour_plot_size(w, h);
     stage.fit_window(pw, ph);
-    Ok(stage.chart(glyphs, w, h).to_text())
+    Ok(stage.chart(glyphs, w, h, Mask::default()).to_text())
 }

@@ -5,7 +5,7 @@
 use super::Stage;
 use crate::chart::{self, ContourSpec, CurveSpec, Levels, Sampler};
 use crate::descent::Status;
-use crate::lesson::ChartKind;
+use crate::lesson::{ChartKind, Mask};
 use crate::math::Objective;
 
 /// A point on the chart's two axes.
@@ -73,12 +73,18 @@ impl Sampler for Slice<'_> {
 }
 
 /// The chart for the stage at the given size: the same canvas `gradstep plot` prints.
-pub fn chart(stage: &Stage, glyphs: chart::Glyphs, width: u16, height: u16) -> chart::Canvas {
+pub fn chart(
+    stage: &Stage,
+    glyphs: chart::Glyphs,
+    width: u16,
+    height: u16,
+    hide: Mask,
+) -> chart::Canvas {
     let s = stage.main();
     let cur = s.current();
     let running = s.status() == Status::Running;
     // The arrow's tip is θ next and its length Δθ: an open question about either hides it.
-    let hides_step = stage.hide.next || stage.hide.step;
+    let hides_step = hide.next || hide.step;
     let names = stage.scene.param_names();
     if names.is_empty() || cur.params.is_empty() {
         // Nothing to draw over (a formula without variables is refused before it gets here).
@@ -96,7 +102,7 @@ pub fn chart(stage: &Stage, glyphs: chart::Glyphs, width: u16, height: u16) -> c
             points: &points,
             current: Some((cur.params[0], cur.value, cur.grad[0])),
             next: (running && !hides_step).then(|| s.preview().next[0]),
-            slope_label: !stage.hide.grad,
+            slope_label: !hide.grad,
             x_label: &names[0],
             y_label: stage.scene.loss_name(),
             glyphs,

@@ -54,9 +54,6 @@ pub struct Stage {
     /// The probe step ‖Δθ‖ in the Taylor view.
     pub probe: f64,
     pub playing: bool,
-    /// What an open question asks for: the chart must not draw it (the slope label, the
-    /// arrow to the next point). Set by the tutor from the page's exercise.
-    pub hide: crate::lesson::Mask,
 }
 
 /// The default sandbox: the sources' own example, x² + xy + y² from (3, 4) with η = 0.1,
@@ -131,7 +128,6 @@ impl Stage {
             angle: dial.angle_deg.to_radians(),
             probe: dial.step,
             playing: false,
-            hide: crate::lesson::Mask::default(),
         })
     }
 
@@ -412,8 +408,16 @@ impl Stage {
     }
 
     /// The chart of this stage at `width × height` cells.
-    pub fn chart(&self, glyphs: charts::Glyphs, width: u16, height: u16) -> charts::Canvas {
-        chart::chart(self, glyphs, width, height)
+    /// `hide` is what an open question asks for: the chart leaves it out (the slope label,
+    /// the arrow to the next point).
+    pub fn chart(
+        &self,
+        glyphs: charts::Glyphs,
+        width: u16,
+        height: u16,
+        hide: crate::lesson::Mask,
+    ) -> charts::Canvas {
+        chart::chart(self, glyphs, width, height, hide)
     }
 
     /// Zooms around the main run's current point (on the chart's axes), so zooming in looks

@@ -489,10 +489,6 @@ impl App {
 
     /// Keeps the chart window fitted to the path, at the size the last frame drew the chart.
     fn refit(&mut self) {
-        let hide = self.mask();
-        if let Screen::Tutor(t) = &mut self.screen {
-            t.stage.hide = hide;
-        }
         let Some((cols, rows)) = self.chart_area() else {
             return;
         };
