@@ -104,6 +104,9 @@ pub struct Run {
     optimizer: Optimizer,
     lr: f64,
     stop: StopRule,
+    /// `Some(d)`: the update from θ_k uses η_k = η/(1 + k·d) (SLP §5.6: start with a larger η
+    /// and lower it as training goes on). `None`: η stays fixed.
+    decay: Option<f64>,
     history: Vec<Point>,
 }
 
@@ -136,8 +139,34 @@ impl Run {
             optimizer,
             lr,
             stop,
+            decay: None,
             history: vec![first],
         })
+    }
+
+    /// The same run with η decaying as η_k = η/(1 + k·d) from here on; `None` or a `d` that
+    /// is not a positive finite number keeps η fixed.
+    pub fn with_lr_decay(mut self, decay: Option<f64>) -> Run {
+        self.decay = decay.filter(|d| d.is_finite() && *d > 0.0);
+        self
+    }
+
+    /// The decay rate d of η_k = η/(1 + k·d), if η decays.
+    pub fn lr_decay(&self) -> Option<f64> {
+        self.decay
+    }
+
+    /// η_k: the learning rate of the update from θ_k.
+    pub fn lr_at(&self, k: usize) -> f64 {
+        match self.decay {
+            Some(d) => self.lr / (1.0 + k as f64 * d),
+            None => self.lr,
+        }
+    }
+
+    /// The learning rate the next update uses (η itself unless it decays).
+    pub fn step_lr(&self) -> f64 {
+        self.lr_at(self.current().t)
     }
 
     fn visit(objective: &Objective, params: Vec<f64>, t: usize, opt: optimizer::State) -> Point {
@@ -186,7 +215,7 @@ impl Run {
         let cur = self.current();
         let (next, opt) = self
             .optimizer
-            .update(&cur.opt, &cur.params, &cur.grad, self.lr);
+            .update(&cur.opt, &cur.params, &cur.grad, self.step_lr());
         let delta = next.iter().zip(&cur.params).map(|(a, b)| a - b).collect();
         Preview { delta, next, opt }
     }
@@ -300,6 +329,7 @@ impl Run {
             optimizer: self.optimizer,
             lr: self.lr,
             stop: self.stop,
+            decay: self.decay,
             history: vec![self.current().clone()],
         }
     }
@@ -319,7 +349,7 @@ impl Run {
         self.history.truncate(1);
     }
 
-    /// A new η for the updates from here on; the history keeps the steps already taken.
+    /// A new η (η₀ when it decays) for the updates from here on; the history keeps the steps already taken.
     pub fn set_lr(&mut self, lr: f64) {
         self.lr = lr;
     }
@@ -327,5 +357,47 @@ impl Run {
     /// Another optimizer from here on; it starts with fresh state (no velocity, no moments).
     pub fn set_optimizer(&mut self, optimizer: Optimizer) {
         self.optimizer = optimizer;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::math::Formula;
+    use crate::math::optimizer::Kind;
+
+    fn run(decay: Option<f64>) -> Run {
+        let f = Formula::parse("x^2").unwrap();
+        Run::new(
+            Objective::Formula(f),
+            Optimizer::new(Kind::Sgd),
+            0.4,
+            &[1.0],
+            StopRule::default(),
+        )
+        .unwrap()
+        .with_lr_decay(decay)
+    }
+
+    #[test]
+    fn a_decaying_eta_shrinks_as_one_over_one_plus_kd() {
+        let mut r = run(Some(1.0));
+        assert_eq!((r.lr_at(0), r.lr_at(1), r.lr_at(3)), (0.4, 0.2, 0.1));
+        // x ← x − η_k·2x: 1 → 1 − 0.8 = 0.2 → 0.2 − 0.2·0.4 = 0.12
+        r.advance(2);
+        assert!((r.current().params[0] - 0.12).abs() < 1e-15);
+        assert_eq!(r.step_lr(), 0.4 / 3.0);
+        // Undo goes back to the η of that step too: η_k is a function of k alone.
+        r.undo();
+        assert_eq!(r.step_lr(), 0.2);
+        assert_eq!(r.fork().step_lr(), 0.2);
+    }
+
+    #[test]
+    fn no_decay_or_a_meaningless_one_keeps_eta_fixed() {
+        for d in [None, Some(0.0), Some(-1.0), Some(f64::NAN)] {
+            let r = run(d);
+            assert_eq!((r.lr_decay(), r.lr_at(50)), (None, 0.4), "{d:?}");
+        }
     }
 }

@@ -43,7 +43,7 @@ impl Step {
                 .collect(),
             theta: cur.params.clone(),
             grad: cur.grad.clone(),
-            lr: session.lr(),
+            lr: session.step_lr(),
             optimizer: *session.optimizer(),
             next: session.preview().next,
         }

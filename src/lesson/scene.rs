@@ -134,6 +134,8 @@ pub struct Scene {
     pub names: Vec<String>,
     pub start: Vec<f64>,
     pub lr: f64,
+    /// `lr_decay = d`: the main run's η_k = η/(1 + k·d); `None` keeps η fixed.
+    pub lr_decay: Option<f64>,
     pub optimizer: Optimizer,
     pub stop: StopRule,
     pub window: WindowSpec,
@@ -157,6 +159,7 @@ impl Scene {
             &self.start,
             self.stop,
         )
+        .map(|r| r.with_lr_decay(self.lr_decay))
     }
 
     /// One fresh session per racer, in the order the lesson lists them, with their labels.

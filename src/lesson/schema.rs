@@ -53,6 +53,8 @@ pub struct RawScene {
     pub shuffle: Option<S<i64>>,
     pub start: Option<S<Vec<f64>>>,
     pub lr: Option<S<f64>>,
+    /// `lr_decay = d`: the main run's η falls as η_k = η/(1 + k·d) (SLP §5.6's η_k).
+    pub lr_decay: Option<S<f64>>,
     pub optimizer: Option<S<String>>,
     pub momentum: Option<S<f64>>,
     pub alpha: Option<S<f64>>,

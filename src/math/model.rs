@@ -188,6 +188,19 @@ impl Model {
         self.cost_on(theta, &all)
     }
 
+    /// ŷ for the chosen examples: σ(w·x + b) (logistic) or w·x + b (linear), in `idx` order;
+    /// empty when θ does not fit the model.
+    pub fn predictions_on(&self, theta: &[f64], idx: &[usize]) -> Vec<f64> {
+        if theta.len() != self.dim() {
+            return vec![];
+        }
+        let z = self.scores(theta, idx);
+        match self.kind {
+            ModelKind::Logistic => z.mapv(sigmoid).to_vec(),
+            ModelKind::Linear => z.to_vec(),
+        }
+    }
+
     /// The gradient averaged over the chosen examples: (1/m)·Σ (ŷ − y)·x_j, and (1/m)·Σ (ŷ − y)
     /// for b, where ŷ = σ(z) (logistic) or z (linear).
     pub fn gradient_on(&self, theta: &[f64], idx: &[usize]) -> Vec<f64> {

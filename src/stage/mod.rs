@@ -74,6 +74,7 @@ pub fn formula_scene(formula: Formula, start: Vec<f64>, lr: f64, optimizer: Opti
         names,
         start,
         lr,
+        lr_decay: None,
         optimizer,
         stop: StopRule {
             tol: Some(1e-6),

@@ -244,6 +244,7 @@ mod tests {
             objective: Objective::Formula(f),
             start: vec![1.0, 1.0],
             lr: 0.1,
+            lr_decay: None,
             optimizer: Optimizer::new(Kind::Sgd),
             stop: Default::default(),
             window: WindowSpec::default(),

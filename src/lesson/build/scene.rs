@@ -64,6 +64,7 @@ impl RawScene {
             shuffle,
             start,
             lr,
+            lr_decay,
             optimizer,
             momentum,
             alpha,
@@ -151,6 +152,10 @@ pub(super) fn build_scene(
         None => Some(DEFAULT_LR),
     };
     let optimizer = build_optimizer(ctx, None, &s.optimizer, scene_hyper(s));
+    let lr_decay = match &s.lr_decay {
+        Some(d) => Some(decay_rate(ctx, d)?),
+        None => None,
+    };
     let stop = stop_rule(ctx, &s.stop);
     let window = match &s.window {
         Some(w) => window(ctx, w),
@@ -186,6 +191,7 @@ pub(super) fn build_scene(
         names,
         start,
         lr,
+        lr_decay,
         optimizer,
         stop,
         window,
@@ -194,6 +200,19 @@ pub(super) fn build_scene(
         dial,
         naming,
     })
+}
+
+/// `lr_decay = d` in η_k = η/(1 + k·d): a finite number ≥ 0 (0 keeps η fixed).
+fn decay_rate(ctx: &mut Ctx, d: &S<f64>) -> Option<f64> {
+    let v = finite(ctx, d, "lr_decay")?;
+    if v < 0.0 {
+        ctx.at(
+            d.span(),
+            "lr_decay must be ≥ 0 (η_k = η/(1 + k·lr_decay)), e.g. 0.5",
+        );
+        return None;
+    }
+    Some(v)
 }
 
 /// The page's own names for the parameters, the loss and the main run; each must be short
@@ -536,6 +555,20 @@ mod tests {
         let (_, problems) =
             build("view = \"surface\"\nformula = \"x^2 + y^2\"\ndial = { step = 1 }\n");
         assert!(problems[0].contains("dial belongs to the taylor view"));
+    }
+
+    #[test]
+    fn lr_decay_is_a_rate_of_at_least_zero() {
+        let (scene, problems) = build("view = \"slope\"\nformula = \"x^2\"\nlr_decay = 0.5\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let run = scene.unwrap().run().unwrap();
+        assert_eq!(run.lr_at(2), 0.1 / 2.0);
+        let (scene, problems) = build("view = \"slope\"\nformula = \"x^2\"\nlr_decay = -1\n");
+        assert!(scene.is_none());
+        assert_eq!(
+            problems,
+            ["f.toml:3:12: lr_decay must be ≥ 0 (η_k = η/(1 + k·lr_decay)), e.g. 0.5"]
+        );
     }
 
     #[test]

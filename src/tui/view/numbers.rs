@@ -9,6 +9,7 @@ use super::Look;
 use super::rule_card;
 use crate::descent::{Stop, StopOn};
 use crate::lesson::{ChartKind, Lang, Mask};
+use crate::math::model::ModelKind;
 use crate::math::optimizer::{self, Optimizer};
 use crate::math::{Objective, norm};
 use crate::numfmt::{short, vector};
@@ -95,13 +96,29 @@ pub fn lines<'a>(
         Span::styled(words::status(lang, stop), status_style),
     ])];
     let optimizer = s.optimizer().kind.to_string();
-    row(
-        &mut out,
-        width,
-        "η",
-        format!("{}  ({optimizer})", short(s.lr())),
-        look,
-    );
+    match s.lr_decay() {
+        // η_k with its working, so the learner sees it fall as k grows.
+        Some(d) => row(
+            &mut out,
+            width,
+            "η_k",
+            format!(
+                "{} = {}/(1+{}·{})",
+                short(s.step_lr()),
+                short(s.lr()),
+                cur.t,
+                short(d)
+            ),
+            look,
+        ),
+        None => row(
+            &mut out,
+            width,
+            "η",
+            format!("{}  ({optimizer})", short(s.lr())),
+            look,
+        ),
+    }
     let theta = format!("θ = {}", names(stage));
     row(
         &mut out,
@@ -118,6 +135,19 @@ pub fn lines<'a>(
         shown(mask.loss, short(cur.value)),
         look,
     );
+    if let Objective::Model(m) = s.objective()
+        && m.kind == ModelKind::Logistic
+    {
+        // ŷ of the examples this step uses; for one example ŷ gives away its loss −ln ŷ.
+        let yhat = m.predictions_on(&cur.params, &m.batch_for_step(cur.t));
+        row(
+            &mut out,
+            width,
+            "ŷ",
+            shown(mask.loss, predictions(&yhat)),
+            look,
+        );
+    }
     let batched = matches!(s.objective(), Objective::Model(m) if m.batch_size < m.data.len());
     let grad_label = if batched {
         format!("∇{loss} {}", tr(lang, "(batch)", "（本批）"))
@@ -277,6 +307,13 @@ fn card_lines<'a>(
             rule_card::Item::Row(name, v) => row(out, width, &name, tuple(&v), look),
         }
     }
+}
+
+/// ŷ values, at most three and then `…`, as `0.5` or `0.5, 0.62, 0.38, …`.
+fn predictions(yhat: &[f64]) -> String {
+    let shown: Vec<String> = yhat.iter().take(3).map(|v| short(*v)).collect();
+    let more = if yhat.len() > 3 { ", …" } else { "" };
+    format!("{}{more}", shown.join(", "))
 }
 
 /// Example numbers (1-based) compactly: `3`, `1–8`, or `2, 7, 5, …` for a shuffled batch.
