@@ -95,7 +95,7 @@ fn a_signal_leaves_a_clean_shell_and_saved_progress(tag: &str, signal: &str, num
     t.wait_for("(-1.5, -1, -0.5)", 10);
     assert_eq!(pane_format(tag, "#{alternate_on}"), "1");
     t.keys(&["PgDn"]);
-    t.wait_for("· 2/4", 5);
+    t.wait_for("· 2/7", 5);
     let pid = std::fs::read_to_string(&pid_file).unwrap();
     let killed = std::process::Command::new("kill")
         .args([&format!("-{signal}"), pid.trim()])
@@ -104,7 +104,7 @@ fn a_signal_leaves_a_clean_shell_and_saved_progress(tag: &str, signal: &str, num
     assert!(killed.success());
     let s = t.wait_for(&format!("GRADSTEP_EXIT={}", 128 + number), 5);
     assert!(
-        !s.contains("(-1.5, -1, -0.5)") && !s.contains("· 2/4"),
+        !s.contains("(-1.5, -1, -0.5)") && !s.contains("· 2/7"),
         "the tutor's screen is gone:\n{s}"
     );
     assert_eq!(pane_format(tag, "#{alternate_on} #{cursor_flag}"), "0 1");

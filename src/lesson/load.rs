@@ -170,7 +170,7 @@ mod tests {
     fn every_embedded_lesson_loads_and_every_page_builds_sessions() {
         let loaded = load_embedded();
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
-        assert_eq!(loaded.lessons.len(), 9);
+        assert_eq!(loaded.lessons.len(), 10);
         for l in &loaded.lessons {
             assert!(!l.claims.is_empty(), "{} has no claims", l.id);
             for lang in Lang::ALL {
