@@ -49,6 +49,16 @@ impl Step {
         }
     }
 
+    /// The same step with the parameters named as the page writes them (`θ₁, θ₀` where the
+    /// program says `w1, b`), so a hint speaks the page's language; a list of another length
+    /// is ignored.
+    pub fn named(mut self, names: Vec<String>) -> Step {
+        if names.len() == self.names.len() {
+            self.names = names;
+        }
+        self
+    }
+
     /// θ next written for people: `(0.15, 0.1, 0.05)`, or `0.5` for one parameter.
     pub fn display(&self) -> String {
         let parts: Vec<String> = self.next.iter().map(|v| short(*v)).collect();

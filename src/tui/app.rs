@@ -800,7 +800,8 @@ impl App {
             .and_then(|p| p.exercise.as_ref());
         if let Some(ex) = exercise {
             // A prediction is graded against the lesson's own run as it stands now.
-            let run = (!t.custom).then(|| Step::of(t.stage.main()));
+            let run =
+                (!t.custom).then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
             t.feedback = Some(t.attempts.submit_on(ex, text, run.as_ref()));
         }
         t.line = None;

@@ -126,7 +126,8 @@ impl PageParts {
                 .collect();
             if let Some(ex) = &p.exercise {
                 // A prediction is about the lesson's own run as it stands.
-                let run = (!t.custom).then(|| Step::of(t.stage.main()));
+                let run = (!t.custom)
+                    .then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
                 exercise_lines(
                     lang,
                     ex,
