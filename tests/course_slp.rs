@@ -321,3 +321,32 @@ fn linear_regression_comes_before_batch_minibatch() {
     assert!(at("stopping") < at("linear-regression"));
     assert!(at("linear-regression") < at("batch-minibatch"));
 }
+
+#[test]
+fn the_eta_limit_quoted_on_linear_regression_p4_is_two_over_lambda_max() {
+    // J of the lesson's four points written out, a = θ₁ (w1), b = θ₀ (b).
+    let f = gradstep::math::Formula::parse(
+        "((b - 1)^2 + (a + b - 3)^2 + (2*a + b - 2)^2 + (3*a + b - 4)^2) / 8",
+    )
+    .unwrap();
+    assert_eq!(f.vars(), ["b", "a"]);
+    let lessons = lesson::load_embedded().lessons;
+    let lr = lessons
+        .iter()
+        .find(|l| l.id == "linear-regression")
+        .unwrap();
+    let Objective::Model(m) = &lr.scene(3).unwrap().objective else {
+        panic!("a model scene")
+    };
+    for (a, b) in [(0.0, 0.0), (0.475, 0.25), (-1.0, 2.0)] {
+        let (j, _, _) = f.hessian(&[b, a]);
+        assert!((j - m.cost(&[a, b])).abs() < 1e-12, "J({a}, {b})");
+    }
+    // J is quadratic: its Hessian is the same everywhere.
+    let (_, _, h) = f.hessian(&[0.0, 0.0]);
+    let (p, q, r) = (h[0][0], h[0][1], h[1][1]);
+    let lambda_max = (p + r) / 2.0 + (((p - r) / 2.0).powi(2) + q * q).sqrt();
+    // The explanation: "λmax ≈ 4.20", "2/λmax ≈ 0.476".
+    assert_eq!(format!("{lambda_max:.2}"), "4.20");
+    assert_eq!(format!("{:.3}", 2.0 / lambda_max), "0.476");
+}
