@@ -258,6 +258,8 @@ mod tests {
             scene_changed: true,
             continues: false,
             exercise: None,
+            exercise_id: None,
+            vary: None,
         }
     }
 
