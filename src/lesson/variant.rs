@@ -112,9 +112,8 @@ impl Vary {
                     .ok_or_else(|| "the question asks for no number of the run".to_string())?;
                 if !v.is_finite() {
                     return Err(format!(
-                        "at the start {} the answer is not a finite number ({})",
-                        point(start),
-                        crate::numfmt::short(v)
+                        "at the start {} the answer is not a finite number",
+                        point(start)
                     ));
                 }
                 *value = v;

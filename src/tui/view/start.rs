@@ -72,7 +72,7 @@ fn mark(app: &App, lesson: &crate::lesson::Lesson) -> (String, bool) {
         .tally(&lesson.id, &lesson.exercise_ids());
     let check = match app.glyphs {
         Glyphs::Unicode => "✓ ",
-        Glyphs::Ascii => "solved ",
+        Glyphs::Ascii => tr(lang, "solved ", "答对 "),
     };
     let solved = format!("{check}{}/{}", t.solved, t.total);
     let text = if t.done {
