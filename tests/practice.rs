@@ -44,7 +44,10 @@ fn again_draws_another_start_and_the_answer_follows_it() {
     assert_eq!(prompt(&a), "What is f′(5) for f(x) = x²?");
     key(&mut a, '?');
     let s = screen(&mut a, 100, 40);
-    assert!(s.contains("again: the same question at a fresh start"), "{s}");
+    assert!(
+        s.contains("again: the same question at a fresh start"),
+        "{s}"
+    );
     key(&mut a, '?');
     let mut seen = vec![start(&a)];
     for _ in 0..12 {
@@ -64,7 +67,10 @@ fn again_draws_another_start_and_the_answer_follows_it() {
     let x = start(&a)[0];
     answer(&mut a, "10");
     let s = screen(&mut a, 100, 30);
-    assert!(!s.contains("right!"), "10 belongs to x = 5, not x = {x}:\n{s}");
+    assert!(
+        !s.contains("right!"),
+        "10 belongs to x = 5, not x = {x}:\n{s}"
+    );
     answer(&mut a, &format!("{}", 2.0 * x));
     let s = screen(&mut a, 100, 30);
     assert!(s.contains("right!"), "{s}");
@@ -83,10 +89,16 @@ fn again_resets_the_question_and_hides_the_new_answer() {
     key(&mut a, 'w');
     assert!(a.open_exercise().is_none(), "shown: the question is closed");
     key(&mut a, 'A');
-    assert!(a.open_exercise().is_some(), "a fresh instance is a fresh question");
+    assert!(
+        a.open_exercise().is_some(),
+        "a fresh instance is a fresh question"
+    );
     let s = screen(&mut a, 100, 30);
     assert!(s.contains("∇L(θ)") || s.contains("∇f"), "{s}");
-    assert!(!s.contains("answer:"), "no answer of the old instance stays:\n{s}");
+    assert!(
+        !s.contains("answer:"),
+        "no answer of the old instance stays:\n{s}"
+    );
     let p = start(&a);
     assert!(prompt(&a).contains(&format!(
         "({}, {})",
@@ -145,7 +157,8 @@ fn practised(lang: Lang) -> App {
                 a.progress.visit("slope", 1, l.pages.len());
             }
             "partial-derivatives" => {
-                a.progress.answered(&l.id, &l.exercise_ids()[0], true, false);
+                a.progress
+                    .answered(&l.id, &l.exercise_ids()[0], true, false);
                 a.progress.visit(&l.id, 2, l.pages.len());
             }
             "taylor" => a.progress.visit(&l.id, 0, l.pages.len()),
@@ -165,7 +178,10 @@ fn the_start_screen_marks_solved_of_total_and_done() {
         s.contains(&format!("solved {slope_total}/{slope_total} done")),
         "{s}"
     );
-    assert!(s.contains(&format!("3/4 pages · solved 1/{pd_total}")), "{s}");
+    assert!(
+        s.contains(&format!("3/4 pages · solved 1/{pd_total}")),
+        "{s}"
+    );
     assert!(s.contains("1/4 pages · solved 0/"), "{s}");
     insta::assert_snapshot!("start_screen_with_progress_en_80x24", s);
     let mut zh = practised(Lang::Zh);
@@ -223,7 +239,10 @@ fn a_wrong_sandbox_prediction_gets_a_hint_from_the_learners_numbers() {
     let s = screen(&mut a, 100, 40);
     assert!(s.contains("θ − η·∇L = 3 − 0.1·10 = 2 for"), "{s}");
     assert!(s.contains("typed 4: check the sign of −η∇L"), "{s}");
-    assert!(s.contains("θ next     (?, ?)"), "still hidden after a wrong try:\n{s}");
+    assert!(
+        s.contains("θ next     (?, ?)"),
+        "still hidden after a wrong try:\n{s}"
+    );
     let mut z = sandbox(Lang::Zh);
     key(&mut z, 'P');
     for c in "4, 5.1".chars() {
@@ -279,9 +298,7 @@ value = 16
 /// Runs `check` on the lesson with the formula and the extra starts filled in.
 fn check(formula: &str, starts: &str) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
-    let text = VARIED
-        .replace("FORMULA", formula)
-        .replace("STARTS", starts);
+    let text = VARIED.replace("FORMULA", formula).replace("STARTS", starts);
     std::fs::write(dir.path().join("varied.toml"), text).unwrap();
     let out = Command::cargo_bin("gradstep")
         .unwrap()
@@ -321,7 +338,10 @@ fn check_rejects_a_variant_given_away_by_the_page() {
     let text = VARIED
         .replace("FORMULA", "x^2")
         .replace("STARTS", "[3]")
-        .replace("Look at the slope.", "Look at the slope, 6 is a nice number.");
+        .replace(
+            "Look at the slope.",
+            "Look at the slope, 6 is a nice number.",
+        );
     std::fs::write(dir.path().join("varied.toml"), text).unwrap();
     let out = Command::cargo_bin("gradstep")
         .unwrap()
@@ -329,8 +349,8 @@ fn check_rejects_a_variant_given_away_by_the_page() {
         .arg(dir.path())
         .output()
         .unwrap();
-    let all = String::from_utf8_lossy(&out.stdout).to_string()
-        + &String::from_utf8_lossy(&out.stderr);
+    let all =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{all}");
     assert!(
         all.contains("varied.toml:11:26: page 1: the text states the exercise's answer ('6' = 6)")
@@ -354,8 +374,8 @@ fn check_names_an_unknown_placeholder_and_a_typed_answer() {
         .arg(dir.path())
         .output()
         .unwrap();
-    let all = String::from_utf8_lossy(&out.stdout).to_string()
-        + &String::from_utf8_lossy(&out.stderr);
+    let all =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{all}");
     assert!(all.contains("unknown placeholder {answr}"), "{all}");
     assert!(

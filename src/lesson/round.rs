@@ -30,13 +30,20 @@ pub fn predict_round(step: &Step) -> Exercise {
     let (theta, lr) = (point(&step.theta), short(step.lr));
     let prompt = Text::new(
         format!("预测下一步：θ = {theta}，η = {lr}。{names} 下一步 = ？（{n} 个数，用逗号隔开）"),
-        format!("Predict the step: θ = {theta}, η = {lr}. Next {names} = ? ({n} number(s), commas between)"),
+        format!(
+            "Predict the step: θ = {theta}, η = {lr}. Next {names} = ? ({n} number(s), commas between)"
+        ),
     );
     let next = point(&step.next);
     let working = if step.optimizer.kind == Kind::Sgd {
         format!("θ − η·∇L = {theta} − {lr}·{} = {next}", point(&step.grad))
     } else {
-        let delta: Vec<f64> = step.next.iter().zip(&step.theta).map(|(a, b)| a - b).collect();
+        let delta: Vec<f64> = step
+            .next
+            .iter()
+            .zip(&step.theta)
+            .map(|(a, b)| a - b)
+            .collect();
         format!("θ + Δθ = {theta} + {} = {next}", point(&delta))
     };
     let explain = if step.optimizer.kind == Kind::Sgd {

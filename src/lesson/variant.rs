@@ -224,7 +224,10 @@ mod tests {
         assert_eq!(render("f′({x}) at {x}", &v).unwrap(), "f′(2) at 2");
         assert_eq!(render("{ x } {1, 2} {", &v).unwrap(), "{ x } {1, 2} {");
         let e = render("{y}", &v).unwrap_err();
-        assert!(e.contains("unknown placeholder {y}") && e.contains("x"), "{e}");
+        assert!(
+            e.contains("unknown placeholder {y}") && e.contains("x"),
+            "{e}"
+        );
     }
 
     #[test]

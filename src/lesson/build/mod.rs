@@ -140,8 +140,7 @@ fn pages(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Vec<Page> {
             .and_then(|e| exercise::exercise(ctx, e, &what, p, current.as_ref()));
         let (exercise_id, vary) = match (&p.exercise, &mut exercise) {
             (Some(e), Some(ex)) => {
-                let (id, vary) =
-                    variant::attach(ctx, e, &what, i, p, current.as_ref(), ex, &mut ids);
+                let (id, vary) = variant::attach(ctx, e, i, p, current.as_ref(), ex, &mut ids);
                 (Some(id), vary)
             }
             _ => (None, None),

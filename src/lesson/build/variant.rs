@@ -15,11 +15,10 @@ use crate::lesson::variant::{ASKABLE, Computed, Vary};
 
 /// The exercise's progress id and its variants; replaces `ex` with the first instance (its
 /// texts filled in, its answer computed) when the exercise varies. `ids` are the ids taken by
-/// earlier pages of the lesson.
+/// earlier pages of the lesson; `index` is the page's (0-based).
 pub(super) fn attach(
     ctx: &mut Ctx,
     e: &S<RawExercise>,
-    page: &str,
     index: usize,
     raw_page: &RawPage,
     scene: Option<&Scene>,
@@ -27,9 +26,17 @@ pub(super) fn attach(
     ids: &mut Vec<String>,
 ) -> (String, Option<Vary>) {
     let r = e.get_ref();
+    let page = &format!("page {}", index + 1);
     let id = match &r.id {
-        Some(s) if s.get_ref().trim().is_empty() || s.get_ref().chars().any(char::is_whitespace) => {
-            ctx.at(s.span(), format!("{page}: an exercise id is one word without spaces, e.g. id = \"slope-at-x0\""));
+        Some(s)
+            if s.get_ref().trim().is_empty() || s.get_ref().chars().any(char::is_whitespace) =>
+        {
+            ctx.at(
+                s.span(),
+                format!(
+                    "{page}: an exercise id is one word without spaces, e.g. id = \"slope-at-x0\""
+                ),
+            );
             format!("p{}.1", index + 1)
         }
         Some(s) => s.get_ref().clone(),
@@ -42,7 +49,10 @@ pub(super) fn attach(
     ids.push(id.clone());
     let Some(raw_vary) = &r.vary else {
         if let Some(of) = &r.of {
-            ctx.at(of.span(), format!("{page}: of goes with vary (it names the parameter of a computed answer)"));
+            ctx.at(
+                of.span(),
+                format!("{page}: of goes with vary (it names the parameter of a computed answer)"),
+            );
         }
         return (id, None);
     };
@@ -67,12 +77,24 @@ fn vary(
     let mut spans: Vec<Range<usize>> = vec![raw.span()];
     let list = &raw.get_ref().start;
     if list.get_ref().is_empty() {
-        ctx.at(list.span(), format!("{page}: vary.start lists no start; give at least one, e.g. start = [[2], [-3]]"));
+        ctx.at(
+            list.span(),
+            format!(
+                "{page}: vary.start lists no start; give at least one, e.g. start = [[2], [-3]]"
+            ),
+        );
     }
     for s in list.get_ref() {
         let n = scene.names.len();
         if s.get_ref().len() != n {
-            ctx.at(s.span(), format!("{page}: this start has {} number(s); the formula has {n} parameter(s) ({})", s.get_ref().len(), scene.names.join(", ")));
+            ctx.at(
+                s.span(),
+                format!(
+                    "{page}: this start has {} number(s); the formula has {n} parameter(s) ({})",
+                    s.get_ref().len(),
+                    scene.names.join(", ")
+                ),
+            );
             continue;
         }
         if s.get_ref().iter().any(|v| !v.is_finite()) {
@@ -88,7 +110,13 @@ fn vary(
         Answer::Number { tol, .. } => (Some(computed(ctx, r, page, scene)?), tol),
         Answer::Predict { tol } => (None, tol),
         _ => {
-            ctx.at(raw.span(), format!("{page}: vary works with a numeric answer (asks = {}) or kind = \"predict\"", ASKABLE.join(", ")));
+            ctx.at(
+                raw.span(),
+                format!(
+                    "{page}: vary works with a numeric answer (asks = {}) or kind = \"predict\"",
+                    ASKABLE.join(", ")
+                ),
+            );
             return None;
         }
     };
@@ -108,7 +136,14 @@ fn vary(
         let inst = match vary.instance(ex, scene, k) {
             Ok(inst) => inst,
             Err(why) => {
-                ctx.at(span.clone(), format!("{page}: variant {} (start [{}]): {why}", k + 1, at(&vary.starts[k])));
+                ctx.at(
+                    span.clone(),
+                    format!(
+                        "{page}: variant {} (start [{}]): {why}",
+                        k + 1,
+                        at(&vary.starts[k])
+                    ),
+                );
                 continue;
             }
         };
@@ -133,7 +168,12 @@ fn vary(
                     .filter(|&&a| !inputs.iter().any(|&i| (i - a).abs() <= slack(a)))
                     .find_map(|&a| giveaway::states(s, a, tol).map(|w| w.text(s).to_string()));
                 if let Some(found) = hit {
-                    ctx.at(r.prompt.span(), format!("{page}: the question as shown states its answer ('{found}' in \"{s}\")"));
+                    ctx.at(
+                        r.prompt.span(),
+                        format!(
+                            "{page}: the question as shown states its answer ('{found}' in \"{s}\")"
+                        ),
+                    );
                 }
             }
         }
@@ -167,16 +207,29 @@ fn computed(ctx: &mut Ctx, r: &RawExercise, page: &str, scene: &Scene) -> Option
     let component = match &r.of {
         _ if asks == Asks::Loss => {
             if let Some(of) = &r.of {
-                ctx.at(of.span(), format!("{page}: the loss is one number: remove of"));
+                ctx.at(
+                    of.span(),
+                    format!("{page}: the loss is one number: remove of"),
+                );
             }
             0
         }
         Some(of) => {
             let want = of.get_ref().trim();
-            match names.iter().zip(&pretty).position(|(n, p)| n == want || p == want) {
+            match names
+                .iter()
+                .zip(&pretty)
+                .position(|(n, p)| n == want || p == want)
+            {
                 Some(i) => i,
                 None => {
-                    ctx.at(of.span(), format!("{page}: of = '{want}' is not a parameter ({})", names.join(", ")));
+                    ctx.at(
+                        of.span(),
+                        format!(
+                            "{page}: of = '{want}' is not a parameter ({})",
+                            names.join(", ")
+                        ),
+                    );
                     return None;
                 }
             }
@@ -184,7 +237,14 @@ fn computed(ctx: &mut Ctx, r: &RawExercise, page: &str, scene: &Scene) -> Option
         None if names.len() == 1 => 0,
         None => {
             let span = r.asks.as_ref().map_or(r.prompt.span(), |a| a.span());
-            ctx.at(span, format!("{page}: say which parameter's component is asked: of = \"{}\" (one of {})", names[0], names.join(", ")));
+            ctx.at(
+                span,
+                format!(
+                    "{page}: say which parameter's component is asked: of = \"{}\" (one of {})",
+                    names[0],
+                    names.join(", ")
+                ),
+            );
             return None;
         }
     };

@@ -67,9 +67,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 /// read is not an exercise solved, so both are counted.
 fn mark(app: &App, lesson: &crate::lesson::Lesson) -> (String, bool) {
     let lang = app.lang;
-    let t = app
-        .progress
-        .tally(&lesson.id, &lesson.exercise_ids());
+    let t = app.progress.tally(&lesson.id, &lesson.exercise_ids());
     let check = match app.glyphs {
         Glyphs::Unicode => "✓ ",
         Glyphs::Ascii => tr(lang, "solved ", "答对 "),
