@@ -76,6 +76,8 @@ fn again_draws_another_start_and_the_answer_follows_it() {
     assert!(s.contains("right!"), "{s}");
     // The explanation shows the working with this instance's numbers.
     let x_s = gradstep::numfmt::short(x).replace('-', "−");
+    // A negative value after × is written in parentheses: 2 × (−3).
+    let x_s = if x < 0.0 { format!("({x_s})") } else { x_s };
     let two_x = gradstep::numfmt::short(2.0 * x).replace('-', "−");
     assert!(
         s.contains(&format!("2 × {x_s} = {two_x}")),

@@ -195,6 +195,12 @@ pub fn render(template: &str, values: &[(String, String)]) -> Result<String, Str
         if name_len > 0 && after[name_len..].starts_with('}') {
             let name = &after[..name_len];
             match values.iter().find(|(n, _)| n == name) {
+                // `2 × {x}` at x = −1 reads `2 × (−1)`, as a teacher writes it.
+                Some((_, v)) if v.starts_with('−') && after_operator(&out) => {
+                    out.push('(');
+                    out.push_str(v);
+                    out.push(')');
+                }
                 Some((_, v)) => out.push_str(v),
                 None => {
                     let known: Vec<&str> = values.iter().map(|(n, _)| n.as_str()).collect();
@@ -214,6 +220,13 @@ pub fn render(template: &str, values: &[(String, String)]) -> Result<String, Str
     Ok(out)
 }
 
+/// Whether the text so far ends in an operator (spaces aside), so a negative number after it
+/// needs parentheses.
+fn after_operator(out: &str) -> bool {
+    out.trim_end()
+        .ends_with(['×', '·', '*', '/', '+', '−', '-', '^'])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +236,11 @@ mod tests {
         let v = vec![("x".to_string(), "2".to_string())];
         assert_eq!(render("f′({x}) at {x}", &v).unwrap(), "f′(2) at 2");
         assert_eq!(render("{ x } {1, 2} {", &v).unwrap(), "{ x } {1, 2} {");
+        let neg = vec![("x".to_string(), "−1".to_string())];
+        assert_eq!(
+            render("f′({x}) = 2 × {x} = 2·{x}", &neg).unwrap(),
+            "f′(−1) = 2 × (−1) = 2·(−1)"
+        );
         let e = render("{y}", &v).unwrap_err();
         assert!(
             e.contains("unknown placeholder {y}") && e.contains("x"),
