@@ -385,3 +385,86 @@ fn check_names_an_unknown_placeholder_and_a_typed_answer() {
         "{all}"
     );
 }
+
+const TWO_D: &str = r#"id = "two"
+order = 1
+title = { zh = "甲", en = "A" }
+summary = { zh = "乙", en = "B" }
+[scene]
+view = "surface"
+formula = "x^2 + 3*y^2"
+vars = ["x", "y"]
+start = [1, 1]
+[[page]]
+zh = "看。"
+en = "Look."
+[page.exercise]
+prompt = { zh = "在 {start}？", en = "At {start}?" }
+EXERCISE
+explain = { zh = "= {answer}", en = "= {answer}" }
+[[check]]
+at = 0
+value = 4
+"#;
+
+fn problems(exercise: &str) -> Vec<String> {
+    let src = TWO_D.replace("EXERCISE", exercise);
+    match gradstep::lesson::parse_lesson(&src, "two.toml", &|_| unreachable!()) {
+        Ok(_) => Vec::new(),
+        Err(ps) => ps.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+#[test]
+fn a_varied_question_on_two_parameters_names_which_one_it_asks() {
+    let ok = problems("vary = { start = [[2, -1]] }\nasks = \"grad\"\nof = \"y\"");
+    assert!(ok.is_empty(), "{ok:?}");
+    let ps = problems("vary = { start = [[2, -1]] }\nasks = \"grad\"");
+    assert!(
+        ps.iter()
+            .any(|p| p.contains("say which parameter's component is asked: of = \"x\"")),
+        "{ps:?}"
+    );
+    let ps = problems("vary = { start = [[2, -1]] }\nasks = \"grad\"\nof = \"z\"");
+    assert!(
+        ps.iter()
+            .any(|p| p.contains("of = 'z' is not a parameter (x, y)")),
+        "{ps:?}"
+    );
+    let ps = problems("vary = { start = [[2]] }\nasks = \"loss\"");
+    assert!(
+        ps.iter()
+            .any(|p| p.starts_with("two.toml:15:19:") && p.contains("this start has 1 number(s)")),
+        "{ps:?}"
+    );
+    let ps = problems("vary = { start = [[2, -1]] }\nanswer = \"+\"");
+    assert!(
+        ps.iter()
+            .any(|p| p.contains("vary works with a numeric answer")),
+        "{ps:?}"
+    );
+    let ps = problems("asks = \"grad\"\nanswer = 2\nof = \"x\"");
+    assert!(ps.iter().any(|p| p.contains("of goes with vary")), "{ps:?}");
+}
+
+#[test]
+fn the_answer_of_each_instance_comes_from_the_math_core() {
+    let src = TWO_D.replace(
+        "EXERCISE",
+        "vary = { start = [[2, -1], [0.5, 2]] }\nasks = \"grad\"\nof = \"y\"",
+    );
+    let lesson = gradstep::lesson::parse_lesson(&src, "two.toml", &|_| unreachable!()).unwrap();
+    let page = &lesson.pages[0];
+    let vary = page.vary.as_ref().unwrap();
+    let base = page.exercise.as_ref().unwrap();
+    // ∂/∂y (x² + 3y²) = 6y at each start.
+    for (k, want) in [(0, 6.0), (1, -6.0), (2, 12.0)] {
+        let inst = vary.instance(base, &page.scene, k).unwrap();
+        match inst.exercise.answer {
+            gradstep::lesson::Answer::Number { value, .. } => assert_eq!(value, want, "{k}"),
+            ref other => panic!("{other:?}"),
+        }
+        assert_eq!(inst.scene.start, vary.starts[k]);
+    }
+    assert_eq!(page.exercise_id.as_deref(), Some("p1.1"));
+}
