@@ -74,6 +74,7 @@ fn again_draws_another_start_and_the_answer_follows_it() {
     answer(&mut a, &format!("{}", 2.0 * x));
     let s = screen(&mut a, 100, 30);
     assert!(s.contains("right!"), "{s}");
+    assert!(s.contains("A: the same question at another start"), "{s}");
     // The explanation shows the working with this instance's numbers.
     let x_s = gradstep::numfmt::short(x).replace('-', "−");
     // A negative value after × is written in parentheses: 2 × (−3).

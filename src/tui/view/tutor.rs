@@ -151,6 +151,16 @@ impl PageParts {
                     width,
                     &mut pinned,
                 );
+                // Once the answer is out, practice on a number not seen yet.
+                let more = p.vary.as_ref().is_some_and(|v| v.starts.len() > 1);
+                if more && !t.custom && !t.attempts.open() {
+                    let again = tr(
+                        lang,
+                        "A: the same question at another start",
+                        "按 A：换个起点再来一题",
+                    );
+                    push_wrapped(&mut pinned, again, width, look.dim());
+                }
             }
         }
         let entry = t
