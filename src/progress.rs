@@ -15,7 +15,8 @@
 //! shown = false            # the answer was shown ("show me", or after two wrong tries)
 //! ```
 //! A file from before per-exercise progress has no `exercises` table and loads as it is; keys
-//! this version does not know (at the top level or in an exercise's table) are kept on save.
+//! this version does not know (at the top level, in a lesson's or an exercise's table) are kept on
+//! save.
 //!
 //! Progress is a convenience, never a reason to fail, and never a reason to lose work:
 //! - a file that cannot be read (no permission, not UTF-8, not TOML, too large, not a regular
@@ -104,15 +105,82 @@ pub struct Tally {
     pub started: bool,
 }
 
+/// The file as written: a lesson's table may hold keys a newer version added, kept on save.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-struct Lessons {
+struct LessonsFile {
     #[serde(default)]
-    lessons: BTreeMap<String, LessonProgress>,
-    /// Lesson id → exercise id → record. Absent in files from before per-exercise progress.
+    lessons: BTreeMap<String, LessonEntry>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     exercises: BTreeMap<String, BTreeMap<String, ExerciseProgress>>,
-    /// Top-level keys written by a newer version, kept as they were.
     #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+struct LessonEntry {
+    page: usize,
+    done: bool,
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
+}
+
+impl From<LessonsFile> for Lessons {
+    fn from(f: LessonsFile) -> Lessons {
+        let mut lessons = BTreeMap::new();
+        let mut lesson_extra = BTreeMap::new();
+        for (id, e) in f.lessons {
+            lessons.insert(
+                id.clone(),
+                LessonProgress {
+                    page: e.page,
+                    done: e.done,
+                },
+            );
+            if !e.extra.is_empty() {
+                lesson_extra.insert(id, e.extra);
+            }
+        }
+        Lessons {
+            lessons,
+            lesson_extra,
+            exercises: f.exercises,
+            extra: f.extra,
+        }
+    }
+}
+
+impl From<Lessons> for LessonsFile {
+    fn from(mut l: Lessons) -> LessonsFile {
+        let lessons = l
+            .lessons
+            .into_iter()
+            .map(|(id, p)| {
+                let extra = l.lesson_extra.remove(&id).unwrap_or_default();
+                let entry = LessonEntry {
+                    page: p.page,
+                    done: p.done,
+                    extra,
+                };
+                (id, entry)
+            })
+            .collect();
+        LessonsFile {
+            lessons,
+            exercises: l.exercises,
+            extra: l.extra,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "LessonsFile", into = "LessonsFile")]
+struct Lessons {
+    lessons: BTreeMap<String, LessonProgress>,
+    /// Keys of a lesson's table written by a newer version.
+    lesson_extra: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    /// Lesson id → exercise id → record. Absent in files from before per-exercise progress.
+    exercises: BTreeMap<String, BTreeMap<String, ExerciseProgress>>,
+    /// Top-level keys written by a newer version, kept as they were.
     extra: BTreeMap<String, toml::Value>,
 }
 
@@ -121,6 +189,12 @@ impl Lessons {
         for (id, p) in &other.lessons {
             let entry = self.lessons.entry(id.clone()).or_default();
             *entry = entry.merge(*p);
+        }
+        for (id, keys) in &other.lesson_extra {
+            let mine = self.lesson_extra.entry(id.clone()).or_default();
+            for (k, v) in keys {
+                mine.entry(k.clone()).or_insert_with(|| v.clone());
+            }
         }
         for (lesson, records) in &other.exercises {
             let mine = self.exercises.entry(lesson.clone()).or_default();

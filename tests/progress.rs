@@ -383,7 +383,7 @@ fn two_sessions_solving_different_exercises_both_keep_theirs() {
 fn keys_from_a_newer_version_are_kept_on_save() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("progress.toml");
-    let newer = "streak = 7\n\n[lessons.slope]\npage = 1\ndone = false\n\n\
+    let newer = "streak = 7\n\n[lessons.slope]\npage = 1\ndone = false\nbookmark = 2\n\n\
                  [exercises.slope.\"p1.1\"]\nsolved = true\nattempts = 1\nshown = false\nbest_time = 12.5\n";
     std::fs::write(&path, newer).unwrap();
     let (mut p, msg) = Progress::load(&path);
@@ -393,5 +393,6 @@ fn keys_from_a_newer_version_are_kept_on_save() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("streak = 7"), "{text}");
     assert!(text.contains("best_time = 12.5"), "{text}");
+    assert!(text.contains("bookmark = 2"), "{text}");
     assert!(saved(&path).exercise("slope", "p1.1").solved);
 }
