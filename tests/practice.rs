@@ -232,6 +232,20 @@ fn the_sandbox_round_hides_theta_next_and_holds_n_until_answered() {
 }
 
 #[test]
+fn the_sandbox_round_follows_a_new_learning_rate() {
+    let mut a = sandbox(Lang::En);
+    key(&mut a, 'P');
+    code(&mut a, KeyCode::Esc);
+    key(&mut a, '+');
+    assert!(prompt(&a).contains("η = 0.2"), "{}", prompt(&a));
+    // (3, 4) − 0.2·(10, 11) = (1, 1.8); the old η's answer is wrong now.
+    answer(&mut a, "2, 2.9");
+    assert!(!screen(&mut a, 100, 40).contains("right!"));
+    answer(&mut a, "1, 1.8");
+    assert!(screen(&mut a, 100, 40).contains("right!"));
+}
+
+#[test]
 fn a_wrong_sandbox_prediction_gets_a_hint_from_the_learners_numbers() {
     let mut a = sandbox(Lang::En);
     key(&mut a, 'P');

@@ -508,6 +508,11 @@ impl App {
             }
             _ => {}
         }
+        // An open predict round asks about the run as it stands: a new η, optimizer or point
+        // gives a new question (same tries), so its prompt never shows stale numbers.
+        if t.round && t.attempts.open() {
+            t.exercise = Some(round::predict_round(&Step::of(t.stage.main())));
+        }
     }
 
     fn tick(&mut self) {
