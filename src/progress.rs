@@ -1,4 +1,22 @@
-//! Lesson progress (furthest page reached, done) kept between runs in the XDG data directory.
+//! Lesson progress kept between runs in the XDG data directory: per lesson the furthest page
+//! reached, and per exercise whether it was solved, how many answers were tried and whether
+//! the answer was shown. A lesson counts as done when every exercise in it is solved (see
+//! [`Progress::tally`]), so reading to the last page is not the same as having learnt it.
+//!
+//! The file (`progress.toml`):
+//! ```toml
+//! [lessons.slope]          # written since the first version
+//! page = 3                 # furthest page reached, 0-based
+//! done = true              # the last page was reached
+//!
+//! [exercises.slope."p2.1"] # lesson slope, page 2, its first exercise (or the exercise's `id`)
+//! solved = true
+//! attempts = 2             # answers graded right or wrong (unreadable ones do not count)
+//! shown = false            # the answer was shown ("show me", or after two wrong tries)
+//! ```
+//! A file from before per-exercise progress has no `exercises` table and loads as it is; keys
+//! this version does not know (at the top level, in a lesson's or an exercise's table) are kept on
+//! save.
 //!
 //! Progress is a convenience, never a reason to fail, and never a reason to lose work:
 //! - a file that cannot be read (no permission, not UTF-8, not TOML, too large, not a regular
@@ -30,7 +48,8 @@ const LOCK_WAIT: Duration = Duration::from_secs(2);
 pub struct LessonProgress {
     /// The furthest page the learner reached (0-based).
     pub page: usize,
-    /// Reached the last page at least once.
+    /// Reached the last page at least once. Whether the lesson is *done* also depends on its
+    /// exercises: see [`Progress::tally`].
     pub done: bool,
 }
 
@@ -44,10 +63,125 @@ impl LessonProgress {
     }
 }
 
+/// One exercise's record. Merging two sessions keeps the better of each: solved or shown in
+/// either stays so, and the larger count of attempts (each session saves its running total).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-struct Lessons {
+pub struct ExerciseProgress {
+    /// Answered right before the answer was shown.
     #[serde(default)]
+    pub solved: bool,
+    /// Answers graded right or wrong.
+    #[serde(default)]
+    pub attempts: u32,
+    /// The answer was on screen before a right answer ("show me", or the explanation after two
+    /// wrong tries).
+    #[serde(default)]
+    pub shown: bool,
+    /// Keys written by a newer version, kept as they were.
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
+}
+
+impl ExerciseProgress {
+    fn merge(&mut self, other: &ExerciseProgress) {
+        self.solved |= other.solved;
+        self.shown |= other.shown;
+        self.attempts = self.attempts.max(other.attempts);
+        for (k, v) in &other.extra {
+            self.extra.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+}
+
+/// How far a learner is through one lesson's exercises, for the start screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub solved: usize,
+    pub total: usize,
+    /// Every exercise solved; for a lesson without exercises, its last page reached.
+    pub done: bool,
+    /// The furthest page reached (0-based), and whether the lesson was opened at all.
+    pub page: usize,
+    pub started: bool,
+}
+
+/// The file as written: a lesson's table may hold keys a newer version added, kept on save.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+struct LessonsFile {
+    #[serde(default)]
+    lessons: BTreeMap<String, LessonEntry>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    exercises: BTreeMap<String, BTreeMap<String, ExerciseProgress>>,
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+struct LessonEntry {
+    page: usize,
+    done: bool,
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
+}
+
+impl From<LessonsFile> for Lessons {
+    fn from(f: LessonsFile) -> Lessons {
+        let mut lessons = BTreeMap::new();
+        let mut lesson_extra = BTreeMap::new();
+        for (id, e) in f.lessons {
+            lessons.insert(
+                id.clone(),
+                LessonProgress {
+                    page: e.page,
+                    done: e.done,
+                },
+            );
+            if !e.extra.is_empty() {
+                lesson_extra.insert(id, e.extra);
+            }
+        }
+        Lessons {
+            lessons,
+            lesson_extra,
+            exercises: f.exercises,
+            extra: f.extra,
+        }
+    }
+}
+
+impl From<Lessons> for LessonsFile {
+    fn from(mut l: Lessons) -> LessonsFile {
+        let lessons = l
+            .lessons
+            .into_iter()
+            .map(|(id, p)| {
+                let extra = l.lesson_extra.remove(&id).unwrap_or_default();
+                let entry = LessonEntry {
+                    page: p.page,
+                    done: p.done,
+                    extra,
+                };
+                (id, entry)
+            })
+            .collect();
+        LessonsFile {
+            lessons,
+            exercises: l.exercises,
+            extra: l.extra,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "LessonsFile", into = "LessonsFile")]
+struct Lessons {
     lessons: BTreeMap<String, LessonProgress>,
+    /// Keys of a lesson's table written by a newer version.
+    lesson_extra: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    /// Lesson id → exercise id → record. Absent in files from before per-exercise progress.
+    exercises: BTreeMap<String, BTreeMap<String, ExerciseProgress>>,
+    /// Top-level keys written by a newer version, kept as they were.
+    extra: BTreeMap<String, toml::Value>,
 }
 
 impl Lessons {
@@ -55,6 +189,21 @@ impl Lessons {
         for (id, p) in &other.lessons {
             let entry = self.lessons.entry(id.clone()).or_default();
             *entry = entry.merge(*p);
+        }
+        for (id, keys) in &other.lesson_extra {
+            let mine = self.lesson_extra.entry(id.clone()).or_default();
+            for (k, v) in keys {
+                mine.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        for (lesson, records) in &other.exercises {
+            let mine = self.exercises.entry(lesson.clone()).or_default();
+            for (id, r) in records {
+                mine.entry(id.clone()).or_default().merge(r);
+            }
+        }
+        for (k, v) in &other.extra {
+            self.extra.entry(k.clone()).or_insert_with(|| v.clone());
         }
     }
 }
@@ -215,6 +364,61 @@ impl Progress {
         entry.page = entry.page.max(page);
         if pages > 0 && page + 1 >= pages {
             entry.done = true;
+        }
+    }
+
+    /// The record of exercise `id` in `lesson` (all zero when never tried).
+    pub fn exercise(&self, lesson: &str, id: &str) -> ExerciseProgress {
+        self.file
+            .exercises
+            .get(lesson)
+            .and_then(|m| m.get(id))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Records one graded answer to exercise `id`: right counts as solved unless the answer
+    /// had been shown first (`shown`), in which case it counts as shown.
+    pub fn answered(&mut self, lesson: &str, id: &str, right: bool, shown: bool) {
+        let r = self.record(lesson, id);
+        r.attempts = r.attempts.saturating_add(1);
+        if right && !shown {
+            r.solved = true;
+        }
+        if shown {
+            r.shown = true;
+        }
+    }
+
+    /// Records that the answer to exercise `id` was shown before it was found.
+    pub fn shown(&mut self, lesson: &str, id: &str) {
+        self.record(lesson, id).shown = true;
+    }
+
+    fn record(&mut self, lesson: &str, id: &str) -> &mut ExerciseProgress {
+        self.file
+            .exercises
+            .entry(lesson.to_string())
+            .or_default()
+            .entry(id.to_string())
+            .or_default()
+    }
+
+    /// Solved of `exercises` (the lesson's exercise ids) and whether the lesson is done: all
+    /// of them solved, or, without exercises, its last page reached.
+    pub fn tally(&self, lesson: &str, exercises: &[String]) -> Tally {
+        let p = self.get(lesson);
+        let solved = exercises
+            .iter()
+            .filter(|id| self.exercise(lesson, id).solved)
+            .count();
+        let total = exercises.len();
+        Tally {
+            solved,
+            total,
+            done: if total == 0 { p.done } else { solved == total },
+            page: p.page,
+            started: self.file.lessons.contains_key(lesson),
         }
     }
 

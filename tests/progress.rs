@@ -289,3 +289,110 @@ fn a_learner_on_a_server_never_sees_a_server_path() {
         "{err}"
     );
 }
+
+/// A file as the version before per-exercise progress wrote it (`Progress::save` on main at
+/// commit a7be9f1), kept verbatim: it must load with every page reached and done flag.
+const V0_FILE: &str = include_str!("fixtures/progress-0.toml");
+
+fn ids(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn a_file_from_before_per_exercise_progress_loads_and_keeps_its_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("progress.toml");
+    std::fs::write(&path, V0_FILE).unwrap();
+    let (mut p, msg) = Progress::load(&path);
+    assert_eq!(msg, None, "the old file is read, not set aside");
+    assert_eq!(
+        p.get("slope"),
+        LessonProgress {
+            page: 4,
+            done: true
+        }
+    );
+    assert_eq!(p.get("partial-derivatives").page, 2);
+    assert_eq!(p.get("taylor").page, 1);
+    // A lesson read to the end without exercises on record is not claimed as solved.
+    let t = p.tally("slope", &ids(&["p2.1", "p4.1"]));
+    assert_eq!((t.solved, t.total, t.done, t.page), (0, 2, false, 4));
+    // Saving in the new format keeps every old entry next to the new records.
+    p.answered("slope", "p2.1", true, false);
+    p.save().unwrap();
+    assert!(!dir.path().join("progress.toml.corrupt").exists());
+    let q = saved(&path);
+    assert_eq!(q.get("slope").page, 4);
+    assert_eq!(q.get("partial-derivatives").page, 2);
+    assert_eq!(q.get("taylor").page, 1);
+    assert!(q.exercise("slope", "p2.1").solved);
+}
+
+#[test]
+fn solved_attempts_and_shown_are_counted_per_exercise() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("progress.toml");
+    let (mut p, _) = Progress::load(&path);
+    // p1.1: wrong, then right: solved in two attempts.
+    p.answered("slope", "p1.1", false, false);
+    p.answered("slope", "p1.1", true, false);
+    // p3.1: "show me", then typed the answer it showed: shown, not solved.
+    p.shown("slope", "p3.1");
+    p.answered("slope", "p3.1", true, true);
+    p.save().unwrap();
+    let q = saved(&path);
+    let a = q.exercise("slope", "p1.1");
+    assert!(a.solved && !a.shown && a.attempts == 2, "{a:?}");
+    let b = q.exercise("slope", "p3.1");
+    assert!(!b.solved && b.shown && b.attempts == 1, "{b:?}");
+    let t = q.tally("slope", &ids(&["p1.1", "p3.1"]));
+    assert_eq!((t.solved, t.total, t.done), (1, 2, false));
+    // A lesson without exercises is done once its last page was reached.
+    let mut r = Progress::in_memory();
+    r.visit("taylor", 3, 4);
+    assert!(r.tally("taylor", &[]).done);
+    assert!(!r.tally("slope", &[]).done && !r.tally("slope", &[]).started);
+}
+
+#[test]
+fn two_sessions_solving_different_exercises_both_keep_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ssh-progress/SHA256_key.toml");
+    let (mut a, _) = Progress::load_for_learner(&path);
+    let (mut b, _) = Progress::load_for_learner(&path);
+    a.answered("slope", "p1.1", true, false);
+    a.answered("slope", "p3.1", false, false);
+    a.save().unwrap();
+    b.answered("slope", "p3.1", false, false);
+    b.answered("slope", "p3.1", false, false);
+    b.answered("slope", "p3.1", true, false);
+    b.shown("taylor", "p2.1");
+    b.save().unwrap();
+    let p = saved(&path);
+    assert!(
+        p.exercise("slope", "p1.1").solved,
+        "A's solve survives B's save"
+    );
+    let r = p.exercise("slope", "p3.1");
+    assert!(r.solved && r.attempts == 3, "{r:?}");
+    assert!(p.exercise("taylor", "p2.1").shown);
+    assert!(p.tally("slope", &ids(&["p1.1", "p3.1"])).done);
+}
+
+#[test]
+fn keys_from_a_newer_version_are_kept_on_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("progress.toml");
+    let newer = "streak = 7\n\n[lessons.slope]\npage = 1\ndone = false\nbookmark = 2\n\n\
+                 [exercises.slope.\"p1.1\"]\nsolved = true\nattempts = 1\nshown = false\nbest_time = 12.5\n";
+    std::fs::write(&path, newer).unwrap();
+    let (mut p, msg) = Progress::load(&path);
+    assert_eq!(msg, None);
+    p.answered("slope", "p2.1", true, false);
+    p.save().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("streak = 7"), "{text}");
+    assert!(text.contains("best_time = 12.5"), "{text}");
+    assert!(text.contains("bookmark = 2"), "{text}");
+    assert!(saved(&path).exercise("slope", "p1.1").solved);
+}

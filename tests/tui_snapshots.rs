@@ -183,8 +183,20 @@ fn the_start_screen_marks_progress() {
         open: Open::Start,
     });
     let s = screen(&mut a, 100, 30);
-    assert!(s.contains("Slope: which way is down  [done]"), "{s}");
-    assert!(s.contains("[2/4]"), "{s}");
+    // Done means every exercise solved (issue 14.5), not the last page read.
+    assert!(
+        s.contains("Slope: which way is down  [4/4 pages · solved 0/2]"),
+        "{s}"
+    );
+    assert!(s.contains("[2/4 pages"), "{s}");
+    for id in a.lessons[0].exercise_ids() {
+        a.progress.answered("slope", &id, true, false);
+    }
+    let s = screen(&mut a, 100, 30);
+    assert!(
+        s.contains("Slope: which way is down  [solved 2/2 done]"),
+        "{s}"
+    );
 }
 
 #[test]

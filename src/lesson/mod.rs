@@ -12,9 +12,11 @@ pub mod exercise;
 pub mod giveaway;
 pub mod load;
 pub mod predict;
+pub mod round;
 pub mod scene;
 pub mod schema;
 pub mod text;
+pub mod variant;
 
 use std::fmt;
 
@@ -79,6 +81,14 @@ impl Lesson {
     pub fn page(&self, i: usize) -> Option<&Page> {
         self.pages.get(i)
     }
+
+    /// The names of the lesson's exercises in the progress file, in page order.
+    pub fn exercise_ids(&self) -> Vec<String> {
+        self.pages
+            .iter()
+            .filter_map(|p| p.exercise_id.clone())
+            .collect()
+    }
 }
 
 /// One page: a short text, the scene it shows, and maybe a question.
@@ -95,6 +105,10 @@ pub struct Page {
     /// no run left from another page contradicts its text.
     pub continues: bool,
     pub exercise: Option<Exercise>,
+    /// The exercise's name in the progress file: its `id`, else `pN.1` (page N, 1-based).
+    pub exercise_id: Option<String>,
+    /// Fresh variants of the exercise; `exercise` is the first instance (the page's start).
+    pub vary: Option<variant::Vary>,
 }
 
 /// Something a lesson claims about its numbers (a `[[check]]` table), verified by

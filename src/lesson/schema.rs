@@ -140,6 +140,20 @@ pub struct RawExercise {
     pub asks: Option<S<String>>,
     pub hint: Option<S<RawText>>,
     pub explain: S<RawText>,
+    /// A name for the learner's progress file (default `pN.1`, page N's exercise), so moving
+    /// the exercise to another page keeps who solved it.
+    pub id: Option<S<String>>,
+    /// Fresh variants: `vary = { start = [[2], [-3]] }`; the answer is computed per start.
+    pub vary: Option<S<RawVary>>,
+    /// With `vary` and a numeric answer: which parameter's component is asked (`of = "y"`).
+    pub of: Option<S<String>>,
+}
+
+/// `vary = { start = [[2], [-3]] }`: other starts the question is asked at.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVary {
+    pub start: S<Vec<S<Vec<f64>>>>,
 }
 
 /// `answer = 10` or `answer = "-"`.

@@ -13,7 +13,9 @@ use std::sync::Arc;
 
 use crate::descent::Status;
 use crate::lesson::predict::Step;
-use crate::lesson::{Attempts, ChartKind, Exercise, Feedback, Lang, Lesson, Mask, Problem};
+use crate::lesson::{
+    Attempts, ChartKind, Exercise, Feedback, Lang, Lesson, Mask, Problem, Verdict, round,
+};
 use crate::math::formula::Draft;
 use crate::math::objective::MAX_VARS;
 use crate::math::{DescentError, Formula, FormulaError, Objective, check_descent};
@@ -82,6 +84,13 @@ pub struct Tutor {
     pub scroll: u16,
     /// How far the page text could scroll in the last frame (see `Action::PageOverflow`).
     overflow: u16,
+    /// The question on stage when it is not the page's own: a variant drawn with "again",
+    /// or the sandbox's predict round.
+    pub exercise: Option<Exercise>,
+    /// Which variant of the page's question is on stage (0: the page's own start).
+    pub variant: usize,
+    /// The sandbox's predict round is open: its question is about the learner's own run.
+    pub round: bool,
 }
 
 impl Tutor {
@@ -96,6 +105,9 @@ impl Tutor {
             custom: lesson.is_none(),
             scroll: 0,
             overflow: 0,
+            exercise: None,
+            variant: 0,
+            round: false,
         }
     }
 }
@@ -133,6 +145,9 @@ pub struct App {
     chart: Option<ChartArea>,
     formula_history: Vec<String>,
     start_history: Vec<String>,
+    /// How many variants "again" has drawn: picks the next one without a clock or a random
+    /// source, so every adapter and test sees the same sequence.
+    draws: u64,
 }
 
 impl App {
@@ -153,6 +168,7 @@ impl App {
             chart: None,
             formula_history: Vec::new(),
             start_history: Vec::new(),
+            draws: 0,
         };
         match opts.open {
             Open::Start => {}
@@ -228,11 +244,7 @@ impl App {
         let Screen::Tutor(t) = &self.screen else {
             return false;
         };
-        let asks = self
-            .lesson()
-            .and_then(|l| l.page(t.page))
-            .is_some_and(|p| p.exercise.is_some());
-        asks && !t.attempts.solved
+        self.exercise().is_some() && !t.attempts.solved
     }
 
     /// Whether auto-play wants ticks.
@@ -270,6 +282,12 @@ impl App {
                 page: self.lesson().map(|l| (t.page + 1, l.pages.len())),
                 scrolls: t.overflow > 0,
                 question: self.open_question(),
+                varies: !t.custom
+                    && self
+                        .lesson()
+                        .and_then(|l| l.page(t.page))
+                        .and_then(|p| p.vary.as_ref())
+                        .is_some_and(|v| v.starts.len() > 1),
             },
         }
     }
@@ -300,16 +318,29 @@ impl App {
         }
     }
 
-    /// The page's question while it waits for an answer on the lesson's own run (a formula
-    /// the learner typed is not what the question is about).
+    /// The question on stage: the variant drawn with "again" or the sandbox's predict round
+    /// if there is one, else the page's own.
+    pub fn exercise(&self) -> Option<&Exercise> {
+        let Screen::Tutor(t) = &self.screen else {
+            return None;
+        };
+        match &t.exercise {
+            Some(e) => Some(e),
+            None => self.lesson()?.page(t.page)?.exercise.as_ref(),
+        }
+    }
+
+    /// The question while it waits for an answer about the run on stage: the lesson's own run
+    /// (a formula the learner typed is not what a page's question is about), or in the
+    /// sandbox's predict round the learner's run.
     pub fn open_exercise(&self) -> Option<&Exercise> {
         let Screen::Tutor(t) = &self.screen else {
             return None;
         };
-        if t.custom || !t.attempts.open() {
+        if (t.custom && !t.round) || !t.attempts.open() {
             return None;
         }
-        self.lesson()?.page(t.page)?.exercise.as_ref()
+        self.exercise()
     }
 
     /// What the screen hides now: the quantity the open question asks for.
@@ -320,22 +351,17 @@ impl App {
 
     /// The "show me" key: the answer and why, counted as shown, not solved.
     fn show_answer(&mut self) {
-        if self
-            .lesson()
-            .and_then(|l| {
-                let Screen::Tutor(t) = &self.screen else {
-                    return None;
-                };
-                l.page(t.page)?.exercise.as_ref()
-            })
-            .is_none()
-        {
+        if self.exercise().is_none() {
             self.notice = Some(tr(self.lang, "this page has no question", "本页没有问题").into());
             return;
         }
         if let Screen::Tutor(t) = &mut self.screen {
+            let found = t.attempts.solved;
             t.feedback = Some(t.attempts.show());
             t.line = None;
+            if !found && let Some((lesson, id)) = self.exercise_key() {
+                self.progress.shown(&lesson, &id);
+            }
             self.record_progress();
         }
     }
@@ -387,6 +413,8 @@ impl App {
             Msg::TypeStart => self.open_line(LineKind::Start),
             Msg::Answer => self.open_line(LineKind::Answer),
             Msg::ShowAnswer => self.show_answer(),
+            Msg::Again => self.again(),
+            Msg::PredictRound => self.predict_round(),
             // A question about the coming step is answered before the step shows it.
             Msg::Step | Msg::Play
                 if self
@@ -435,6 +463,10 @@ impl App {
             // The step runs in the arm, not in a guard: a guard with side effects would run
             // them while merely deciding which arm applies.
             Msg::Step => {
+                if t.round && !t.attempts.open() {
+                    end_round(t);
+                }
+                let stage = &mut t.stage;
                 let stepped = stage.step();
                 if !stepped {
                     self.notice = Some(stage::words::notice(lang, stage.main().stop()));
@@ -475,6 +507,11 @@ impl App {
                 }
             }
             _ => {}
+        }
+        // An open predict round asks about the run as it stands: a new η, optimizer or point
+        // gives a new question (same tries), so its prompt never shows stale numbers.
+        if t.round && t.attempts.open() {
+            t.exercise = Some(round::predict_round(&Step::of(t.stage.main())));
         }
     }
 
@@ -592,6 +629,8 @@ impl App {
         t.attempts = Attempts::default();
         t.feedback = None;
         t.line = None;
+        t.exercise = None;
+        t.variant = 0;
         self.record_progress();
     }
 
@@ -643,6 +682,7 @@ impl App {
 
     /// Opens the line, filled with what is there now (the formula, the start point).
     fn open_line(&mut self, kind: LineKind) {
+        let has_exercise = self.exercise().is_some();
         let Screen::Tutor(t) = &mut self.screen else {
             return;
         };
@@ -667,11 +707,6 @@ impl App {
                 LineEntry::new(kind, &text, self.start_history.clone())
             }
             LineKind::Answer => {
-                let has_exercise = t
-                    .lesson
-                    .and_then(|i| self.lessons.get(i))
-                    .and_then(|l| l.page(t.page))
-                    .is_some_and(|p| p.exercise.is_some());
                 if !has_exercise || t.attempts.solved {
                     return;
                 }
@@ -746,6 +781,7 @@ impl App {
                 t.stage = stage;
                 t.custom = true;
                 t.line = None;
+                end_round(t);
             }
             Err(e) => self.notice = Some(e),
         }
@@ -779,6 +815,7 @@ impl App {
                 stage.runners[0].run.set_optimizer(opt);
                 t.stage = stage;
                 t.line = None;
+                end_round(t);
             }
             Err(e) => {
                 line.error = Some(FormulaError {
@@ -790,21 +827,133 @@ impl App {
     }
 
     fn accept_answer(&mut self, text: &str) {
+        let key = self.exercise_key();
+        let Some(ex) = self.exercise().cloned() else {
+            return;
+        };
         let Screen::Tutor(t) = &mut self.screen else {
             return;
         };
-        let exercise = t
+        // A prediction is graded against the run on stage as it stands now: the lesson's own,
+        // or in the predict round the learner's.
+        let run = (!t.custom || t.round)
+            .then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
+        let feedback = t.attempts.submit_on(&ex, text, run.as_ref());
+        let graded = match feedback.verdict {
+            Verdict::Correct => Some(true),
+            Verdict::Wrong => Some(false),
+            Verdict::Unreadable(_) | Verdict::Shown => None,
+        };
+        let shown = t.attempts.shown;
+        t.feedback = Some(feedback);
+        t.line = None;
+        if let (Some(right), Some((lesson, id))) = (graded, key) {
+            self.progress.answered(&lesson, &id, right, shown);
+            if let Err(e) = self.progress.save() {
+                self.notice = Some(e);
+            }
+        }
+    }
+
+    /// The lesson and progress id of the page's question, while it is about the lesson's own
+    /// run (a question on a formula the learner typed, or the sandbox's round, is practice
+    /// that the progress file does not count).
+    fn exercise_key(&self) -> Option<(String, String)> {
+        let Screen::Tutor(t) = &self.screen else {
+            return None;
+        };
+        if t.custom {
+            return None;
+        }
+        let lesson = self.lesson()?;
+        let id = lesson.page(t.page)?.exercise_id.clone()?;
+        Some((lesson.id.clone(), id))
+    }
+
+    /// The "again" key: the page's question at another of its starts, with a fresh stage and
+    /// no tries yet.
+    fn again(&mut self) {
+        let lang = self.lang;
+        let Screen::Tutor(t) = &mut self.screen else {
+            return;
+        };
+        let page = t
             .lesson
             .and_then(|i| self.lessons.get(i))
-            .and_then(|l| l.page(t.page))
-            .and_then(|p| p.exercise.as_ref());
-        if let Some(ex) = exercise {
-            // A prediction is graded against the lesson's own run as it stands now.
-            let run =
-                (!t.custom).then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
-            t.feedback = Some(t.attempts.submit_on(ex, text, run.as_ref()));
+            .and_then(|l| l.page(t.page));
+        let Some((vary, base, scene)) = page.and_then(|p| {
+            p.vary
+                .as_ref()
+                .filter(|v| v.starts.len() > 1)
+                .zip(p.exercise.as_ref())
+                .map(|(v, e)| (v, e, &p.scene))
+        }) else {
+            self.notice = Some(
+                tr(
+                    lang,
+                    "this page's question has no other variants",
+                    "本页的问题没有别的变体",
+                )
+                .into(),
+            );
+            return;
+        };
+        let k = vary.next_index(t.variant, self.draws);
+        self.draws += 1;
+        let made = vary
+            .instance(base, scene, k)
+            .and_then(|inst| Ok((Stage::new(inst.scene)?, inst.exercise)));
+        match made {
+            Ok((stage, exercise)) => {
+                t.stage = stage;
+                t.exercise = Some(exercise);
+                t.variant = k;
+                t.custom = false;
+                t.attempts = Attempts::default();
+                t.feedback = None;
+                t.line = None;
+            }
+            Err(e) => self.notice = Some(e),
         }
-        t.line = None;
+    }
+
+    /// The sandbox's `P`: a predict-the-step question on the learner's own formula at the
+    /// point they are at, graded like a lesson's.
+    fn predict_round(&mut self) {
+        let Screen::Tutor(t) = &mut self.screen else {
+            return;
+        };
+        if t.lesson.is_some() {
+            return;
+        }
+        let step = Step::of(t.stage.main());
+        if t.stage.status() != Status::Running || step.next.iter().any(|v| !v.is_finite()) {
+            self.notice = Some(
+                tr(
+                    self.lang,
+                    "this run has stopped: s picks a new start, r starts again",
+                    "这次运行已经停了：按 s 换个起点，或按 r 重来",
+                )
+                .into(),
+            );
+            return;
+        }
+        t.stage.playing = false;
+        t.exercise = Some(round::predict_round(&step));
+        t.round = true;
+        t.attempts = Attempts::default();
+        t.feedback = None;
+        t.line = Some(LineEntry::new(LineKind::Answer, "", Vec::new()));
+    }
+}
+
+/// Closes the sandbox's predict round, if one is on: the run it asked about has moved on.
+fn end_round(t: &mut Tutor) {
+    if t.round {
+        t.round = false;
+        t.exercise = None;
+        t.attempts = Attempts::default();
+        t.feedback = None;
     }
 }
 

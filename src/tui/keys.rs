@@ -39,6 +39,10 @@ pub enum Msg {
     Answer,
     /// Reveal the page's answer (counts as shown, not solved).
     ShowAnswer,
+    /// Ask the page's question again at a fresh start (a new variant).
+    Again,
+    /// In the sandbox: ask the learner to predict θ next for their own formula.
+    PredictRound,
     NextPage,
     PrevPage,
     /// Scroll the page text up or down a row.
@@ -171,6 +175,10 @@ pub enum When {
     Done,
     /// The page asks a question that is not answered yet.
     Question,
+    /// The page's question has other variants to draw.
+    Varies,
+    /// The sandbox (no lesson), with no question open.
+    Sandbox,
 }
 
 /// What the tutor is showing, as far as the footer cares.
@@ -182,6 +190,8 @@ pub struct Context {
     pub page: Option<(usize, usize)>,
     pub scrolls: bool,
     pub question: bool,
+    /// The page's question can be asked again at another start.
+    pub varies: bool,
 }
 
 impl Context {
@@ -223,6 +233,8 @@ impl Row {
             When::Scrolls => ctx.scrolls,
             When::Done => ctx.done(),
             When::Question => ctx.question,
+            When::Varies => ctx.varies,
+            When::Sandbox => !ctx.in_lesson && !ctx.question,
         }
     }
 
@@ -581,6 +593,30 @@ const SHOW_ANSWER: Row = Row {
         ],
     )
 };
+const AGAIN: Row = Row {
+    when: When::Varies,
+    ..row(
+        &[(ch('A'), Msg::Again)],
+        [
+            "again: the same question at a fresh start",
+            "再来一题：同样的问题，换一个起点",
+        ],
+        ["again", "再来"],
+        Show::IfRoom,
+    )
+};
+const PREDICT_ROUND: Row = Row {
+    when: When::Sandbox,
+    ..row(
+        &[(ch('P'), Msg::PredictRound)],
+        [
+            "predict θ next for your formula, then check it",
+            "预测你的公式下一步的 θ，再核对",
+        ],
+        ["predict", "预测"],
+        Show::IfRoom,
+    )
+};
 const ZOOM: Row = help_only(
     &[
         (ch('z'), Msg::ZoomIn),
@@ -628,6 +664,8 @@ static TUTOR: &[Row] = &[
     START_POINT,
     ANSWER,
     SHOW_ANSWER,
+    AGAIN,
+    PREDICT_ROUND,
     Row {
         when: When::InLesson,
         ..row(
@@ -701,6 +739,7 @@ static TAYLOR: &[Row] = &[
     START_POINT,
     ANSWER,
     SHOW_ANSWER,
+    AGAIN,
     Row {
         when: When::InLesson,
         ..row(

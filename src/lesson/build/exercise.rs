@@ -47,6 +47,19 @@ pub(super) fn exercise(
     let explain = text(ctx, &r.explain, &format!("{page}: exercise explain"));
     let kind = r.kind.as_ref().map(|k| (k.get_ref().trim(), k.span()));
     let answer = match kind {
+        // A varied question's answer is computed per start (see build/variant.rs).
+        None | Some(("number", _)) if r.vary.is_some() => {
+            if let Some(a) = &r.answer {
+                ctx.at(
+                    a.span(),
+                    format!("{page}: a varied exercise's answer is computed at each start: remove answer (asks and of say which number it is)"),
+                );
+            }
+            Answer::Number {
+                value: f64::NAN,
+                tol: tolerance(ctx, r, DEFAULT_ANSWER_TOL)?,
+            }
+        }
         None | Some(("number", _)) => {
             let Some(raw) = &r.answer else {
                 ctx.at(
@@ -162,7 +175,7 @@ fn written_answer(ctx: &mut Ctx, r: &RawExercise, raw: &S<RawAnswer>) -> Option<
 /// `answers` are the numbers the learner must find; `inputs` are numbers the learner needs to
 /// find them (θ, η, ∇L of a predicted step), which a page may state even when one equals a
 /// component of the answer (η = 0.1 and w₂ next = 0.1).
-fn give_away(
+pub(super) fn give_away(
     ctx: &mut Ctx,
     p: &RawPage,
     r: &RawExercise,

@@ -12,6 +12,7 @@ mod exercise;
 mod objective;
 mod optimizer;
 mod scene;
+mod variant;
 
 use std::ops::Range;
 
@@ -120,6 +121,7 @@ fn pages(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Vec<Page> {
     }
     let mut merged = base;
     let mut pages = Vec::new();
+    let mut ids = Vec::new();
     for (i, page) in raw.pages.iter().enumerate() {
         let p = page.get_ref();
         let what = format!("page {}", i + 1);
@@ -132,10 +134,17 @@ fn pages(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Vec<Page> {
             changed = true;
         }
         let continues = continues(ctx, i, p);
-        let exercise = p
+        let mut exercise = p
             .exercise
             .as_ref()
             .and_then(|e| exercise::exercise(ctx, e, &what, p, current.as_ref()));
+        let (exercise_id, vary) = match (&p.exercise, &mut exercise) {
+            (Some(e), Some(ex)) => {
+                let (id, vary) = variant::attach(ctx, e, i, p, current.as_ref(), ex, &mut ids);
+                (Some(id), vary)
+            }
+            _ => (None, None),
+        };
         if let Some(scene) = &current {
             pages.push(Page {
                 text: t,
@@ -143,6 +152,8 @@ fn pages(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Vec<Page> {
                 scene_changed: changed,
                 continues,
                 exercise,
+                exercise_id,
+                vary,
             });
         }
     }

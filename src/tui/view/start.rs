@@ -7,6 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Look;
 use super::panels::footer;
+use crate::chart::Glyphs;
 use crate::tui::app::App;
 use crate::tui::strings::tr;
 
@@ -61,6 +62,41 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     footer(app, &look, frame, foot);
 }
 
+/// What the list says of a lesson's progress, and whether it is done: `✓ 3/3 done` when every
+/// exercise is solved, `2/5 pages · ✓ 1/3` on the way, nothing before it was opened. A page
+/// read is not an exercise solved, so both are counted.
+fn mark(app: &App, lesson: &crate::lesson::Lesson) -> (String, bool) {
+    let lang = app.lang;
+    let t = app.progress.tally(&lesson.id, &lesson.exercise_ids());
+    let check = match app.glyphs {
+        Glyphs::Unicode => "✓ ",
+        Glyphs::Ascii => tr(lang, "solved ", "答对 "),
+    };
+    let solved = format!("{check}{}/{}", t.solved, t.total);
+    let text = if t.done {
+        let done = tr(lang, "done", "已完成");
+        if t.total > 0 {
+            format!("{solved} {done}")
+        } else {
+            format!("{check}{done}")
+        }
+    } else if !t.started && t.solved == 0 {
+        String::new()
+    } else {
+        let pages = lesson.pages.len();
+        let page = match lang {
+            crate::lesson::Lang::En => format!("{}/{pages} pages", (t.page + 1).min(pages)),
+            crate::lesson::Lang::Zh => format!("第 {}/{pages} 页", (t.page + 1).min(pages)),
+        };
+        if t.total > 0 {
+            format!("{page} · {solved}")
+        } else {
+            page
+        }
+    };
+    (text, t.done)
+}
+
 /// The lessons and the sandbox, one or two lines each (title, then the summary when
 /// `two_lines`), and which line holds the highlighted row.
 fn list_lines<'a>(app: &'a App, look: &Look, two_lines: bool) -> (Vec<Line<'a>>, usize) {
@@ -68,14 +104,7 @@ fn list_lines<'a>(app: &'a App, look: &Look, two_lines: bool) -> (Vec<Line<'a>>,
     let mut lines: Vec<Line> = Vec::new();
     let mut selected_line = 0;
     for (i, lesson) in app.lessons.iter().enumerate() {
-        let p = app.progress.get(&lesson.id);
-        let mark = if p.done {
-            tr(lang, "done", "已完成").to_string()
-        } else if p.page > 0 {
-            format!("{}/{}", p.page + 1, lesson.pages.len())
-        } else {
-            String::new()
-        };
+        let (mark, done) = mark(app, lesson);
         let sel = i == app.selected;
         if sel {
             selected_line = lines.len();
@@ -96,7 +125,8 @@ fn list_lines<'a>(app: &'a App, look: &Look, two_lines: bool) -> (Vec<Line<'a>>,
             ),
         ];
         if !mark.is_empty() {
-            spans.push(Span::styled(format!("  [{mark}]"), look.good()));
+            let style = if done { look.good() } else { look.dim() };
+            spans.push(Span::styled(format!("  [{mark}]"), style));
         }
         if two_lines {
             lines.push(Line::from(spans));

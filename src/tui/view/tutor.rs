@@ -119,12 +119,27 @@ impl PageParts {
                 );
                 push_wrapped(&mut text, back, width, look.dim());
             }
+            // The sandbox's predict round: the same question lines as a lesson's.
+            if t.round
+                && let Some(ex) = app.exercise()
+            {
+                let run = Step::of(t.stage.main());
+                exercise_lines(
+                    lang,
+                    ex,
+                    t.feedback.as_ref(),
+                    Some(&run),
+                    look,
+                    width,
+                    &mut pinned,
+                );
+            }
         } else if let Some(p) = page {
             text = page_rows(p.text.get(lang), width)
                 .into_iter()
                 .map(Line::raw)
                 .collect();
-            if let Some(ex) = &p.exercise {
+            if let Some(ex) = app.exercise() {
                 // A prediction is about the lesson's own run as it stands.
                 let run = (!t.custom)
                     .then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
@@ -137,6 +152,16 @@ impl PageParts {
                     width,
                     &mut pinned,
                 );
+                // Once the answer is out, practice on a number not seen yet.
+                let more = p.vary.as_ref().is_some_and(|v| v.starts.len() > 1);
+                if more && !t.custom && !t.attempts.open() {
+                    let again = tr(
+                        lang,
+                        "A: the same question at another start",
+                        "按 A：换个起点再来一题",
+                    );
+                    push_wrapped(&mut pinned, again, width, look.dim());
+                }
             }
         }
         let entry = t
