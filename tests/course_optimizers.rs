@@ -52,7 +52,7 @@ const FIRST_STEPS: [(usize, &str, &str, &str, &str, &str); 5] = [
     (
         2,
         "momentum",
-        "v ← μv+g  Δθ = −ηv  μ = 0.9",
+        "v ← μv + g  Δθ = −ηv  μ = 0.9",
         "v velocity",
         "(-0.8, 20)",
         "(-3.984, 0.6)",
@@ -60,7 +60,7 @@ const FIRST_STEPS: [(usize, &str, &str, &str, &str, &str); 5] = [
     (
         3,
         "nesterov",
-        "v ← μv+g  Δθ = −η(g+μv)  μ = 0.9",
+        "Δθ = −η(g + μv)",
         "v velocity",
         "(-0.8, 20)",
         "(-3.9696, 0.24)",
@@ -68,7 +68,7 @@ const FIRST_STEPS: [(usize, &str, &str, &str, &str, &str); 5] = [
     (
         4,
         "adagrad",
-        "s ← s+g²  Δθ = −ηg/(√s+ε)",
+        "s ← s + g²  Δθ = −ηg/(√s+ε)",
         "s = Σg²",
         "(0.64, 400)",
         "(-3, ",
@@ -76,7 +76,7 @@ const FIRST_STEPS: [(usize, &str, &str, &str, &str, &str); 5] = [
     (
         5,
         "rmsprop",
-        "s ← αs+(1−α)g²  α = 0.99",
+        "s ← αs + (1−α)g²  α = 0.99",
         "s ≈ E[g²]",
         "(0.0064, 4)",
         "(-3, ",
@@ -86,8 +86,8 @@ const FIRST_STEPS: [(usize, &str, &str, &str, &str, &str); 5] = [
         "adam",
         "Δθ = −ηm̂/(√v̂+ε)",
         "m ≈ E[g]",
-        "(-0.08, 2)",
-        "(-3.7, 0.7)",
+        "(0.06, -1)",
+        "(2.7, -0.2)",
     ),
 ];
 
@@ -154,10 +154,11 @@ fn adams_panel_shows_beta1_beta2_and_the_bias_corrected_moments() {
         rows.iter().any(|r| r == "β₁ = 0.9  β₂ = 0.999  t = 1"),
         "{s}"
     );
-    // Step 1: m = 0.1·g and v = 0.001·g² are too small; corrected they are g and g² again.
-    assert!(has_row(&rows, "m ≈ E[g]", "(-0.08, 2)"), "{s}");
-    assert!(has_row(&rows, "m̂", "(-0.8, 20)"), "{s}");
-    assert!(has_row(&rows, "v̂", "(0.64, 400)"), "{s}");
+    // Page 6 starts at (3, −0.5), g₁ = (0.6, −10). Step 1: m = 0.1·g and v = 0.001·g² are
+    // too small; corrected they are g and g² again.
+    assert!(has_row(&rows, "m ≈ E[g]", "(0.06, -1)"), "{s}");
+    assert!(has_row(&rows, "m̂", "(0.6, -10)"), "{s}");
+    assert!(has_row(&rows, "v̂", "(0.36, 100)"), "{s}");
     key(&mut a, 'n');
     let s = screen(&mut a, 80, 24);
     let rows = numbers(&s);
@@ -165,17 +166,10 @@ fn adams_panel_shows_beta1_beta2_and_the_bias_corrected_moments() {
         rows.iter().any(|r| r == "β₁ = 0.9  β₂ = 0.999  t = 2"),
         "{s}"
     );
-    // Step 2 (the page's explanation): m̂₂ = (−0.768, 16.84), v̂₂ = (0.594, 297.9).
-    let hat = rows.iter().find(|r| r.starts_with("m̂")).expect("an m̂ row");
-    assert!(
-        hat.contains("-0.768") && hat.contains("16.84"),
-        "m̂₂ in {hat}"
-    );
-    let hat = rows.iter().find(|r| r.starts_with("v̂")).expect("a v̂ row");
-    assert!(
-        hat.contains("0.5937") && hat.contains("297.9"),
-        "v̂₂ in {hat}"
-    );
+    // Step 2 from θ₁ = (2.7, −0.2), g₂ = (0.54, −4): m₂ = 0.9·m₁ + 0.1·g₂ = (0.108, −1.3),
+    // m̂₂ = m₂/0.19; v₂ = 0.999·v₁ + 0.001·g₂² = (0.00065124, 0.1159), v̂₂ = v₂/0.001999.
+    assert!(has_row(&rows, "m̂", "(0.568421, -6.84211)"), "{s}");
+    assert!(has_row(&rows, "v̂", "(0.325783, 57.979)"), "{s}");
 }
 
 #[test]

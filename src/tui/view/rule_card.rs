@@ -35,23 +35,26 @@ pub fn card(opt: &Optimizer, state: &State, lang: Lang) -> Vec<Item> {
     match state {
         State::None => vec![],
         State::Momentum { buf } => {
-            let rule = if opt.kind == Kind::Nesterov {
-                "v ← μv+g  Δθ = −η(g+μv)"
+            let mu = short(opt.momentum);
+            let mut out = if opt.kind == Kind::Nesterov {
+                vec![
+                    note(format!("v ← μv + g  μ = {mu}")),
+                    note("Δθ = −η(g + μv)".into()),
+                ]
             } else {
-                "v ← μv+g  Δθ = −ηv"
+                vec![note(format!("v ← μv + g  Δθ = −ηv  μ = {mu}"))]
             };
-            let mut out = vec![note(format!("{rule}  μ = {}", short(opt.momentum)))];
             if let Some(b) = buf {
                 out.push(Item::Row(velocity.into(), b.clone()));
             }
             out
         }
         State::Adagrad { sum } => vec![
-            note("s ← s+g²  Δθ = −ηg/(√s+ε)".into()),
+            note("s ← s + g²  Δθ = −ηg/(√s+ε)".into()),
             Item::Row("s = Σg²".into(), sum.clone()),
         ],
         State::Rmsprop { square_avg } => vec![
-            note(format!("s ← αs+(1−α)g²  α = {}", short(opt.alpha))),
+            note(format!("s ← αs + (1−α)g²  α = {}", short(opt.alpha))),
             note("Δθ = −ηg/(√s+ε)".into()),
             Item::Row("s ≈ E[g²]".into(), square_avg.clone()),
         ],
