@@ -22,6 +22,7 @@ fn the_lessons_pass_their_own_checks() {
         .clone();
     let text = String::from_utf8(out).unwrap();
     for id in [
+        "opening",
         "slope",
         "partial-derivatives",
         "taylor",
@@ -32,6 +33,7 @@ fn the_lessons_pass_their_own_checks() {
         "batch-minibatch",
         "optimizers",
         "hard-terrain",
+        "vanishing-exploding",
     ] {
         assert!(
             text.contains(&format!("ok  {id}: ")),
@@ -51,10 +53,22 @@ fn lessons_lists_ids_in_order_in_both_languages() {
         .lines()
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
-    assert_eq!(ids.len(), 10, "{en}");
+    assert_eq!(ids.len(), 12, "{en}");
     assert_eq!(
-        ids[..4],
-        ["slope", "partial-derivatives", "taylor", "slp-logistic"]
+        ids[..5],
+        [
+            "opening",
+            "slope",
+            "partial-derivatives",
+            "taylor",
+            "slp-logistic"
+        ]
+    );
+    // The course ends with the deep-network lesson (order 110), after the optimizers (90)
+    // and the hard terrain (100).
+    assert_eq!(
+        ids[ids.len() - 3..],
+        ["optimizers", "hard-terrain", "vanishing-exploding"]
     );
     assert!(en.contains("Partial derivatives and the gradient"));
     gradstep()

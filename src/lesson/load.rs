@@ -170,7 +170,7 @@ mod tests {
     fn every_embedded_lesson_loads_and_every_page_builds_sessions() {
         let loaded = load_embedded();
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
-        assert_eq!(loaded.lessons.len(), 10);
+        assert_eq!(loaded.lessons.len(), 12);
         for l in &loaded.lessons {
             assert!(!l.claims.is_empty(), "{} has no claims", l.id);
             for lang in Lang::ALL {
@@ -201,15 +201,15 @@ mod tests {
         let lr = loaded.get("learning-rate").unwrap();
         assert_eq!(lr.scene(0).unwrap().lr, 0.1);
         assert_eq!(lr.scene(1).unwrap().lr, 0.01);
-        assert_eq!(lr.scene(4).unwrap().race.len(), 2);
-        assert!(lr.scene(5).is_none());
+        assert_eq!(lr.scene(5).unwrap().race.len(), 2);
+        assert!(lr.scene(6).is_none());
         let pd = loaded.get("partial-derivatives").unwrap();
         assert!(!pd.pages[1].scene_changed && pd.pages[2].scene_changed);
         assert_eq!(pd.scene(2).unwrap().start, vec![3.0, 4.0]);
         // A new formula brings its own variables and window.
         let opt = loaded.get("optimizers").unwrap();
-        assert_eq!(opt.scene(3).unwrap().start, vec![-1.2, 1.0]);
-        assert_eq!(opt.scene(4).unwrap().race.len(), 3);
+        assert_eq!(opt.scene(8).unwrap().start, vec![-1.2, 1.0]);
+        assert_eq!(opt.scene(9).unwrap().race.len(), 3);
     }
 
     #[test]

@@ -25,73 +25,75 @@ pub fn step_label(kind: Kind, loss: &str) -> String {
 
 /// The card for `opt` with the memory `state` (the one its next update uses). Plain descent
 /// has no memory and no card: its rule is the Δθ row's label.
+///
+/// Kept to a few lines: at 80×24 every line of the card is a line the page text loses, and the
+/// optimizers lesson explains each rule in its own text. The row labels say what each value
+/// is (velocity, Σg², a moving average), so a sandbox learner can still read the card alone.
 pub fn card(opt: &Optimizer, state: &State, lang: Lang) -> Vec<Item> {
     let note = |s: String| Item::Note(s);
-    let mu = short(opt.momentum);
+    let velocity = tr(lang, "v velocity", "v 速度");
     match state {
         State::None => vec![],
         State::Momentum { buf } => {
-            let rule = if opt.kind == Kind::Nesterov {
-                "v ← μv + g   Δθ = −η(g+μv)"
+            let mu = short(opt.momentum);
+            let mut out = if opt.kind == Kind::Nesterov {
+                vec![
+                    note(format!("v ← μv + g  μ = {mu}")),
+                    note("Δθ = −η(g + μv)".into()),
+                ]
             } else {
-                "v ← μv + g   Δθ = −ηv"
+                vec![note(format!("v ← μv + g  Δθ = −ηv  μ = {mu}"))]
             };
-            let mut out = vec![
-                note(rule.into()),
-                note(match lang {
-                    Lang::En => format!("v: velocity, μ = {mu}"),
-                    Lang::Zh => format!("v：速度（动量），μ = {mu}"),
-                }),
-            ];
             if let Some(b) = buf {
-                out.push(Item::Row("v".into(), b.clone()));
+                out.push(Item::Row(velocity.into(), b.clone()));
             }
             out
         }
         State::Adagrad { sum } => vec![
-            note("s ← s + g²   Δθ = −ηg/(√s+ε)".into()),
-            note(tr(lang, "s: sum of every g² so far", "s：至今所有 g² 之和").into()),
-            Item::Row("s".into(), sum.clone()),
+            note("s ← s + g²  Δθ = −ηg/(√s+ε)".into()),
+            Item::Row("s = Σg²".into(), sum.clone()),
         ],
         State::Rmsprop { square_avg } => vec![
             note(format!("s ← αs + (1−α)g²  α = {}", short(opt.alpha))),
             note("Δθ = −ηg/(√s+ε)".into()),
-            note(tr(lang, "s: moving average of g²", "s：g² 的滑动平均").into()),
-            Item::Row("s".into(), square_avg.clone()),
+            Item::Row("s ≈ E[g²]".into(), square_avg.clone()),
         ],
         State::Adam {
             step,
             exp_avg,
             exp_avg_sq,
         } => {
-            // The rows' labels say what m and v estimate, so the card needs no extra sentence.
+            // m and v are running averages that start at 0; the hatted rows divide out that
+            // start (1 − βᵗ), which is what the update actually uses.
             let mut out = vec![
-                note(format!("m ← β₁m+(1−β₁)g   β₁ = {}", short(opt.beta1))),
-                note(format!("v ← β₂v+(1−β₂)g²  β₂ = {}", short(opt.beta2))),
-                note(match lang {
-                    Lang::En => format!("m̂ = m/(1−β₁ᵗ), v̂ alike, t={step}"),
-                    Lang::Zh => format!("m̂ = m/(1−β₁ᵗ)，v̂ 同理，t={step}"),
-                }),
+                note(format!(
+                    "β₁ = {}  β₂ = {}  t = {step}",
+                    short(opt.beta1),
+                    short(opt.beta2)
+                )),
                 note("Δθ = −ηm̂/(√v̂+ε)".into()),
                 Item::Row("m ≈ E[g]".into(), exp_avg.clone()),
                 Item::Row("v ≈ E[g²]".into(), exp_avg_sq.clone()),
             ];
             if *step > 0 {
                 // torch divides by these corrections; before step 1 they would be 0/0.
-                let c1 = 1.0 - opt.beta1.powf(*step as f64);
-                let c2 = 1.0 - opt.beta2.powf(*step as f64);
-                out.push(Item::Row(
-                    "m̂".into(),
-                    exp_avg.iter().map(|m| m / c1).collect(),
-                ));
-                out.push(Item::Row(
-                    "v̂".into(),
-                    exp_avg_sq.iter().map(|v| v / c2).collect(),
-                ));
+                let (m_hat, v_hat) = bias_corrected(opt, *step, exp_avg, exp_avg_sq);
+                out.push(Item::Row("m̂".into(), m_hat));
+                out.push(Item::Row("v̂".into(), v_hat));
             }
             out
         }
     }
+}
+
+/// Adam's m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ) after `step` updates (step ≥ 1).
+pub fn bias_corrected(opt: &Optimizer, step: u64, m: &[f64], v: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let c1 = 1.0 - opt.beta1.powf(step as f64);
+    let c2 = 1.0 - opt.beta2.powf(step as f64);
+    (
+        m.iter().map(|m| m / c1).collect(),
+        v.iter().map(|v| v / c2).collect(),
+    )
 }
 
 #[cfg(test)]
@@ -112,10 +114,10 @@ mod tests {
     fn each_optimizer_shows_only_its_own_memory() {
         let cases = [
             (Kind::Sgd, vec![]),
-            (Kind::Momentum, vec!["v"]),
-            (Kind::Nesterov, vec!["v"]),
-            (Kind::Adagrad, vec!["s"]),
-            (Kind::Rmsprop, vec!["s"]),
+            (Kind::Momentum, vec!["v velocity"]),
+            (Kind::Nesterov, vec!["v velocity"]),
+            (Kind::Adagrad, vec!["s = Σg²"]),
+            (Kind::Rmsprop, vec!["s ≈ E[g²]"]),
             (Kind::Adam, vec!["m ≈ E[g]", "v ≈ E[g²]", "m̂", "v̂"]),
         ];
         for (kind, want) in cases {
