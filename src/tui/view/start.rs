@@ -38,12 +38,38 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(list);
     frame.render_widget(block, list);
 
-    let two_lines = inner.height as usize >= 2 * (app.lessons.len() + 1);
+    let items = app.lessons.len() + 1;
+    let two_lines = inner.height as usize >= 2 * items;
     let (lines, selected_line) = list_lines(app, &look, two_lines);
+    // One line per lesson leaves no room for the summaries: the highlighted one's summary
+    // gets its own rows under the list (wrapped, never cut at the border) when they fit.
+    let detail_rows = if two_lines {
+        0
+    } else {
+        (inner.height as usize).saturating_sub(items + 1).min(3) as u16
+    };
+    let list_rows = (inner.height.saturating_sub(detail_rows)).min(items as u16);
+    let [rows, detail, _] = Layout::vertical([
+        Constraint::Length(if two_lines { inner.height } else { list_rows }),
+        Constraint::Length(detail_rows),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
     // Scroll so the highlighted row stays in view on short terminals.
-    let h = inner.height as usize;
+    let h = rows.height as usize;
     let scroll = (selected_line + 2).saturating_sub(h);
-    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), rows);
+    if detail_rows > 0 {
+        let summary = match app.lessons.get(app.selected) {
+            Some(l) => l.summary.get(lang).to_string(),
+            None => sandbox_summary(lang).to_string(),
+        };
+        let text = vec![
+            Line::raw(""),
+            Line::from(Span::styled(format!("  {summary}"), look.dim())),
+        ];
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), detail);
+    }
 
     let mut note_lines: Vec<Line> = app
         .problems
@@ -60,6 +86,15 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     );
 
     footer(app, &look, frame, foot);
+}
+
+/// The sandbox's line under its title, as a lesson's summary.
+fn sandbox_summary(lang: crate::lesson::Lang) -> &'static str {
+    tr(
+        lang,
+        "type any loss, pick a start, watch every step",
+        "输入任意损失函数，选起点，逐步观察",
+    )
 }
 
 /// What the list says of a lesson's progress, and whether it is done: `✓ 3/3 done` when every
@@ -128,18 +163,12 @@ fn list_lines<'a>(app: &'a App, look: &Look, two_lines: bool) -> (Vec<Line<'a>>,
             let style = if done { look.good() } else { look.dim() };
             spans.push(Span::styled(format!("  [{mark}]"), style));
         }
+        lines.push(Line::from(spans));
         if two_lines {
-            lines.push(Line::from(spans));
             lines.push(Line::from(Span::styled(
                 format!("      {}", lesson.summary.get(lang)),
                 look.dim(),
             )));
-        } else {
-            spans.push(Span::styled(
-                format!("  {}", lesson.summary.get(lang)),
-                look.dim(),
-            ));
-            lines.push(Line::from(spans));
         }
     }
     let sel = app.selected >= app.lessons.len();
@@ -160,11 +189,7 @@ fn list_lines<'a>(app: &'a App, look: &Look, two_lines: bool) -> (Vec<Line<'a>>,
     ]));
     if two_lines {
         lines.push(Line::from(Span::styled(
-            tr(
-                lang,
-                "      type any loss, pick a start, watch every step",
-                "      输入任意损失函数，选起点，逐步观察",
-            ),
+            format!("      {}", sandbox_summary(lang)),
             look.dim(),
         )));
     }
