@@ -127,9 +127,14 @@ pub struct RawPage {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExercise {
-    /// `"number"` (the default: a number or a sign in `answer`) or `"predict"` (θ next of the
-    /// page's run, computed, so no `answer`).
+    /// `"number"` (the default: a number or a sign in `answer`), `"predict"` (θ next of the
+    /// page's run, computed, so no `answer`), `"derivative"` (a formula for ∂f/∂`of`) or
+    /// `"direction"` (aim v at −∇L in the Taylor view).
     pub kind: Option<S<String>>,
+    /// A derivative exercise's variable: `of = "x"` asks for ∂f/∂x.
+    pub of: Option<S<String>>,
+    /// A direction exercise's tolerance in degrees (default 3).
+    pub tol_deg: Option<S<f64>>,
     pub prompt: S<RawText>,
     pub answer: Option<S<RawAnswer>>,
     pub tol: Option<S<f64>>,

@@ -12,8 +12,9 @@ use crate::chart::{self, Glyphs};
 use std::sync::Arc;
 
 use crate::descent::Status;
+use crate::lesson::direction::Aim;
 use crate::lesson::predict::Step;
-use crate::lesson::{Attempts, ChartKind, Exercise, Feedback, Lang, Lesson, Mask, Problem};
+use crate::lesson::{Answer, Attempts, ChartKind, Exercise, Feedback, Lang, Lesson, Mask, Problem};
 use crate::math::formula::Draft;
 use crate::math::objective::MAX_VARS;
 use crate::math::{DescentError, Formula, FormulaError, Objective, check_descent};
@@ -314,8 +315,7 @@ impl App {
 
     /// What the screen hides now: the quantity the open question asks for.
     pub fn mask(&self) -> Mask {
-        self.open_exercise()
-            .map_or(Mask::default(), |e| e.asks.mask())
+        self.open_exercise().map_or(Mask::default(), Exercise::mask)
     }
 
     /// The "show me" key: the answer and why, counted as shown, not solved.
@@ -398,6 +398,21 @@ impl App {
                         self.lang,
                         "answer the question first (Enter), or w to see the answer",
                         "先回答问题（Enter），或按 w 看答案",
+                    )
+                    .into(),
+                );
+            }
+            // Aiming for the learner would answer a "point the direction" question.
+            Msg::AimDownhill
+                if self
+                    .open_exercise()
+                    .is_some_and(|e| matches!(e.answer, Answer::Direction { .. })) =>
+            {
+                self.notice = Some(
+                    tr(
+                        self.lang,
+                        "g is off while the question asks where v should point: turn v yourself",
+                        "这道题问的就是 v 该指向哪里，g 暂时不能用：自己转动 v",
                     )
                     .into(),
                 );
@@ -675,6 +690,20 @@ impl App {
                 if !has_exercise || t.attempts.solved {
                     return;
                 }
+                if let Some(ex) = t
+                    .lesson
+                    .and_then(|i| self.lessons.get(i))
+                    .and_then(|l| l.page(t.page))
+                    .and_then(|p| p.exercise.as_ref())
+                    .filter(|e| matches!(e.answer, Answer::Direction { .. }))
+                {
+                    // Nothing to type: Enter confirms where v points now.
+                    if let Some(aim) = aim_of(&t.stage) {
+                        t.feedback = Some(t.attempts.submit_aim(ex, &aim));
+                        self.record_progress();
+                    }
+                    return;
+                }
                 LineEntry::new(kind, "", Vec::new())
             }
         };
@@ -805,6 +834,16 @@ impl App {
         }
         t.line = None;
     }
+}
+
+/// Where v points and the gradient along the chart's axes: what a direction answer is.
+fn aim_of(stage: &Stage) -> Option<Aim> {
+    let (i, j) = stage.axes()?;
+    let g = &stage.main().current().grad;
+    Some(Aim {
+        angle: stage.angle,
+        grad: (*g.get(i)?, *g.get(j)?),
+    })
 }
 
 /// The shared descent check ([`check_descent`]) worded for the learner, in their language.

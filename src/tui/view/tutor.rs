@@ -322,7 +322,14 @@ fn exercise_lines(
         ),
         Some(fb) => {
             let (msg, style) = match &fb.verdict {
-                Verdict::Correct => (tr(lang, "✓ right!", "✓ 答对了！").to_string(), look.good()),
+                Verdict::Correct => (
+                    // A note on a right answer says how right (a direction's cos φ).
+                    match &fb.note {
+                        Some(n) => format!("{} {}", tr(lang, "✓ right!", "✓ 答对了！"), n.get(lang)),
+                        None => tr(lang, "✓ right!", "✓ 答对了！").to_string(),
+                    },
+                    look.good(),
+                ),
                 // A hint built from the learner's own numbers says more than "not quite".
                 Verdict::Wrong if fb.note.is_some() => (
                     format!("✗ {}", fb.note.as_ref().map_or("", |n| n.get(lang))),
