@@ -22,6 +22,7 @@ use crate::progress::Progress;
 use crate::stage::{self, SandboxSpec, Stage};
 
 pub use super::open::Open;
+use super::quiz;
 
 pub struct AppOptions {
     pub lang: Lang,
@@ -83,6 +84,8 @@ pub struct Tutor {
     pub scroll: u16,
     /// How far the page text could scroll in the last frame (see `Action::PageOverflow`).
     overflow: u16,
+    /// A question the learner asked for in the sandbox ("type ∂L/∂x" on their formula).
+    pub quiz: Option<Exercise>,
 }
 
 impl Tutor {
@@ -97,6 +100,7 @@ impl Tutor {
             custom: lesson.is_none(),
             scroll: 0,
             overflow: 0,
+            quiz: None,
         }
     }
 }
@@ -229,11 +233,7 @@ impl App {
         let Screen::Tutor(t) = &self.screen else {
             return false;
         };
-        let asks = self
-            .lesson()
-            .and_then(|l| l.page(t.page))
-            .is_some_and(|p| p.exercise.is_some());
-        asks && !t.attempts.solved
+        question(&self.lessons, t).is_some() && !t.attempts.solved
     }
 
     /// Whether auto-play wants ticks.
@@ -307,10 +307,10 @@ impl App {
         let Screen::Tutor(t) = &self.screen else {
             return None;
         };
-        if t.custom || !t.attempts.open() {
+        if (t.custom && t.lesson.is_some()) || !t.attempts.open() {
             return None;
         }
-        self.lesson()?.page(t.page)?.exercise.as_ref()
+        question(&self.lessons, t)
     }
 
     /// What the screen hides now: the quantity the open question asks for.
@@ -320,16 +320,11 @@ impl App {
 
     /// The "show me" key: the answer and why, counted as shown, not solved.
     fn show_answer(&mut self) {
-        if self
-            .lesson()
-            .and_then(|l| {
-                let Screen::Tutor(t) = &self.screen else {
-                    return None;
-                };
-                l.page(t.page)?.exercise.as_ref()
-            })
-            .is_none()
-        {
+        let has = match &self.screen {
+            Screen::Tutor(t) => question(&self.lessons, t).is_some(),
+            Screen::Start => false,
+        };
+        if !has {
             self.notice = Some(tr(self.lang, "this page has no question", "本页没有问题").into());
             return;
         }
@@ -337,6 +332,43 @@ impl App {
             t.feedback = Some(t.attempts.show());
             t.line = None;
             self.record_progress();
+        }
+    }
+
+    /// The sandbox's "type ∂L/∂x" on the learner's own formula, graded like a lesson's
+    /// derivative exercise over the window on screen; pressed again while it is open, it
+    /// asks for the next variable.
+    fn ask_derivative(&mut self) {
+        let lang = self.lang;
+        let Screen::Tutor(t) = &mut self.screen else {
+            return;
+        };
+        if t.lesson.is_some() {
+            self.notice = Some(
+                tr(
+                    lang,
+                    "the ∂L/∂x quiz is in the sandbox (q, then the last row)",
+                    "求导小测在沙盒里（按 q，再选最后一行）",
+                )
+                .into(),
+            );
+            return;
+        }
+        let var = match &t.quiz {
+            Some(Exercise {
+                answer: Answer::Derivative(d),
+                ..
+            }) if t.attempts.open() => d.var + 1,
+            _ => 0,
+        };
+        match quiz::derivative(&t.stage, var) {
+            Ok(ex) => {
+                t.quiz = Some(ex);
+                t.attempts = Attempts::default();
+                t.feedback = None;
+                t.line = None;
+            }
+            Err(why) => self.notice = Some(why.get(lang).to_string()),
         }
     }
 
@@ -387,6 +419,7 @@ impl App {
             Msg::TypeStart => self.open_line(LineKind::Start),
             Msg::Answer => self.open_line(LineKind::Answer),
             Msg::ShowAnswer => self.show_answer(),
+            Msg::AskDerivative => self.ask_derivative(),
             // A question about the coming step is answered before the step shows it.
             Msg::Step | Msg::Play
                 if self
@@ -682,19 +715,11 @@ impl App {
                 LineEntry::new(kind, &text, self.start_history.clone())
             }
             LineKind::Answer => {
-                let has_exercise = t
-                    .lesson
-                    .and_then(|i| self.lessons.get(i))
-                    .and_then(|l| l.page(t.page))
-                    .is_some_and(|p| p.exercise.is_some());
+                let has_exercise = question(&self.lessons, t).is_some();
                 if !has_exercise || t.attempts.solved {
                     return;
                 }
-                if let Some(ex) = t
-                    .lesson
-                    .and_then(|i| self.lessons.get(i))
-                    .and_then(|l| l.page(t.page))
-                    .and_then(|p| p.exercise.as_ref())
+                if let Some(ex) = question_in(&self.lessons, t.lesson, t.page, &t.quiz)
                     .filter(|e| matches!(e.answer, Answer::Direction { .. }))
                 {
                     // Nothing to type: Enter confirms where v points now.
@@ -775,6 +800,11 @@ impl App {
                 t.stage = stage;
                 t.custom = true;
                 t.line = None;
+                // A quiz on the old formula has nothing to do with the new one.
+                if t.quiz.take().is_some() {
+                    t.attempts = Attempts::default();
+                    t.feedback = None;
+                }
             }
             Err(e) => self.notice = Some(e),
         }
@@ -822,17 +852,30 @@ impl App {
         let Screen::Tutor(t) = &mut self.screen else {
             return;
         };
-        let exercise = t
-            .lesson
-            .and_then(|i| self.lessons.get(i))
-            .and_then(|l| l.page(t.page))
-            .and_then(|p| p.exercise.as_ref());
-        if let Some(ex) = exercise {
+        if let Some(ex) = question_in(&self.lessons, t.lesson, t.page, &t.quiz) {
             // A prediction is graded against the lesson's own run as it stands now.
             let run = (!t.custom).then(|| Step::of(t.stage.main()));
             t.feedback = Some(t.attempts.submit_on(ex, text, run.as_ref()));
         }
         t.line = None;
+    }
+}
+
+/// The question on stage: the lesson page's, or the one the learner asked for in the sandbox.
+fn question<'a>(lessons: &'a [Lesson], t: &'a Tutor) -> Option<&'a Exercise> {
+    question_in(lessons, t.lesson, t.page, &t.quiz)
+}
+
+/// [`question`] from the tutor's fields, so the attempts can be borrowed beside it.
+fn question_in<'a>(
+    lessons: &'a [Lesson],
+    lesson: Option<usize>,
+    page: usize,
+    quiz: &'a Option<Exercise>,
+) -> Option<&'a Exercise> {
+    match lesson {
+        Some(i) => lessons.get(i)?.page(page)?.exercise.as_ref(),
+        None => quiz.as_ref(),
     }
 }
 

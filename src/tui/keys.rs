@@ -39,6 +39,8 @@ pub enum Msg {
     Answer,
     /// Reveal the page's answer (counts as shown, not solved).
     ShowAnswer,
+    /// In the sandbox: ask "type ∂L/∂x" on the learner's formula; again: the next variable.
+    AskDerivative,
     NextPage,
     PrevPage,
     /// Scroll the page text up or down a row.
@@ -171,6 +173,8 @@ pub enum When {
     Done,
     /// The page asks a question that is not answered yet.
     Question,
+    /// The sandbox (no lesson open) with a formula on stage.
+    Sandbox,
 }
 
 /// What the tutor is showing, as far as the footer cares.
@@ -223,6 +227,7 @@ impl Row {
             When::Scrolls => ctx.scrolls,
             When::Done => ctx.done(),
             When::Question => ctx.question,
+            When::Sandbox => !ctx.in_lesson && ctx.formula,
         }
     }
 
@@ -571,6 +576,18 @@ const SCROLL: Row = Row {
         Show::IfRoom,
     )
 };
+const ASK_DERIVATIVE: Row = Row {
+    when: When::Sandbox,
+    ..row(
+        &[(ch('d'), Msg::AskDerivative)],
+        [
+            "quiz: type ∂L/∂x of your formula (again: next variable)",
+            "小测：写出你的公式的 ∂L/∂x（再按：换下一个变量）",
+        ],
+        ["∂L/∂x quiz", "求导小测"],
+        Show::IfRoom,
+    )
+};
 const SHOW_ANSWER: Row = Row {
     when: When::Question,
     ..help_only(
@@ -628,6 +645,7 @@ static TUTOR: &[Row] = &[
     START_POINT,
     ANSWER,
     SHOW_ANSWER,
+    ASK_DERIVATIVE,
     Row {
         when: When::InLesson,
         ..row(

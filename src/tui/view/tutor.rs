@@ -13,7 +13,7 @@ use super::{Drawn, Look};
 use crate::chart::{self, HistorySpec};
 use crate::lesson::predict::Step;
 use crate::lesson::text::{cell_width, page_rows, wrap};
-use crate::lesson::{Exercise, Feedback, Lang, Verdict};
+use crate::lesson::{Answer, Exercise, Feedback, Lang, Verdict};
 use crate::math::Objective;
 use crate::numfmt::pretty_name;
 use crate::stage::Stage;
@@ -118,6 +118,18 @@ impl PageParts {
                     "（你自己的公式：按 → 回到课程）",
                 );
                 push_wrapped(&mut text, back, width, look.dim());
+            }
+            // The sandbox's own question (d: type ∂L/∂x), pinned like a page's.
+            if let Some(q) = t.quiz.as_ref().filter(|_| t.lesson.is_none()) {
+                exercise_lines(
+                    lang,
+                    q,
+                    t.feedback.as_ref(),
+                    None,
+                    look,
+                    width,
+                    &mut pinned,
+                );
             }
         } else if let Some(p) = page {
             text = page_rows(p.text.get(lang), width)
@@ -324,9 +336,15 @@ fn exercise_lines(
             let (msg, style) = match &fb.verdict {
                 Verdict::Correct => (
                     // A note on a right answer says how right (a direction's cos φ).
-                    match &fb.note {
-                        Some(n) => format!("{} {}", tr(lang, "✓ right!", "✓ 答对了！"), n.get(lang)),
-                        None => tr(lang, "✓ right!", "✓ 答对了！").to_string(),
+                    // A derivative's reveal is its textbook form, `∂f/∂x = 2*x + y`.
+                    match (&fb.note, &ex.answer) {
+                        (Some(n), _) => {
+                            format!("{} {}", tr(lang, "✓ right!", "✓ 答对了！"), n.get(lang))
+                        }
+                        (None, Answer::Derivative(d)) => {
+                            format!("{} {}", tr(lang, "✓ right!", "✓ 答对了！"), d.reveal())
+                        }
+                        (None, _) => tr(lang, "✓ right!", "✓ 答对了！").to_string(),
                     },
                     look.good(),
                 ),
