@@ -429,10 +429,10 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize, mask: Mask) 
         "v",
         // φ and ∇L·v would answer a question asking where v should point.
         format!(
-            "({}, {}) ∠{angle}° φ {}°",
+            "({}, {}) ∠{angle}° φ {}",
             short(vx),
             short(vy),
-            shown(mask.angle, short(phi))
+            shown(mask.angle, format!("{}°", short(phi)))
         ),
         look,
     );
