@@ -328,7 +328,14 @@ fn exercise_lines(
     match feedback {
         None => push_wrapped(
             lines,
-            tr(lang, "  (Enter to answer)", "  （按 Enter 作答）"),
+            match ex.answer {
+                Answer::Direction { .. } => tr(
+                    lang,
+                    "  (turn v, then Enter to confirm)",
+                    "  （转动 v，按 Enter 确认）",
+                ),
+                _ => tr(lang, "  (Enter to answer)", "  （按 Enter 作答）"),
+            },
             width,
             look.dim(),
         ),
@@ -372,8 +379,10 @@ fn exercise_lines(
                 ),
             };
             push_wrapped(lines, &msg, width, style);
+            // A prediction's note is its hint; a derivative's or a direction's note says where
+            // the answer is off, and the lesson's hint still says how to fix it.
             if fb.show_hint
-                && fb.note.is_none()
+                && (fb.note.is_none() || !matches!(ex.answer, Answer::Predict { .. }))
                 && let Some(h) = &ex.hint
             {
                 let hint = format!("{}{}", tr(lang, "hint: ", "提示："), h.get(lang));
