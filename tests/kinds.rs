@@ -96,7 +96,7 @@ fn taylor_direction_is_aimed_by_turning_v_and_g_does_not_answer_it() {
     let mut a = lesson_page("taylor", 5, Lang::En);
     let s = screen(&mut a, 80, 24);
     assert!(
-        s.contains("φ ?") && !s.contains("marks −∇L"),
+        s.contains("φ ?") && !s.contains("marks −∇L") && s.contains("find −∇L yourself: g is off"),
         "no angle to −∇L while the question is open:\n{s}"
     );
     // Enter confirms where v points now (90°): wrong, with cos φ and the way to turn.
@@ -109,7 +109,7 @@ fn taylor_direction_is_aimed_by_turning_v_and_g_does_not_answer_it() {
     // g would aim for the learner: it says it is off and leaves v alone.
     key(&mut a, 'g');
     let s = screen(&mut a, 80, 24);
-    assert!(s.contains("g is off"), "{s}");
+    assert!(s.contains("turn v yourself"), "{s}");
     code(&mut a, KeyCode::Enter);
     assert!(page_text(&mut a).contains("cos φ = −0.8321"), "v did not move");
     // −∇L = (−4, −6) points at 236.3°: 9 turns of 15° and 11 of 1° from 90° reach 236°.

@@ -477,7 +477,7 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize, mask: Mask) 
         out.push(Line::from(Span::styled(
             tr(
                 lang,
-                "find −∇L yourself: g is off for now",
+                "find −∇L yourself: g is off",
                 "自己找 −∇L：g 暂时不能用",
             ),
             look.dim(),
