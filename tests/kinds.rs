@@ -111,7 +111,10 @@ fn taylor_direction_is_aimed_by_turning_v_and_g_does_not_answer_it() {
     let s = screen(&mut a, 80, 24);
     assert!(s.contains("turn v yourself"), "{s}");
     code(&mut a, KeyCode::Enter);
-    assert!(page_text(&mut a).contains("cos φ = −0.8321"), "v did not move");
+    assert!(
+        page_text(&mut a).contains("cos φ = −0.8321"),
+        "v did not move"
+    );
     // −∇L = (−4, −6) points at 236.3°: 9 turns of 15° and 11 of 1° from 90° reach 236°.
     for _ in 0..9 {
         code(&mut a, KeyCode::Left);
@@ -270,17 +273,24 @@ fn check_refuses_a_page_that_writes_the_derivative_down() {
     );
     let (code, err) = check(&BAD.replace("of = \"z\"\n", ""));
     assert_eq!(code, 2);
-    assert!(err.contains("say which partial derivative: of = one of x, y"), "{err}");
+    assert!(
+        err.contains("say which partial derivative: of = one of x, y"),
+        "{err}"
+    );
 }
 
 #[test]
 fn check_refuses_a_direction_question_outside_the_taylor_view() {
-    let text = BAD
-        .replace("kind = \"derivative\"\nof = \"z\"", "kind = \"direction\"\ntol_deg = 5");
+    let text = BAD.replace(
+        "kind = \"derivative\"\nof = \"z\"",
+        "kind = \"direction\"\ntol_deg = 5",
+    );
     let (code, err) = check(&text);
     assert_eq!(code, 2);
     assert!(
-        err.contains("bad-derivative.toml:13:8: page 1: a direction exercise needs view = \"taylor\""),
+        err.contains(
+            "bad-derivative.toml:13:8: page 1: a direction exercise needs view = \"taylor\""
+        ),
         "{err}"
     );
 }

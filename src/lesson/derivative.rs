@@ -167,14 +167,8 @@ impl Target {
             let have: Vec<String> = vars.iter().map(|v| pretty_name(v)).collect();
             let (bad, have) = (pretty_name(bad), have.join(", "));
             return Graded::Unreadable(Text::new(
-                format!(
-                    "这里没有变量 {bad}：{} 的变量是 {have}",
-                    self.fn_name
-                ),
-                format!(
-                    "{bad} is not a variable here: {} has {have}",
-                    self.fn_name
-                ),
+                format!("这里没有变量 {bad}：{} 的变量是 {have}", self.fn_name),
+                format!("{bad} is not a variable here: {} has {have}", self.fn_name),
             ));
         }
         let typed = match Formula::parse_with_vars(input, vars) {
@@ -341,7 +335,13 @@ mod tests {
     fn equivalent_forms_are_right() {
         let t = pd();
         assert!(t.point_count() >= MIN_POINTS);
-        for s in ["2*x + y", "y + 2*x", "x + x + y", "(4*x + 2*y)/2", " y+2*x*1 "] {
+        for s in [
+            "2*x + y",
+            "y + 2*x",
+            "x + x + y",
+            "(4*x + 2*y)/2",
+            " y+2*x*1 ",
+        ] {
             assert_eq!(t.grade(s), Graded::Correct, "{s}");
         }
         assert_eq!(t.reveal(), "∂f/∂x = 2*x + y");

@@ -117,7 +117,11 @@ mod tests {
         // Across 0°: from 10° the short way to 225° is clockwise.
         let (g, _) = grade(&aim(10.0), DEFAULT_TOL_DEG);
         let Graded::Wrong(h) = g else { panic!() };
-        assert!(h.get(Lang::En).contains("cos φ = −0.8192"), "{}", h.get(Lang::En));
+        assert!(
+            h.get(Lang::En).contains("cos φ = −0.8192"),
+            "{}",
+            h.get(Lang::En)
+        );
         assert!(h.get(Lang::En).ends_with("clockwise (→ or .)"));
     }
 

@@ -36,7 +36,11 @@ pub fn derivative(stage: &Stage, var: usize) -> Result<Exercise, Text> {
                 (None, Some(w)) if i == 0 => Some((w.x0, w.x1)),
                 _ => None,
             };
-            let c = here.get(i).copied().filter(|v| v.is_finite()).unwrap_or(0.0);
+            let c = here
+                .get(i)
+                .copied()
+                .filter(|v| v.is_finite())
+                .unwrap_or(0.0);
             on_screen
                 .filter(|(a, b)| a.is_finite() && b.is_finite() && a < b)
                 .unwrap_or((c - 3.0, c + 3.0))
@@ -46,16 +50,19 @@ pub fn derivative(stage: &Stage, var: usize) -> Result<Exercise, Text> {
         let w = why.words();
         Text::new(
             format!("没法出这道题：{}", w.get(crate::lesson::Lang::Zh)),
-            format!("no quiz on this formula: {}", w.get(crate::lesson::Lang::En)),
+            format!(
+                "no quiz on this formula: {}",
+                w.get(crate::lesson::Lang::En)
+            ),
         )
     })?;
     let label = target.label();
-    let others = if n > 1 {
-        " (d: next variable)"
+    let others = if n > 1 { " (d: next variable)" } else { "" };
+    let others_zh = if n > 1 {
+        "（d：换下一个变量）"
     } else {
         ""
     };
-    let others_zh = if n > 1 { "（d：换下一个变量）" } else { "" };
     // The reveal shows every partial, the way `gradstep diff` prints them.
     let explain = match symbolic::partials(f) {
         Ok(p) => {
@@ -76,7 +83,9 @@ pub fn derivative(stage: &Stage, var: usize) -> Result<Exercise, Text> {
         }
         Err(e) => Text::new(
             format!("写不出公式形式的导数（{e}），但判分用的是精确导数"),
-            format!("the derivative cannot be written as a formula ({e}); grading used the exact one"),
+            format!(
+                "the derivative cannot be written as a formula ({e}); grading used the exact one"
+            ),
         ),
     };
     Ok(Exercise {

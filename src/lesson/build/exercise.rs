@@ -10,10 +10,10 @@ use crate::lesson::exercise::{Answer, Asks, Exercise, Sign};
 use crate::lesson::giveaway;
 use crate::lesson::predict::{DEFAULT_PREDICT_TOL, Step};
 use crate::lesson::scene::Scene;
+use crate::lesson::schema::{RawAnswer, RawExercise, RawPage, RawText, S};
 use crate::lesson::{ChartKind, Lang};
 use crate::math::Objective;
 use crate::math::formula::normalize_name;
-use crate::lesson::schema::{RawAnswer, RawExercise, RawPage, RawText, S};
 
 /// Default tolerance of a numeric exercise answer: a learner types a few digits.
 pub const DEFAULT_ANSWER_TOL: f64 = 1e-6;
@@ -53,27 +53,41 @@ pub(super) fn exercise(
     let kind = r.kind.as_ref().map(|k| (k.get_ref().trim(), k.span()));
     let kind_name = kind.as_ref().map_or("number", |(k, _)| *k);
     if let Some(of) = r.of.as_ref().filter(|_| kind_name != "derivative") {
-        ctx.at(of.span(), "of = names the variable of a kind = \"derivative\" exercise");
+        ctx.at(
+            of.span(),
+            "of = names the variable of a kind = \"derivative\" exercise",
+        );
     }
     if let Some(t) = r.tol_deg.as_ref().filter(|_| kind_name != "direction") {
-        ctx.at(t.span(), "tol_deg goes with a kind = \"direction\" exercise");
+        ctx.at(
+            t.span(),
+            "tol_deg goes with a kind = \"direction\" exercise",
+        );
     }
     let answer = match kind {
-        Some(("derivative", span)) => {
-            Answer::Derivative(Box::new(derivative_target(ctx, e, page, raw_page, scene, span)?))
-        }
+        Some(("derivative", span)) => Answer::Derivative(Box::new(derivative_target(
+            ctx, e, page, raw_page, scene, span,
+        )?)),
         Some(("direction", span)) => {
             if let Some(a) = &r.answer {
-                ctx.at(a.span(), "a direction exercise's answer is −∇L, computed: remove answer");
+                ctx.at(
+                    a.span(),
+                    "a direction exercise's answer is −∇L, computed: remove answer",
+                );
             }
             if let Some(t) = &r.tol {
-                ctx.at(t.span(), "a direction exercise's tolerance is tol_deg (degrees)");
+                ctx.at(
+                    t.span(),
+                    "a direction exercise's tolerance is tol_deg (degrees)",
+                );
             }
             match scene {
                 Some(s) if s.view == ChartKind::Taylor => {}
                 Some(_) => ctx.at(
                     span,
-                    format!("{page}: a direction exercise needs view = \"taylor\" (v is turned there)"),
+                    format!(
+                        "{page}: a direction exercise needs view = \"taylor\" (v is turned there)"
+                    ),
                 ),
                 None => {}
             }
@@ -138,7 +152,9 @@ pub(super) fn exercise(
         Some((other, span)) => {
             ctx.at(
                 span,
-                format!("{page}: kind = '{other}' is not one of number, predict, derivative, direction"),
+                format!(
+                    "{page}: kind = '{other}' is not one of number, predict, derivative, direction"
+                ),
             );
             return None;
         }
@@ -170,7 +186,10 @@ fn derivative_target(
         );
     }
     if let Some(t) = &r.tol {
-        ctx.at(t.span(), "a derivative is checked to 1e-9 at sample points: remove tol");
+        ctx.at(
+            t.span(),
+            "a derivative is checked to 1e-9 at sample points: remove tol",
+        );
     }
     let scene = scene?;
     let Objective::Formula(f) = &scene.objective else {
@@ -234,7 +253,10 @@ fn derivative_target(
         Err(why) => {
             ctx.at(
                 kind_span,
-                format!("{page}: cannot grade this derivative: {}", why.words().get(Lang::En)),
+                format!(
+                    "{page}: cannot grade this derivative: {}",
+                    why.words().get(Lang::En)
+                ),
             );
             return None;
         }
@@ -242,7 +264,10 @@ fn derivative_target(
     let Some(exact) = target.exact.clone() else {
         ctx.at(
             kind_span,
-            format!("{page}: {} cannot be written as a formula to reveal", target.label()),
+            format!(
+                "{page}: {} cannot be written as a formula to reveal",
+                target.label()
+            ),
         );
         return None;
     };

@@ -121,15 +121,7 @@ impl PageParts {
             }
             // The sandbox's own question (d: type ∂L/∂x), pinned like a page's.
             if let Some(q) = t.quiz.as_ref().filter(|_| t.lesson.is_none()) {
-                exercise_lines(
-                    lang,
-                    q,
-                    t.feedback.as_ref(),
-                    None,
-                    look,
-                    width,
-                    &mut pinned,
-                );
+                exercise_lines(lang, q, t.feedback.as_ref(), None, look, width, &mut pinned);
             }
         } else if let Some(p) = page {
             text = page_rows(p.text.get(lang), width)
