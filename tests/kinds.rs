@@ -166,7 +166,7 @@ fn the_sandbox_quizzes_the_learners_own_formula_and_d_picks_the_next_variable() 
     key(&mut a, '?');
     let s = screen(&mut a, 80, 40);
     assert!(
-        s.contains("quiz: type ∂L/∂x of your formula (again: next variable)"),
+        s.contains("quiz: type ∂L/∂x of your formula"),
         "the help lists the quiz:\n{s}"
     );
     key(&mut a, '?');

@@ -581,8 +581,8 @@ const ASK_DERIVATIVE: Row = Row {
     ..row(
         &[(ch('d'), Msg::AskDerivative)],
         [
-            "quiz: type ∂L/∂x of your formula (again: next variable)",
-            "小测：写出你的公式的 ∂L/∂x（再按：换下一个变量）",
+            "quiz: type ∂L/∂x of your formula",
+            "小测：写出你的公式的 ∂L/∂x",
         ],
         ["∂L/∂x quiz", "求导小测"],
         Show::IfRoom,
