@@ -207,6 +207,23 @@ fn the_sandbox_says_so_when_a_derivative_cannot_be_checked() {
 }
 
 #[test]
+fn a_direction_is_not_graded_on_a_formula_typed_over_the_lesson() {
+    let mut a = lesson_page("taylor", 5, Lang::En);
+    key(&mut a, 'f');
+    for _ in 0..30 {
+        code(&mut a, KeyCode::Backspace);
+    }
+    for c in "theta1^2 - theta2^2".chars() {
+        key(&mut a, c);
+    }
+    code(&mut a, KeyCode::Enter);
+    code(&mut a, KeyCode::Enter);
+    let s = screen(&mut a, 80, 24);
+    assert!(s.contains("about the lesson's formula"), "{s}");
+    assert!(!page_text(&mut a).contains("cos φ ="));
+}
+
+#[test]
 fn d_does_nothing_in_a_lesson() {
     let mut a = lesson_page("slope", 2, Lang::En);
     let before = screen(&mut a, 80, 24);

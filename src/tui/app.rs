@@ -722,6 +722,18 @@ impl App {
                 if let Some(ex) = question_in(&self.lessons, t.lesson, t.page, &t.quiz)
                     .filter(|e| matches!(e.answer, Answer::Direction { .. }))
                 {
+                    // The question is about the lesson's surface, not a formula typed over it.
+                    if t.custom {
+                        self.notice = Some(
+                            tr(
+                                self.lang,
+                                "this question is about the lesson's formula: turn a page and back",
+                                "这道题问的是课程的公式：翻到别页再翻回来",
+                            )
+                            .into(),
+                        );
+                        return;
+                    }
                     // Nothing to type: Enter confirms where v points now.
                     if let Some(aim) = aim_of(&t.stage) {
                         t.feedback = Some(t.attempts.submit_aim(ex, &aim));
