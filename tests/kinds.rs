@@ -311,3 +311,50 @@ fn check_refuses_a_direction_question_outside_the_taylor_view() {
         "{err}"
     );
 }
+
+/// Every exercise example in the README's authoring guide passes `check` on a page it fits:
+/// the guide cannot drift from what the loader accepts.
+#[test]
+fn the_guides_exercise_examples_pass_check() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let guide = &readme[readme.find("## Writing a lesson").unwrap()..];
+    let examples: Vec<&str> = guide
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .filter(|b| b.starts_with("[page.exercise]"))
+        .collect();
+    let kinds: Vec<&str> = examples
+        .iter()
+        .map(|e| {
+            e.lines()
+                .find_map(|l| l.strip_prefix("kind = "))
+                .unwrap_or("\"number\"")
+        })
+        .collect();
+    for k in ["number", "predict", "derivative", "direction"] {
+        assert!(
+            kinds.contains(&format!("\"{k}\"").as_str()),
+            "no {k} example"
+        );
+    }
+    for (ex, kind) in examples.iter().zip(&kinds) {
+        let scene = match *kind {
+            "\"direction\"" => "view = \"taylor\"\nformula = \"x^2 + 3*y^2\"\nstart = [2, 1]",
+            "\"predict\"" => "view = \"model\"\nmodel = \"logistic\"\nrows = [[3, 2, 1]]\nlr = 0.1",
+            "\"derivative\"" => "view = \"surface\"\nformula = \"x^2 + x*y + y^2\"\nstart = [2, 1]",
+            _ => "view = \"slope\"\nformula = \"(w - 3)^2/4 + 1\"\nstart = [0]\nlr = 0.5",
+        };
+        let text = format!(
+            "id = \"bad-derivative\"\norder = 1\ntitle = {{ zh = \"甲\", en = \"A\" }}\nsummary = {{ zh = \"乙\", en = \"B\" }}\n[scene]\n{scene}\n[[page]]\nzh = \"页\"\nen = \"page\"\n{ex}[[check]]\nat = 0\nparams = [{}]\n",
+            match *kind {
+                "\"direction\"" | "\"derivative\"" => "2, 1",
+                "\"predict\"" => "0, 0, 0",
+                _ => "0",
+            }
+        );
+        let (code, err) = check(&text);
+        assert_eq!(code, 0, "{kind}: {err}\n{text}");
+    }
+}
