@@ -168,13 +168,15 @@ fn every_page_reads_whole_at_80x24_in_both_languages() {
                         seen.join("\n")
                     );
                 }
-                if page.exercise.is_some() {
+                if let Some(ex) = &page.exercise {
                     press(&mut a, KeyCode::Enter);
                     let s = screen(&draw(&mut a));
-                    let prompt = if lang == Lang::Zh {
-                        "答案："
-                    } else {
-                        "answer:"
+                    // A direction question has nothing to type: Enter confirms v, and the
+                    // verdict gives cos φ.
+                    let prompt = match (&ex.answer, lang) {
+                        (lesson::Answer::Direction { .. }, _) => "cos φ",
+                        (_, Lang::Zh) => "答案：",
+                        (_, Lang::En) => "answer:",
                     };
                     assert!(s.contains(prompt), "{what}: no answer line\n{s}");
                     for q in &question {

@@ -1,7 +1,9 @@
-//! Exercises: a page asks the learner to type a number or a sign, and this module decides
-//! whether the answer is right. Pure functions of the typed text, so the tutor and the tests
+//! Exercises: a page asks the learner to type a number, a sign, θ next or a derivative, or to
+//! aim v downhill, and this module decides whether the answer is right. Pure functions of the typed text, so the tutor and the tests
 //! agree on every verdict.
 
+use super::derivative::Target;
+use super::direction::{self, Aim};
 use super::predict::{self, Graded, Step};
 use super::text::Text;
 
@@ -48,7 +50,7 @@ impl Sign {
 }
 
 /// What the learner is expected to type.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     /// A number, right when within `tol` of this value.
     Number { value: f64, tol: f64 },
@@ -57,6 +59,10 @@ pub enum Answer {
     /// θ next, one number per parameter, each right within `tol`. The value is the run's own
     /// next point ([`Step`]), never written in the lesson.
     Predict { tol: f64 },
+    /// A formula equal to this exact partial derivative (checked at sample points).
+    Derivative(Box<Target>),
+    /// Not typed: v turned to within `tol_deg` of −∇L in the Taylor view, confirmed with Enter.
+    Direction { tol_deg: f64 },
 }
 
 /// Which number of the run a question asks for, so the screen can hide it while the question
@@ -135,6 +141,8 @@ pub struct Mask {
     pub step: bool,
     /// θ next.
     pub next: bool,
+    /// The angle between v and ∇L and everything that gives it (∇L·v), in the Taylor view.
+    pub angle: bool,
 }
 
 /// A question on a page.
@@ -149,6 +157,16 @@ pub struct Exercise {
     /// Shown after the second wrong try, and after a right answer: why the answer is what
     /// it is.
     pub explain: Text,
+}
+
+impl Exercise {
+    /// What the screen hides while this question is open: what `asks` names, and the angle
+    /// to ∇L while the question is where v should point.
+    pub fn mask(&self) -> Mask {
+        let mut m = self.asks.mask();
+        m.angle = matches!(self.answer, Answer::Direction { .. });
+        m
+    }
 }
 
 /// The verdict on one typed answer.
@@ -209,6 +227,17 @@ impl Answer {
     /// wrong prediction earns.
     pub fn judge(&self, input: &str, run: Option<&Step>) -> (Verdict, Option<Text>) {
         let verdict = match *self {
+            Answer::Derivative(ref target) => {
+                return match target.grade(input) {
+                    Graded::Correct => (Verdict::Correct, None),
+                    Graded::Wrong(hint) => (Verdict::Wrong, Some(hint)),
+                    Graded::Unreadable(why) => (Verdict::Unreadable(why), None),
+                };
+            }
+            Answer::Direction { .. } => Verdict::Unreadable(Text::new(
+                "这道题不用打字：用 ←/→（或 , 和 . 微调）转动 v，再按 Enter",
+                "nothing to type here: turn v with ←/→ (or , and . by 1°), then press Enter",
+            )),
             Answer::Predict { tol } => {
                 return match run.map(|r| predict::grade(r, input, tol)) {
                     Some(Graded::Correct) => (Verdict::Correct, None),
@@ -266,6 +295,19 @@ impl Answer {
             Answer::Number { value, .. } => crate::numfmt::short(*value),
             Answer::Sign(s) => s.symbol().to_string(),
             Answer::Predict { .. } => run.map_or_else(|| "θ next".to_string(), Step::display),
+            Answer::Derivative(t) => t.reveal(),
+            // The Taylor view's axes are the first two parameters unless the scene says
+            // otherwise; the step knows the whole gradient.
+            Answer::Direction { .. } => match run.map(|r| r.grad.as_slice()) {
+                Some([gx, gy, ..]) => {
+                    let aim = Aim {
+                        angle: 0.0,
+                        grad: (*gx, *gy),
+                    };
+                    format!("v ∠{}° (−∇L)", crate::numfmt::sig(aim.downhill_deg(), 4))
+                }
+                _ => "v = −∇L/‖∇L‖".to_string(),
+            },
         }
     }
 }
@@ -312,6 +354,21 @@ impl Attempts {
         }
     }
 
+    /// Confirms where v points, for a direction question (any other kind ignores `aim` and
+    /// says what to type).
+    pub fn submit_aim(&mut self, exercise: &Exercise, aim: &Aim) -> Feedback {
+        let Answer::Direction { tol_deg } = exercise.answer else {
+            return self.submit(exercise, "");
+        };
+        let (graded, note) = direction::grade(aim, tol_deg);
+        let verdict = match graded {
+            Graded::Correct => Verdict::Correct,
+            Graded::Wrong(_) => Verdict::Wrong,
+            Graded::Unreadable(why) => Verdict::Unreadable(why),
+        };
+        self.record(exercise, verdict, note)
+    }
+
     pub fn submit(&mut self, exercise: &Exercise, input: &str) -> Feedback {
         self.submit_on(exercise, input, None)
     }
@@ -319,6 +376,11 @@ impl Attempts {
     /// [`Attempts::submit`] for a question about `run`, the step about to be taken.
     pub fn submit_on(&mut self, exercise: &Exercise, input: &str, run: Option<&Step>) -> Feedback {
         let (verdict, note) = exercise.answer.judge(input, run);
+        self.record(exercise, verdict, note)
+    }
+
+    /// Counts a verdict and decides what it earns.
+    fn record(&mut self, exercise: &Exercise, verdict: Verdict, note: Option<Text>) -> Feedback {
         match verdict {
             Verdict::Correct => self.solved = true,
             Verdict::Wrong => self.wrong += 1,

@@ -8,6 +8,8 @@
 pub mod budget;
 pub mod build;
 pub mod claims;
+pub mod derivative;
+pub mod direction;
 pub mod exercise;
 pub mod giveaway;
 pub mod load;

@@ -129,9 +129,15 @@ pub struct RawPage {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExercise {
-    /// `"number"` (the default: a number or a sign in `answer`) or `"predict"` (θ next of the
-    /// page's run, computed, so no `answer`).
+    /// `"number"` (the default: a number or a sign in `answer`), `"predict"` (θ next of the
+    /// page's run, computed, so no `answer`), `"derivative"` (a formula for ∂f/∂`of`) or
+    /// `"direction"` (aim v at −∇L in the Taylor view).
     pub kind: Option<S<String>>,
+    /// A derivative exercise's variable (`of = "x"` asks for ∂f/∂x), or with `vary` and a
+    /// numeric answer the parameter whose component is asked (`of = "y"`).
+    pub of: Option<S<String>>,
+    /// A direction exercise's tolerance in degrees (default 3).
+    pub tol_deg: Option<S<f64>>,
     pub prompt: S<RawText>,
     pub answer: Option<S<RawAnswer>>,
     pub tol: Option<S<f64>>,
@@ -145,8 +151,6 @@ pub struct RawExercise {
     pub id: Option<S<String>>,
     /// Fresh variants: `vary = { start = [[2], [-3]] }`; the answer is computed per start.
     pub vary: Option<S<RawVary>>,
-    /// With `vary` and a numeric answer: which parameter's component is asked (`of = "y"`).
-    pub of: Option<S<String>>,
 }
 
 /// `vary = { start = [[2], [-3]] }`: other starts the question is asked at.

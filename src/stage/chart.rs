@@ -122,7 +122,8 @@ pub fn chart(
         let (vx, vy) = stage.direction();
         let (gx, gy) = (cur.grad[axes.0], cur.grad[axes.1]);
         let g = (gx * gx + gy * gy).sqrt();
-        let steepest = if g > 0.0 {
+        // The −∇L mark would answer a question asking where v should point.
+        let steepest = if g > 0.0 && !hide.angle {
             vec![(p.0 - stage.probe * gx / g, p.1 - stage.probe * gy / g)]
         } else {
             vec![]

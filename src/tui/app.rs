@@ -12,9 +12,10 @@ use crate::chart::{self, Glyphs};
 use std::sync::Arc;
 
 use crate::descent::Status;
+use crate::lesson::direction::Aim;
 use crate::lesson::predict::Step;
 use crate::lesson::{
-    Attempts, ChartKind, Exercise, Feedback, Lang, Lesson, Mask, Problem, Verdict, round,
+    Answer, Attempts, ChartKind, Exercise, Feedback, Lang, Lesson, Mask, Problem, Verdict, round,
 };
 use crate::math::formula::Draft;
 use crate::math::objective::MAX_VARS;
@@ -23,6 +24,7 @@ use crate::progress::Progress;
 use crate::stage::{self, SandboxSpec, Stage};
 
 pub use super::open::Open;
+use super::quiz;
 
 pub struct AppOptions {
     pub lang: Lang,
@@ -85,7 +87,8 @@ pub struct Tutor {
     /// How far the page text could scroll in the last frame (see `Action::PageOverflow`).
     overflow: u16,
     /// The question on stage when it is not the page's own: a variant drawn with "again",
-    /// or the sandbox's predict round.
+    /// the sandbox's predict round, or a
+    /// question the learner asked for in the sandbox (`d`: type ∂L/∂x on their formula).
     pub exercise: Option<Exercise>,
     /// Which variant of the page's question is on stage (0: the page's own start).
     pub variant: usize,
@@ -337,7 +340,7 @@ impl App {
         let Screen::Tutor(t) = &self.screen else {
             return None;
         };
-        if (t.custom && !t.round) || !t.attempts.open() {
+        if (t.custom && t.lesson.is_some()) || !t.attempts.open() {
             return None;
         }
         self.exercise()
@@ -345,8 +348,7 @@ impl App {
 
     /// What the screen hides now: the quantity the open question asks for.
     pub fn mask(&self) -> Mask {
-        self.open_exercise()
-            .map_or(Mask::default(), |e| e.asks.mask())
+        self.open_exercise().map_or(Mask::default(), Exercise::mask)
     }
 
     /// The "show me" key: the answer and why, counted as shown, not solved.
@@ -363,6 +365,44 @@ impl App {
                 self.progress.shown(&lesson, &id);
             }
             self.record_progress();
+        }
+    }
+
+    /// The sandbox's "type ∂L/∂x" on the learner's own formula, graded like a lesson's
+    /// derivative exercise over the window on screen; pressed again while it is open, it
+    /// asks for the next variable.
+    fn ask_derivative(&mut self) {
+        let lang = self.lang;
+        let Screen::Tutor(t) = &mut self.screen else {
+            return;
+        };
+        if t.lesson.is_some() {
+            self.notice = Some(
+                tr(
+                    lang,
+                    "the ∂L/∂x quiz is in the sandbox (q, then the last row)",
+                    "求导小测在沙盒里（按 q，再选最后一行）",
+                )
+                .into(),
+            );
+            return;
+        }
+        let var = match &t.exercise {
+            Some(Exercise {
+                answer: Answer::Derivative(d),
+                ..
+            }) if t.attempts.open() => d.var + 1,
+            _ => 0,
+        };
+        match quiz::derivative(&t.stage, var) {
+            Ok(ex) => {
+                t.exercise = Some(ex);
+                t.round = false;
+                t.attempts = Attempts::default();
+                t.feedback = None;
+                t.line = None;
+            }
+            Err(why) => self.notice = Some(why.get(lang).to_string()),
         }
     }
 
@@ -415,6 +455,7 @@ impl App {
             Msg::ShowAnswer => self.show_answer(),
             Msg::Again => self.again(),
             Msg::PredictRound => self.predict_round(),
+            Msg::AskDerivative => self.ask_derivative(),
             // A question about the coming step is answered before the step shows it.
             Msg::Step | Msg::Play
                 if self
@@ -426,6 +467,21 @@ impl App {
                         self.lang,
                         "answer the question first (Enter), or w to see the answer",
                         "先回答问题（Enter），或按 w 看答案",
+                    )
+                    .into(),
+                );
+            }
+            // Aiming for the learner would answer a "point the direction" question.
+            Msg::AimDownhill
+                if self
+                    .open_exercise()
+                    .is_some_and(|e| matches!(e.answer, Answer::Direction { .. })) =>
+            {
+                self.notice = Some(
+                    tr(
+                        self.lang,
+                        "g is off while the question asks where v should point: turn v yourself",
+                        "这道题问的就是 v 该指向哪里，g 暂时不能用：自己转动 v",
                     )
                     .into(),
                 );
@@ -710,6 +766,34 @@ impl App {
                 if !has_exercise || t.attempts.solved {
                     return;
                 }
+                if let Some(ex) = question_in(&self.lessons, t.lesson, t.page, &t.exercise)
+                    .filter(|e| matches!(e.answer, Answer::Direction { .. }))
+                {
+                    // The question is about the lesson's surface, not a formula typed over it.
+                    if t.custom {
+                        self.notice = Some(
+                            tr(
+                                self.lang,
+                                "this question is about the lesson's formula: turn a page and back",
+                                "这道题问的是课程的公式：翻到别页再翻回来",
+                            )
+                            .into(),
+                        );
+                        return;
+                    }
+                    // Nothing to type: Enter confirms where v points now.
+                    if let Some(aim) = aim_of(&t.stage) {
+                        let feedback = t.attempts.submit_aim(ex, &aim);
+                        let graded = graded(&feedback.verdict);
+                        let shown = t.attempts.shown;
+                        t.feedback = Some(feedback);
+                        self.record_progress();
+                        if let Some(right) = graded {
+                            self.record_answer(right, shown);
+                        }
+                    }
+                    return;
+                }
                 LineEntry::new(kind, "", Vec::new())
             }
         };
@@ -782,6 +866,11 @@ impl App {
                 t.custom = true;
                 t.line = None;
                 end_round(t);
+                // A question on the old formula has nothing to do with the new one.
+                if t.lesson.is_none() && t.exercise.take().is_some() {
+                    t.attempts = Attempts::default();
+                    t.feedback = None;
+                }
             }
             Err(e) => self.notice = Some(e),
         }
@@ -827,7 +916,6 @@ impl App {
     }
 
     fn accept_answer(&mut self, text: &str) {
-        let key = self.exercise_key();
         let Some(ex) = self.exercise().cloned() else {
             return;
         };
@@ -839,15 +927,19 @@ impl App {
         let run = (!t.custom || t.round)
             .then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
         let feedback = t.attempts.submit_on(&ex, text, run.as_ref());
-        let graded = match feedback.verdict {
-            Verdict::Correct => Some(true),
-            Verdict::Wrong => Some(false),
-            Verdict::Unreadable(_) | Verdict::Shown => None,
-        };
+        let graded = graded(&feedback.verdict);
         let shown = t.attempts.shown;
         t.feedback = Some(feedback);
         t.line = None;
-        if let (Some(right), Some((lesson, id))) = (graded, key) {
+        if let Some(right) = graded {
+            self.record_answer(right, shown);
+        }
+    }
+
+    /// Counts a graded answer to the page's question in the progress file (not practice on a
+    /// formula the learner typed, nor the sandbox's questions: see [`Self::exercise_key`]).
+    fn record_answer(&mut self, right: bool, shown: bool) {
+        if let Some((lesson, id)) = self.exercise_key() {
             self.progress.answered(&lesson, &id, right, shown);
             if let Err(e) = self.progress.save() {
                 self.notice = Some(e);
@@ -955,6 +1047,40 @@ fn end_round(t: &mut Tutor) {
         t.attempts = Attempts::default();
         t.feedback = None;
     }
+}
+
+/// The question on stage from the tutor's fields (the one drawn or asked for, else the
+/// page's), so the attempts can be borrowed beside it.
+fn question_in<'a>(
+    lessons: &'a [Lesson],
+    lesson: Option<usize>,
+    page: usize,
+    quiz: &'a Option<Exercise>,
+) -> Option<&'a Exercise> {
+    match (quiz, lesson) {
+        (Some(e), _) => Some(e),
+        (None, Some(i)) => lessons.get(i)?.page(page)?.exercise.as_ref(),
+        (None, None) => None,
+    }
+}
+
+/// Whether a verdict was a graded try: right, wrong, or neither (unreadable input, shown).
+fn graded(verdict: &Verdict) -> Option<bool> {
+    match verdict {
+        Verdict::Correct => Some(true),
+        Verdict::Wrong => Some(false),
+        Verdict::Unreadable(_) | Verdict::Shown => None,
+    }
+}
+
+/// Where v points and the gradient along the chart's axes: what a direction answer is.
+fn aim_of(stage: &Stage) -> Option<Aim> {
+    let (i, j) = stage.axes()?;
+    let g = &stage.main().current().grad;
+    Some(Aim {
+        angle: stage.angle,
+        grad: (*g.get(i)?, *g.get(j)?),
+    })
 }
 
 /// The shared descent check ([`check_descent`]) worded for the learner, in their language.

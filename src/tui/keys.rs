@@ -43,6 +43,8 @@ pub enum Msg {
     Again,
     /// In the sandbox: ask the learner to predict θ next for their own formula.
     PredictRound,
+    /// In the sandbox: ask "type ∂L/∂x" on the learner's formula; again: the next variable.
+    AskDerivative,
     NextPage,
     PrevPage,
     /// Scroll the page text up or down a row.
@@ -177,7 +179,7 @@ pub enum When {
     Question,
     /// The page's question has other variants to draw.
     Varies,
-    /// The sandbox (no lesson), with no question open.
+    /// The sandbox (no lesson open) with a formula on stage.
     Sandbox,
 }
 
@@ -234,7 +236,7 @@ impl Row {
             When::Done => ctx.done(),
             When::Question => ctx.question,
             When::Varies => ctx.varies,
-            When::Sandbox => !ctx.in_lesson && !ctx.question,
+            When::Sandbox => !ctx.in_lesson && ctx.formula,
         }
     }
 
@@ -583,6 +585,18 @@ const SCROLL: Row = Row {
         Show::IfRoom,
     )
 };
+const ASK_DERIVATIVE: Row = Row {
+    when: When::Sandbox,
+    ..row(
+        &[(ch('d'), Msg::AskDerivative)],
+        [
+            "quiz: type ∂L/∂x of your formula",
+            "小测：写出你的公式的 ∂L/∂x",
+        ],
+        ["∂L/∂x quiz", "求导小测"],
+        Show::IfRoom,
+    )
+};
 const SHOW_ANSWER: Row = Row {
     when: When::Question,
     ..help_only(
@@ -666,6 +680,7 @@ static TUTOR: &[Row] = &[
     SHOW_ANSWER,
     AGAIN,
     PREDICT_ROUND,
+    ASK_DERIVATIVE,
     Row {
         when: When::InLesson,
         ..row(

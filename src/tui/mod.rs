@@ -10,6 +10,7 @@ mod frame;
 pub mod keys;
 pub mod local;
 mod open;
+mod quiz;
 mod strings;
 pub mod view;
 

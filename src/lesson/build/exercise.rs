@@ -1,14 +1,19 @@
 //! A page's question: its prompt, hint and explanation in both languages, and the answer (a
-//! number with a tolerance, or a sign).
+//! number with a tolerance, a sign, θ next, a derivative formula or a direction).
 
 use super::context::{Ctx, finite};
 use super::text;
 use crate::descent::Run;
+use crate::lesson::derivative::{self, Target};
+use crate::lesson::direction::DEFAULT_TOL_DEG;
 use crate::lesson::exercise::{Answer, Asks, Exercise, Sign};
 use crate::lesson::giveaway;
 use crate::lesson::predict::{DEFAULT_PREDICT_TOL, Step};
 use crate::lesson::scene::Scene;
 use crate::lesson::schema::{RawAnswer, RawExercise, RawPage, RawText, S};
+use crate::lesson::{ChartKind, Lang};
+use crate::math::Objective;
+use crate::math::formula::normalize_name;
 
 /// Default tolerance of a numeric exercise answer: a learner types a few digits.
 pub const DEFAULT_ANSWER_TOL: f64 = 1e-6;
@@ -46,6 +51,24 @@ pub(super) fn exercise(
         .map(|h| text(ctx, h, &format!("{page}: exercise hint")));
     let explain = text(ctx, &r.explain, &format!("{page}: exercise explain"));
     let kind = r.kind.as_ref().map(|k| (k.get_ref().trim(), k.span()));
+    let kind_name = kind.as_ref().map_or("number", |(k, _)| *k);
+    // `of` names the variable of a derivative, or the component a varied question asks.
+    if let Some(of) = r
+        .of
+        .as_ref()
+        .filter(|_| kind_name != "derivative" && r.vary.is_none())
+    {
+        ctx.at(
+            of.span(),
+            "of = names the variable of a kind = \"derivative\" exercise, or the component a varied exercise asks",
+        );
+    }
+    if let Some(t) = r.tol_deg.as_ref().filter(|_| kind_name != "direction") {
+        ctx.at(
+            t.span(),
+            "tol_deg goes with a kind = \"direction\" exercise",
+        );
+    }
     let answer = match kind {
         // A varied question's answer is computed per start (see build/variant.rs).
         None | Some(("number", _)) if r.vary.is_some() => {
@@ -59,6 +82,45 @@ pub(super) fn exercise(
                 value: f64::NAN,
                 tol: tolerance(ctx, r, DEFAULT_ANSWER_TOL)?,
             }
+        }
+        Some(("derivative", span)) => Answer::Derivative(Box::new(derivative_target(
+            ctx, e, page, raw_page, scene, span,
+        )?)),
+        Some(("direction", span)) => {
+            if let Some(a) = &r.answer {
+                ctx.at(
+                    a.span(),
+                    "a direction exercise's answer is −∇L, computed: remove answer",
+                );
+            }
+            if let Some(t) = &r.tol {
+                ctx.at(
+                    t.span(),
+                    "a direction exercise's tolerance is tol_deg (degrees)",
+                );
+            }
+            match scene {
+                Some(s) if s.view == ChartKind::Taylor => {}
+                Some(_) => ctx.at(
+                    span,
+                    format!(
+                        "{page}: a direction exercise needs view = \"taylor\" (v is turned there)"
+                    ),
+                ),
+                None => {}
+            }
+            let tol_deg = match &r.tol_deg {
+                Some(t) => {
+                    let v = finite(ctx, t, "tol_deg")?;
+                    if !(v > 0.0 && v < 90.0) {
+                        ctx.at(t.span(), "tol_deg must be between 0 and 90 degrees");
+                        return None;
+                    }
+                    v
+                }
+                None => DEFAULT_TOL_DEG,
+            };
+            Answer::Direction { tol_deg }
         }
         None | Some(("number", _)) => {
             let Some(raw) = &r.answer else {
@@ -108,7 +170,9 @@ pub(super) fn exercise(
         Some((other, span)) => {
             ctx.at(
                 span,
-                format!("{page}: kind = '{other}' is not one of number, predict"),
+                format!(
+                    "{page}: kind = '{other}' is not one of number, predict, derivative, direction"
+                ),
             );
             return None;
         }
@@ -121,6 +185,142 @@ pub(super) fn exercise(
         explain,
     })
 }
+
+/// The derivative a `kind = "derivative"` exercise asks for: the page's formula, the variable
+/// named by `of`, sampled over the page's window (the start ± 3 on an axis without one).
+fn derivative_target(
+    ctx: &mut Ctx,
+    e: &S<RawExercise>,
+    page: &str,
+    raw_page: &RawPage,
+    scene: Option<&Scene>,
+    kind_span: std::ops::Range<usize>,
+) -> Option<Target> {
+    let r = e.get_ref();
+    if let Some(a) = &r.answer {
+        ctx.at(
+            a.span(),
+            "a derivative exercise's answer is the exact derivative, computed: remove answer",
+        );
+    }
+    if let Some(t) = &r.tol {
+        ctx.at(
+            t.span(),
+            "a derivative is checked to 1e-9 at sample points: remove tol",
+        );
+    }
+    let scene = scene?;
+    let Objective::Formula(f) = &scene.objective else {
+        ctx.at(
+            kind_span,
+            format!("{page}: a derivative exercise needs a page whose scene has a formula"),
+        );
+        return None;
+    };
+    let vars = f.vars();
+    let var = match &r.of {
+        Some(of) => {
+            let found = normalize_name(of.get_ref())
+                .ok()
+                .and_then(|n| vars.iter().position(|v| *v == n));
+            match found {
+                Some(i) => i,
+                None => {
+                    ctx.at(
+                        of.span(),
+                        format!(
+                            "{page}: of = '{}' is not a variable of the formula '{}' (its variables: {})",
+                            of.get_ref(),
+                            f.source(),
+                            vars.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        None if vars.len() == 1 => 0,
+        None => {
+            ctx.at(
+                e.span(),
+                format!(
+                    "{page}: say which partial derivative: of = one of {}",
+                    vars.join(", ")
+                ),
+            );
+            return None;
+        }
+    };
+    let (ax, ay) = scene.axes.unwrap_or((0, 1));
+    let bounds: Vec<(f64, f64)> = (0..vars.len())
+        .map(|i| {
+            let given = if i == ax {
+                scene.window.x
+            } else if i == ay && vars.len() > 1 {
+                scene.window.y
+            } else {
+                None
+            };
+            let s = scene.start.get(i).copied().unwrap_or(0.0);
+            given.unwrap_or((s - 3.0, s + 3.0))
+        })
+        .collect();
+    let name = scene.naming.loss.clone().unwrap_or_else(|| "f".to_string());
+    let target = match Target::new(f.clone(), var, &bounds, &name, DERIVATIVE_SEED) {
+        Ok(t) => t,
+        Err(why) => {
+            ctx.at(
+                kind_span,
+                format!(
+                    "{page}: cannot grade this derivative: {}",
+                    why.words().get(Lang::En)
+                ),
+            );
+            return None;
+        }
+    };
+    let Some(exact) = target.exact.clone() else {
+        ctx.at(
+            kind_span,
+            format!(
+                "{page}: {} cannot be written as a formula to reveal",
+                target.label()
+            ),
+        );
+        return None;
+    };
+    // The page text, prompt and hint must not write the derivative down right above.
+    let texts = |t: &Option<S<RawText>>| {
+        t.as_ref()
+            .map(|t| [t.get_ref().zh.clone(), t.get_ref().en.clone()])
+            .into_iter()
+            .flatten()
+    };
+    let fields = [raw_page.zh.clone(), raw_page.en.clone()]
+        .into_iter()
+        .chain(texts(&Some(r.prompt.clone())))
+        .chain(texts(&r.hint))
+        .flatten();
+    for field in fields {
+        let span = field.span();
+        let src = ctx.src.get(span.clone()).unwrap_or("");
+        if let Some(w) = derivative::stated_in(src, &exact) {
+            let found = src[w.clone()].to_string();
+            ctx.at(
+                span.start + w.start..span.start + w.end,
+                format!(
+                    "{page}: the text states the exercise's answer ('{found}' = {}); keep it for the explanation",
+                    target.reveal()
+                ),
+            );
+        }
+    }
+    Some(target)
+}
+
+/// The seed of a derivative exercise's random points: fixed, so `check` and the tutor test
+/// the same points.
+const DERIVATIVE_SEED: u64 = 14;
 
 /// `tol = ...` if given (finite, ≥ 0), else `default`.
 fn tolerance(ctx: &mut Ctx, r: &RawExercise, default: f64) -> Option<f64> {

@@ -47,13 +47,8 @@ pub(super) fn attach(
         ctx.at(span, format!("{page}: exercise id '{id}' is already used in this lesson; progress would mix the two"));
     }
     ids.push(id.clone());
+    // A stray `of` (neither a derivative nor a varied question) is refused in exercise.rs.
     let Some(raw_vary) = &r.vary else {
-        if let Some(of) = &r.of {
-            ctx.at(
-                of.span(),
-                format!("{page}: of goes with vary (it names the parameter of a computed answer)"),
-            );
-        }
         return (id, None);
     };
     let Some(scene) = scene else {

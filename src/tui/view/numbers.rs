@@ -81,7 +81,7 @@ pub fn lines<'a>(
     mask: Mask,
 ) -> Vec<Line<'a>> {
     if stage.scene.view == ChartKind::Taylor {
-        return taylor(stage, lang, look, width);
+        return taylor(stage, lang, look, width, mask);
     }
     let s = stage.main();
     let cur = s.current();
@@ -412,7 +412,7 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
 /// The Taylor view: the real step Δθ = −η∇L with its first-order prediction against the true
 /// change (what taylor p3/p4 compute), then the dial: v, the angle to ∇L, ∇L·v, and the
 /// probe εv's prediction against truth.
-fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<'a>> {
+fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize, mask: Mask) -> Vec<Line<'a>> {
     let s = stage.main();
     let cur = s.current();
     let Some((i, j)) = stage.axes() else {
@@ -474,14 +474,20 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
         &mut out,
         w,
         "v",
-        format!("({}, {}) ∠{angle}° φ {}°", short(vx), short(vy), short(phi)),
+        // φ and ∇L·v would answer a question asking where v should point.
+        format!(
+            "({}, {}) ∠{angle}° φ {}",
+            short(vx),
+            short(vy),
+            shown(mask.angle, format!("{}°", short(phi)))
+        ),
         look,
     );
     row(
         &mut out,
         w,
         "∇L·v",
-        format!("= ‖∇L‖cos φ = {}", short(dot)),
+        format!("= ‖∇L‖cos φ = {}", shown(mask.angle, short(dot))),
         look,
     );
     let eps = stage.probe;
@@ -501,12 +507,29 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
         w,
         "ε∇L·v",
         match lang {
-            Lang::En => format!("{}  (true {})", short(eps * dot), short(probe_truth)),
-            Lang::Zh => format!("{}（真实 {}）", short(eps * dot), short(probe_truth)),
+            Lang::En => format!(
+                "{}  (true {})",
+                shown(mask.angle, short(eps * dot)),
+                short(probe_truth)
+            ),
+            Lang::Zh => format!(
+                "{}（真实 {}）",
+                shown(mask.angle, short(eps * dot)),
+                short(probe_truth)
+            ),
         },
         look,
     );
-    if gnorm > 0.0 && phi > 179.5 {
+    if mask.angle {
+        out.push(Line::from(Span::styled(
+            tr(
+                lang,
+                "find −∇L yourself: g is off",
+                "自己找 −∇L：g 暂时不能用",
+            ),
+            look.dim(),
+        )));
+    } else if gnorm > 0.0 && phi > 179.5 {
         out.push(Line::from(Span::styled(
             tr(
                 lang,

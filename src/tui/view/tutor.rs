@@ -13,7 +13,7 @@ use super::{Drawn, Look};
 use crate::chart::{self, HistorySpec};
 use crate::lesson::predict::Step;
 use crate::lesson::text::{cell_width, page_rows, wrap};
-use crate::lesson::{Exercise, Feedback, Lang, Verdict};
+use crate::lesson::{Answer, Exercise, Feedback, Lang, Verdict};
 use crate::math::Objective;
 use crate::numfmt::pretty_name;
 use crate::stage::Stage;
@@ -119,16 +119,19 @@ impl PageParts {
                 );
                 push_wrapped(&mut text, back, width, look.dim());
             }
-            // The sandbox's predict round: the same question lines as a lesson's.
-            if t.round
+            // The sandbox's own question (P: predict the step; d: type ∂L/∂x), pinned like a
+            // page's; a prediction is about the learner's run as it stands.
+            if t.lesson.is_none()
                 && let Some(ex) = app.exercise()
             {
-                let run = Step::of(t.stage.main());
+                let run = t
+                    .round
+                    .then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
                 exercise_lines(
                     lang,
                     ex,
                     t.feedback.as_ref(),
-                    Some(&run),
+                    run.as_ref(),
                     look,
                     width,
                     &mut pinned,
@@ -342,13 +345,33 @@ fn exercise_lines(
     match feedback {
         None => push_wrapped(
             lines,
-            tr(lang, "  (Enter to answer)", "  （按 Enter 作答）"),
+            match ex.answer {
+                Answer::Direction { .. } => tr(
+                    lang,
+                    "  (turn v, then Enter to confirm)",
+                    "  （转动 v，按 Enter 确认）",
+                ),
+                _ => tr(lang, "  (Enter to answer)", "  （按 Enter 作答）"),
+            },
             width,
             look.dim(),
         ),
         Some(fb) => {
             let (msg, style) = match &fb.verdict {
-                Verdict::Correct => (tr(lang, "✓ right!", "✓ 答对了！").to_string(), look.good()),
+                Verdict::Correct => (
+                    // A note on a right answer says how right (a direction's cos φ).
+                    // A derivative's reveal is its textbook form, `∂f/∂x = 2*x + y`.
+                    match (&fb.note, &ex.answer) {
+                        (Some(n), _) => {
+                            format!("{} {}", tr(lang, "✓ right!", "✓ 答对了！"), n.get(lang))
+                        }
+                        (None, Answer::Derivative(d)) => {
+                            format!("{} {}", tr(lang, "✓ right!", "✓ 答对了！"), d.reveal())
+                        }
+                        (None, _) => tr(lang, "✓ right!", "✓ 答对了！").to_string(),
+                    },
+                    look.good(),
+                ),
                 // A hint built from the learner's own numbers says more than "not quite".
                 Verdict::Wrong if fb.note.is_some() => (
                     format!("✗ {}", fb.note.as_ref().map_or("", |n| n.get(lang))),
@@ -373,8 +396,10 @@ fn exercise_lines(
                 ),
             };
             push_wrapped(lines, &msg, width, style);
+            // A prediction's note is its hint; a derivative's or a direction's note says where
+            // the answer is off, and the lesson's hint still says how to fix it.
             if fb.show_hint
-                && fb.note.is_none()
+                && (fb.note.is_none() || !matches!(ex.answer, Answer::Predict { .. }))
                 && let Some(h) = &ex.hint
             {
                 let hint = format!("{}{}", tr(lang, "hint: ", "提示："), h.get(lang));
