@@ -53,10 +53,9 @@ pub(super) fn exercise(
     let kind = r.kind.as_ref().map(|k| (k.get_ref().trim(), k.span()));
     let kind_name = kind.as_ref().map_or("number", |(k, _)| *k);
     // `of` names the variable of a derivative, or the component a varied question asks.
-    if let Some(of) = r
-        .of
-        .as_ref()
-        .filter(|_| kind_name != "derivative" && r.vary.is_none())
+    if let Some(of) =
+        r.of.as_ref()
+            .filter(|_| kind_name != "derivative" && r.vary.is_none())
     {
         ctx.at(
             of.span(),
