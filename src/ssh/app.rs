@@ -29,6 +29,20 @@ impl RemoteApp for Remote {
     fn draw(&mut self, frame: &mut ratatui::Frame) {
         crate::tui::draw_frame(&mut self.app, frame);
     }
+
+    fn flush(&mut self) {
+        // Every page turn saved already; this catches anything recorded since. A learner's
+        // progress logs why a save failed (with the server path) and there is no screen left
+        // to show it on.
+        let _ = self.app.progress.save();
+    }
+
+    fn shutdown_notice(&self) -> String {
+        match self.app.lang {
+            Lang::Zh => "gradstep：服务器正在关闭，你的进度已保存。".into(),
+            Lang::En => "gradstep: the server is shutting down; your progress is saved.".into(),
+        }
+    }
 }
 
 /// `SHA256:ab+/…` → a file name: only letters, digits, '-' and '_'.
