@@ -136,7 +136,7 @@ impl ConnHandler {
                 rows = size.1, term = %Untrusted(info.terminal.term.as_deref().unwrap_or("-")),
                 "session start");
             let peer = info.peer;
-            let outcome = shell::run(info, factory, limits, size, rx, write, shutdown).await;
+            let outcome = shell::run_until(info, factory, limits, size, rx, write, shutdown).await;
             tracing::info!(%peer, ?outcome, duration = ?started.elapsed(), "session end");
             let _ = phase.send(Phase::Done);
         });

@@ -117,9 +117,30 @@ impl Finish for russh::ChannelWriteHalf<russh::server::Msg> {
     }
 }
 
-/// Run one session to its end. `size` is the clamped size from the pty request; when
-/// `shutdown` resolves, the session saves, says so and ends like a quit.
+/// Run one session to its end. `size` is the clamped size from the pty request.
 pub async fn run<S: Finish + Send>(
+    info: Connection,
+    factory: AppFactory,
+    limits: Limits,
+    size: (u16, u16),
+    rx: mpsc::Receiver<Input>,
+    sink: S,
+) -> Outcome {
+    run_until(
+        info,
+        factory,
+        limits,
+        size,
+        rx,
+        sink,
+        std::future::pending(),
+    )
+    .await
+}
+
+/// [`run`], and when `shutdown` resolves the session saves, shows the tutor's
+/// [`shutdown_notice`](RemoteApp::shutdown_notice) and ends like a quit.
+pub async fn run_until<S: Finish + Send>(
     info: Connection,
     factory: AppFactory,
     limits: Limits,
