@@ -163,7 +163,10 @@ fn tmux_flag(t: &Tmux, flag: &str) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-fn setup() -> Option<(tempfile::TempDir, tempfile::TempDir, Vec<(PathBuf, String)>)> {
+/// A data dir, a key dir with `authorized_keys`, and two keys (path, fingerprint) in it.
+type Class = (tempfile::TempDir, tempfile::TempDir, Vec<(PathBuf, String)>);
+
+fn setup() -> Option<Class> {
     if !have("ssh") || !have("tmux") || !have("ssh-keygen") {
         return None;
     }
