@@ -47,12 +47,15 @@ fn io(e: std::io::Error) -> UsageError {
 
 /// The lessons the tutor would use, with problems reported on stderr: a broken file is named,
 /// never silently dropped.
-fn load_reporting(dir: Option<&Path>, err: &mut dyn Write) -> Loaded {
-    let loaded = lesson::load(dir);
+fn load_reporting(dir: Option<&Path>, err: &mut dyn Write) -> Result<Loaded, UsageError> {
+    let loaded = match dir {
+        Some(d) => load_named_dir(d)?,
+        None => lesson::load(None),
+    };
     for p in &loaded.problems {
         let _ = writeln!(err, "{p}");
     }
-    loaded
+    Ok(loaded)
 }
 
 pub fn list(
@@ -61,7 +64,7 @@ pub fn list(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), UsageError> {
-    let loaded = load_reporting(args.dir.as_deref(), err);
+    let loaded = load_reporting(args.dir.as_deref(), err)?;
     let width = loaded.lessons.iter().map(|l| l.id.len()).max().unwrap_or(0);
     for l in &loaded.lessons {
         writeln!(out, "{:<width$}  {}", l.id, l.title.get(lang)).map_err(io)?;
@@ -84,11 +87,10 @@ pub fn check(
         None if default.is_dir() => (lesson::load_dir(default), "lessons".to_string()),
         None => (lesson::load_embedded(), "the built-in lessons".to_string()),
     };
-    let mut problems = loaded.problems.clone();
+    let problems = problems(&loaded);
     for l in &loaded.lessons {
-        let failed = claims::verify_all(l);
         let n = l.claims.len();
-        if failed.is_empty() {
+        if !problems.iter().any(|p| p.file == l.file) {
             writeln!(
                 out,
                 "ok  {}: {} page{}, {n} check{} passed",
@@ -99,9 +101,7 @@ pub fn check(
             )
             .map_err(io)?;
         }
-        problems.extend(failed);
     }
-    problems.sort_by(|a, b| (&a.file, a.place).cmp(&(&b.file, b.place)));
     for p in &problems {
         writeln!(err, "{p}").map_err(io)?;
     }
@@ -127,13 +127,49 @@ pub fn check(
     }
 }
 
+/// Everything `gradstep check` would report for these lessons: the files that did not load
+/// and every claim that does not hold, in file and line order. `gradstep serve --lessons`
+/// refuses to start on any of them, so a class never meets a lesson its author got wrong.
+pub fn problems(loaded: &Loaded) -> Vec<lesson::Problem> {
+    let mut problems = loaded.problems.clone();
+    for l in &loaded.lessons {
+        problems.extend(claims::verify_all(l));
+    }
+    problems.sort_by(|a, b| (&a.file, a.place).cmp(&(&b.file, b.place)));
+    problems
+}
+
+/// The lessons in a directory named on the command line (`--lessons DIR`), or why they cannot
+/// be used at all: the directory is missing, is not a directory, or holds no lesson file.
+/// Problems in single files are left in [`Loaded::problems`] for the caller to weigh.
+pub fn load_named_dir(dir: &Path) -> Result<Loaded, UsageError> {
+    let shown = dir.display();
+    if !dir.exists() {
+        return Err(UsageError(format!(
+            "the lessons directory {shown} does not exist"
+        )));
+    }
+    if !dir.is_dir() {
+        return Err(UsageError(format!(
+            "{shown} is not a directory; --lessons takes a directory of lesson files (*.toml)"
+        )));
+    }
+    let loaded = lesson::load_dir(dir);
+    if loaded.lessons.is_empty() && loaded.problems.is_empty() {
+        return Err(UsageError(format!(
+            "no lesson files (*.toml) in {shown}; see lessons/ in the gradstep sources for the format"
+        )));
+    }
+    Ok(loaded)
+}
+
 pub fn show(
     args: &LessonArgs,
     lang: Lang,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), UsageError> {
-    let loaded = load_reporting(args.dir.as_deref(), err);
+    let loaded = load_reporting(args.dir.as_deref(), err)?;
     let Some(l) = loaded.get(&args.id) else {
         let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
         return Err(UsageError(format!(

@@ -7,6 +7,7 @@ pub mod play;
 pub mod run;
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -34,6 +35,10 @@ pub struct Cli {
     /// Draw the tutor with ASCII only (automatic when TERM is dumb or linux).
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// Use the lessons in DIR (the format of lessons/) instead of the built-in ones. `serve`
+    /// runs `gradstep check DIR` first and refuses to start on any problem.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub lessons: Option<PathBuf>,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -92,27 +97,31 @@ pub fn dispatch() -> Launch {
             open,
         })
     };
+    let flag = cli.lessons.as_deref();
     Launch::Exit(match cli.command {
-        None => return tutor(Open::Start, crate::lesson::load(None), false),
-        Some(Command::Serve(args)) => {
-            let loaded = crate::lesson::load(None);
-            for p in &loaded.problems {
-                eprintln!("gradstep serve: {p}");
-            }
-            return Launch::Serve(args, loaded, lang);
-        }
+        None => match lessons_for("gradstep", flag) {
+            Ok(loaded) => return tutor(Open::Start, loaded, false),
+            Err(code) => code,
+        },
+        Some(Command::Serve(args)) => match lessons_for_serve(flag) {
+            Ok(loaded) => return Launch::Serve(args, loaded, lang),
+            Err(code) => code,
+        },
         Some(Command::Lesson(args)) if !args.print => {
             // Say so on the command line, not inside a full-screen app, if the id is wrong.
-            let loaded = crate::lesson::load(args.dir.as_deref());
-            if loaded.get(&args.id).is_some() {
-                return tutor(Open::Lesson(args.id.clone()), loaded, false);
+            match lessons_for("gradstep lesson", args.dir.as_deref().or(flag)) {
+                Ok(loaded) if loaded.get(&args.id).is_some() => {
+                    return tutor(Open::Lesson(args.id.clone()), loaded, false);
+                }
+                Ok(loaded) => no_such_lesson(&args.id, &loaded),
+                Err(code) => code,
             }
-            no_such_lesson(&args.id, &loaded)
         }
         Some(Command::Play(args)) => match args.formula.spec() {
-            Ok(spec) => {
-                return tutor(Open::Sandbox(spec), crate::lesson::load(None), args.ascii);
-            }
+            Ok(spec) => match lessons_for("gradstep play", flag) {
+                Ok(loaded) => return tutor(Open::Sandbox(spec), loaded, args.ascii),
+                Err(code) => code,
+            },
             Err(e) => {
                 eprintln!("gradstep play: {e}");
                 2
@@ -127,14 +136,68 @@ pub fn dispatch() -> Launch {
         Some(Command::Man) => report("man", |out, _| {
             docs::man(out).map_err(|e| UsageError(e.to_string()))
         }),
-        Some(Command::Lessons(args)) => {
+        Some(Command::Lessons(mut args)) => {
+            args.dir = args.dir.or(cli.lessons);
             report("lessons", |out, err| lessons::list(&args, lang, out, err))
         }
-        Some(Command::Lesson(args)) => {
+        Some(Command::Lesson(mut args)) => {
+            args.dir = args.dir.or(cli.lessons);
             report("lesson", |out, err| lessons::show(&args, lang, out, err))
         }
-        Some(Command::Check(args)) => check_lessons(&args),
+        Some(Command::Check(mut args)) => {
+            args.dir = args.dir.or(cli.lessons);
+            check_lessons(&args)
+        }
     })
+}
+
+/// The lessons for the tutor: from `dir` when one was named (a missing or empty one is an
+/// error, exit 2), else as [`crate::lesson::load`] finds them. Problems in single files are
+/// left for the tutor's start screen to show.
+fn lessons_for(cmd: &str, dir: Option<&Path>) -> Result<crate::lesson::Loaded, i32> {
+    match dir {
+        Some(d) => lessons::load_named_dir(d).map_err(|e| {
+            eprintln!("{cmd}: {e}");
+            2
+        }),
+        None => Ok(crate::lesson::load(None)),
+    }
+}
+
+/// The lessons a server offers. From a directory (`--lessons`, or `GRADSTEP_LESSONS`) they
+/// must pass every check `gradstep check` runs: a class must never meet a broken page, so one
+/// problem anywhere keeps the server from starting, each printed as `file:line:col: message`.
+fn lessons_for_serve(flag: Option<&Path>) -> Result<crate::lesson::Loaded, i32> {
+    let env = std::env::var_os(crate::lesson::load::ENV_DIR).filter(|d| !d.is_empty());
+    let Some(dir) = flag.map(Path::to_path_buf).or(env.map(PathBuf::from)) else {
+        let loaded = crate::lesson::load_embedded();
+        for p in &loaded.problems {
+            eprintln!("gradstep serve: {p}");
+        }
+        return Ok(loaded);
+    };
+    let loaded = lessons_for("gradstep serve", Some(&dir))?;
+    let problems = lessons::problems(&loaded);
+    if problems.is_empty() {
+        println!(
+            "lessons: {} from {}, every check passed",
+            loaded.lessons.len(),
+            dir.display()
+        );
+        return Ok(loaded);
+    }
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    eprintln!(
+        "gradstep serve: not starting: {} problem{} in the lessons in {} (fix them, then \
+         `gradstep check {}` must pass)",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        dir.display(),
+        dir.display()
+    );
+    Err(2)
 }
 
 /// `gradstep lesson ID` with an unknown id: names the lessons there are; exit 2.

@@ -127,6 +127,8 @@ async fn connection(
         admission,
         phase: Arc::new(phase_tx),
     };
+    // Counted until this function returns: a shutdown waits for it.
+    let _alive = shared.shutdown.enter();
     let handler = ConnHandler::new(shared.clone(), peer, ctx);
     // However this function ends, the socket is closed and its descriptor freed, even while
     // russh's own task for it is mid-handshake.
@@ -135,7 +137,13 @@ async fn connection(
     let stream = Killable::new(socket, switch.clone());
 
     let handshake = russh::server::run_stream(config, stream, handler);
-    let Some(running) = handshake_within(handshake, login_deadline, &mut ticket, peer).await else {
+    let stopping = shared.shutdown.signalled();
+    tokio::pin!(stopping);
+    let running = tokio::select! {
+        r = handshake_within(handshake, login_deadline, &mut ticket, peer) => r,
+        _ = &mut stopping => None,
+    };
+    let Some(running) = running else {
         return;
     };
     let handle = running.handle();
@@ -146,6 +154,7 @@ async fn connection(
         &mut ticket,
         login_deadline,
         peer,
+        stopping,
     )
     .await;
     if reason != "closed" {
@@ -207,6 +216,7 @@ async fn watch_phases<E: std::fmt::Display>(
     ticket: &mut Ticket,
     login_deadline: Instant,
     peer: SocketAddr,
+    mut stopping: std::pin::Pin<&mut impl Future<Output = ()>>,
 ) -> &'static str {
     let mut done_at = None;
     loop {
@@ -236,6 +246,8 @@ async fn watch_phases<E: std::fmt::Display>(
                 };
             }
             _ = ticket.evicted(), if phase == Phase::Login => return "evicted (caps reached)",
+            // A session ends itself with a notice; a login still under way is told here.
+            _ = stopping.as_mut(), if phase == Phase::Login => return "the server is shutting down",
         }
     }
 }

@@ -15,6 +15,9 @@ use crate::tui::{Action, App, AppOptions, Open, local};
 
 struct Remote {
     app: App,
+    /// Progress goes to a file (the learner logged in with a key) and the last save worked:
+    /// only then may the goodbye say it is saved.
+    kept: bool,
 }
 
 impl RemoteApp for Remote {
@@ -28,6 +31,24 @@ impl RemoteApp for Remote {
 
     fn draw(&mut self, frame: &mut ratatui::Frame) {
         crate::tui::draw_frame(&mut self.app, frame);
+    }
+
+    fn flush(&mut self) {
+        // Every page turn saved already; this catches anything recorded since. A learner's
+        // progress logs why a save failed (with the server path) and there is no screen left
+        // to show it on.
+        self.kept = self.kept && self.app.progress.save().is_ok();
+    }
+
+    fn shutdown_notice(&self) -> String {
+        match (self.app.lang, self.kept) {
+            (Lang::Zh, true) => "gradstep：服务器正在关闭，你的进度已保存。".into(),
+            (Lang::Zh, false) => "gradstep：服务器正在关闭。".into(),
+            (Lang::En, true) => {
+                "gradstep: the server is shutting down; your progress is saved.".into()
+            }
+            (Lang::En, false) => "gradstep: the server is shutting down.".into(),
+        }
     }
 }
 
@@ -57,7 +78,9 @@ pub fn progress_path(fingerprint: &str) -> Option<PathBuf> {
 pub fn factory(lessons: Loaded, lang: Lang) -> AppFactory {
     let (lessons, problems) = lessons.into_shared();
     Arc::new(move |info: &Connection| {
-        let (progress, notice) = match info.key_fingerprint.as_deref().and_then(progress_path) {
+        let file = info.key_fingerprint.as_deref().and_then(progress_path);
+        let kept = file.is_some();
+        let (progress, notice) = match file {
             Some(path) => Progress::load_for_learner(&path),
             None => (Progress::in_memory(), None),
         };
@@ -78,7 +101,7 @@ pub fn factory(lessons: Loaded, lang: Lang) -> AppFactory {
             notice,
             open: Open::Start,
         });
-        Box::new(Remote { app }) as Box<dyn RemoteApp>
+        Box::new(Remote { app, kept }) as Box<dyn RemoteApp>
     })
 }
 
@@ -110,5 +133,21 @@ mod tests {
         assert!(!a.update(q));
         assert!(b.update(Action::Resize(100, 30)));
         assert!(b.tick_interval().is_none());
+    }
+
+    #[test]
+    fn the_shutdown_notice_claims_saved_progress_only_for_a_key() {
+        let f = factory(crate::lesson::load_embedded(), Lang::En);
+        let mut anonymous = f(&Connection {
+            peer: "127.0.0.1:1".parse().unwrap(),
+            user: "a".into(),
+            key_fingerprint: None,
+            terminal: Default::default(),
+        });
+        anonymous.flush();
+        assert_eq!(
+            anonymous.shutdown_notice(),
+            "gradstep: the server is shutting down."
+        );
     }
 }

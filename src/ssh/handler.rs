@@ -17,12 +17,15 @@ use super::config::{Limits, clamp_window};
 use super::logsafe::Untrusted;
 use super::remote_app::{AppFactory, ClientTerminal, Connection};
 use super::shell::{self, INPUT_QUEUE, Input};
+use super::shutdown::Shutdown;
 
 /// What every connection shares.
 pub struct Shared {
     pub policy: AuthPolicy,
     pub factory: AppFactory,
     pub limits: Limits,
+    /// Set by a signal: sessions save, restore their client's screen and end.
+    pub shutdown: Arc<Shutdown>,
 }
 
 enum Chan {
@@ -126,13 +129,14 @@ impl ConnHandler {
         let factory = self.shared.factory.clone();
         let limits = self.shared.limits.clone();
         let phase = self.ctx.phase.clone();
+        let shutdown = self.shared.shutdown.signalled();
         tokio::spawn(async move {
             let started = Instant::now();
             tracing::info!(peer = %info.peer, user = %Untrusted(&info.user), cols = size.0,
                 rows = size.1, term = %Untrusted(info.terminal.term.as_deref().unwrap_or("-")),
                 "session start");
             let peer = info.peer;
-            let outcome = shell::run(info, factory, limits, size, rx, write).await;
+            let outcome = shell::run_until(info, factory, limits, size, rx, write, shutdown).await;
             tracing::info!(%peer, ?outcome, duration = ?started.elapsed(), "session end");
             let _ = phase.send(Phase::Done);
         });

@@ -11,6 +11,7 @@
 //! - `killable` the socket wrapper that lets a deadline end a connection in any protocol state
 //! - `logsafe`  peer-chosen text (user names, TERM, errors) escaped and cut before it is logged
 //! - `shell`    one learner's task: input → app → frame, panics contained
+//! - `shutdown` a signal ends every session with a notice, a restored screen and saved progress
 //! - `input`    raw terminal bytes → crossterm events
 //! - `output`   bounded outbox and the ratatui backend that writes into it
 //! - `remote_app` the `RemoteApp` trait the app implements, and the `Connection` it is given
@@ -30,6 +31,7 @@ pub mod logsafe;
 pub mod output;
 pub mod remote_app;
 pub mod shell;
+pub mod shutdown;
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -141,7 +143,10 @@ impl Server {
         let _ = out.flush();
     }
 
-    /// Take connections until `shutdown` resolves; nothing a client does ends this.
+    /// Take connections until `shutdown` resolves; nothing a client does ends this. Then stop
+    /// accepting, end every session the way a quit does (a one-line notice in the learner's
+    /// language, the screen restored, progress saved, exit status, EOF, close) and return when
+    /// every connection has closed, or after [`shutdown::DRAIN_LIMIT`].
     pub async fn run(self, factory: AppFactory, shutdown: impl Future<Output = ()>) {
         let limits = self.limits;
         tracing::info!(local = %self.local, fingerprint = %self.fingerprint,
@@ -165,14 +170,30 @@ impl Server {
             nodelay: true,
             ..Default::default()
         });
+        let stopping = shutdown::Shutdown::new();
         let shared = Arc::new(handler::Shared {
             policy: self.policy,
             factory,
             limits,
+            shutdown: stopping.clone(),
         });
         tokio::select! {
             _ = accept::accept_loop(self.listener, shared, config) => {}
-            _ = shutdown => tracing::info!("shutting down"),
+            _ = shutdown => {}
+        }
+        // The listener is closed now (the accept loop was dropped): nobody new gets in.
+        tracing::info!(
+            connections = stopping.live(),
+            "shutting down: ending every session with a notice"
+        );
+        stopping.begin();
+        match tokio::time::timeout(shutdown::DRAIN_LIMIT, stopping.drained()).await {
+            Ok(()) => tracing::info!("every session ended; stopped"),
+            Err(_) => tracing::warn!(
+                connections = stopping.live(),
+                "connections still open after {}; stopping anyway",
+                shell::human(shutdown::DRAIN_LIMIT)
+            ),
         }
     }
 }
@@ -185,7 +206,28 @@ pub async fn serve(opts: ServeOptions, factory: AppFactory) -> Result<()> {
     let mut server = Server::bind(opts).await?;
     server.fd_limit = fd_limit;
     server.print_banner(&mut std::io::stdout().lock());
-    server.run(factory, shutdown_signal()).await;
+    let mut signals = Signals::new()?;
+    let (first_tx, first_rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let first = signals.next().await;
+        tracing::info!(
+            signal = first.name,
+            "signal received (another one exits at once)"
+        );
+        let _ = first_tx.send(());
+        let second = signals.next().await;
+        // Someone wants it gone now: sessions keep what their last page turn saved.
+        eprintln!(
+            "gradstep serve: second signal ({}): exiting without waiting for sessions",
+            second.name
+        );
+        std::process::exit(128 + second.number);
+    });
+    server
+        .run(factory, async {
+            let _ = first_rx.await;
+        })
+        .await;
     Ok(())
 }
 
@@ -214,25 +256,52 @@ fn describe_fd_limit(fd: fdlimit::Raised, open_now: Option<u64>, limits: &Limits
     line
 }
 
-async fn shutdown_signal() {
+/// A signal that ends the server: its name for the log and its number for the exit status.
+#[derive(Debug, Clone, Copy)]
+struct Caught {
+    name: &'static str,
+    number: i32,
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM, listened to from start to exit, so a second one is never
+/// missed between the first and the wait for it.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                int: signal(SignalKind::interrupt()).context("listening for SIGINT")?,
+                term: signal(SignalKind::terminate()).context("listening for SIGTERM")?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn next(&mut self) -> Caught {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.int.recv() => Caught { name: "SIGINT", number: 2 },
+                _ = self.term.recv() => Caught { name: "SIGTERM", number: 15 },
             }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            Caught {
+                name: "Ctrl-C",
+                number: 2,
+            }
+        }
     }
 }
 

@@ -21,6 +21,13 @@ pub trait RemoteApp: Send + 'static {
         None
     }
     fn draw(&mut self, frame: &mut ratatui::Frame);
+    /// Save what must outlive the session (progress). Called when the session ends, however it
+    /// ends, except after a panic; the server waits for it before it exits.
+    fn flush(&mut self) {}
+    /// The one line shown when the server shuts down, in the learner's language.
+    fn shutdown_notice(&self) -> String {
+        "gradstep: the server is shutting down; your progress is saved.".into()
+    }
 }
 
 /// Who is on the other end of an SSH connection, and what their terminal told us.

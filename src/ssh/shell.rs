@@ -59,12 +59,18 @@ pub enum Outcome {
     Panicked,
     /// The connection went away first.
     ClientGone,
+    /// The server is shutting down (a signal).
+    Shutdown,
 }
 
 impl Outcome {
     fn exit_status(self) -> u32 {
         match self {
-            Outcome::Quit | Outcome::Idle | Outcome::Eof | Outcome::ClientGone => 0,
+            Outcome::Quit
+            | Outcome::Idle
+            | Outcome::Eof
+            | Outcome::ClientGone
+            | Outcome::Shutdown => 0,
             Outcome::Panicked => 70, // EX_SOFTWARE
         }
     }
@@ -118,11 +124,34 @@ pub async fn run<S: Finish + Send>(
     limits: Limits,
     size: (u16, u16),
     rx: mpsc::Receiver<Input>,
+    sink: S,
+) -> Outcome {
+    run_until(
+        info,
+        factory,
+        limits,
+        size,
+        rx,
+        sink,
+        std::future::pending(),
+    )
+    .await
+}
+
+/// [`run`], and when `shutdown` resolves the session saves, shows the tutor's
+/// [`shutdown_notice`](RemoteApp::shutdown_notice) and ends like a quit.
+pub async fn run_until<S: Finish + Send>(
+    info: Connection,
+    factory: AppFactory,
+    limits: Limits,
+    size: (u16, u16),
+    rx: mpsc::Receiver<Input>,
     mut sink: S,
+    shutdown: impl Future<Output = ()> + Send,
 ) -> Outcome {
     let outbox = Outbox::new(limits.output_queue_bytes);
     let outcome = {
-        let app = drive(&info, &factory, &limits, size, rx, &outbox);
+        let app = drive(&info, &factory, &limits, size, rx, &outbox, shutdown);
         let pump = pump(&outbox, &mut sink);
         tokio::pin!(pump);
         let outcome = tokio::select! {
@@ -173,6 +202,7 @@ async fn drive(
     (cols, rows): (u16, u16),
     mut rx: mpsc::Receiver<Input>,
     outbox: &Arc<Outbox>,
+    shutdown: impl Future<Output = ()> + Send,
 ) -> Outcome {
     let mut backend = SshBackend::new(outbox.clone(), cols, rows);
     // Writing to the outbox cannot fail: these `Result`s are io's, from a Vec.
@@ -187,16 +217,27 @@ async fn drive(
     };
     let _ = terminal.clear();
 
-    let outcome = match guarded("start", info, || factory(info)) {
-        Err(()) => Outcome::Panicked,
+    let (outcome, notice) = match guarded("start", info, || factory(info)) {
+        Err(()) => (Outcome::Panicked, None),
         Ok(mut tutor) => {
-            event_loop(info, limits, &mut *tutor, &mut terminal, &mut rx, outbox).await
+            let lp = event_loop(info, limits, &mut *tutor, &mut terminal, &mut rx, outbox);
+            let outcome = tokio::select! {
+                outcome = lp => outcome,
+                _ = shutdown => Outcome::Shutdown,
+            };
+            // After a panic the tutor's state is suspect; it saved at its last page turn.
+            if outcome != Outcome::Panicked {
+                let _ = guarded("flush", info, || tutor.flush());
+            }
+            let notice = (outcome == Outcome::Shutdown)
+                .then(|| guarded("shutdown_notice", info, || tutor.shutdown_notice()).ok())
+                .flatten();
+            (outcome, notice)
         }
     };
     if outcome != Outcome::ClientGone {
-        let _ = terminal
-            .backend_mut()
-            .leave(outcome.goodbye(limits).as_deref());
+        let goodbye = notice.or_else(|| outcome.goodbye(limits));
+        let _ = terminal.backend_mut().leave(goodbye.as_deref());
     }
     outbox.close();
     outcome
