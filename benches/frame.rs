@@ -30,7 +30,7 @@ fn press(a: &mut App, c: char) {
 /// so each frame shows a real step and the path stays a typical length.
 fn step(a: &mut App, k: &mut u32) {
     *k += 1;
-    if *k % 30 == 0 {
+    if k.is_multiple_of(30) {
         press(a, 'r');
     }
     press(a, 'n');
