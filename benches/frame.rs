@@ -1,5 +1,12 @@
 //! One full frame of the tutor (sandbox, contour chart, numbers) at 160×48 into a TestBackend:
 //! the cost of every key press, without the terminal's own time.
+//!
+//! Budgets (issue 12): a step frame at 160×48 ≤ 0.1 ms, any full frame at 500×200 (the SSH
+//! clamp) ≤ 8 ms. "step frame" is a step key and the frame after it; "step view" is the same
+//! without ratatui's `Terminal` (its buffer swap and cell-by-cell diff), which is what this
+//! crate's own code costs; "ratatui diff" is that diff alone on an unchanged screen, the floor
+//! any frame through `Terminal::draw` pays. "full frame 500x200" zooms in or out before each
+//! frame, so the contour map is sampled anew every time.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -10,6 +17,70 @@ use gradstep::stage::SandboxSpec;
 use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use std::hint::black_box;
+
+fn press(a: &mut App, c: char) {
+    a.update(Action::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+    )));
+}
+
+/// One step; every 30 steps the run starts over first (the sandbox converges after ~130),
+/// so each frame shows a real step and the path stays a typical length.
+fn step(a: &mut App, k: &mut u32) {
+    *k += 1;
+    if k.is_multiple_of(30) {
+        press(a, 'r');
+    }
+    press(a, 'n');
+}
+
+fn budgets(c: &mut Criterion) {
+    for (name, glyphs) in [("ascii", Glyphs::Ascii), ("unicode", Glyphs::Unicode)] {
+        let mut a = app(glyphs, Open::Sandbox(SandboxSpec::default()));
+        let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+        term.draw(|f| draw_frame(&mut a, f)).unwrap();
+        let mut k = 0;
+        c.bench_function(&format!("step frame 160x48 {name}"), |b| {
+            b.iter(|| {
+                step(&mut a, &mut k);
+                term.draw(|f| draw_frame(&mut a, f)).unwrap();
+            })
+        });
+        c.bench_function(&format!("step view 160x48 {name}"), |b| {
+            b.iter(|| {
+                step(&mut a, &mut k);
+                term.current_buffer_mut().reset();
+                draw_frame(&mut a, &mut term.get_frame());
+            })
+        });
+    }
+    let mut a = app(Glyphs::Unicode, Open::Sandbox(SandboxSpec::default()));
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    term.draw(|f| draw_frame(&mut a, f)).unwrap();
+    let screen = term.backend().buffer().clone();
+    let same = screen.clone();
+    c.bench_function("ratatui diff 160x48 unchanged", |b| {
+        b.iter(|| black_box(screen.diff(black_box(&same)).len()))
+    });
+    for (name, glyphs) in [("ascii", Glyphs::Ascii), ("unicode", Glyphs::Unicode)] {
+        let mut a = app(glyphs, Open::Sandbox(SandboxSpec::default()));
+        for _ in 0..5 {
+            press(&mut a, 'n');
+        }
+        let mut term = Terminal::new(TestBackend::new(500, 200)).unwrap();
+        term.draw(|f| draw_frame(&mut a, f)).unwrap();
+        let mut zoomed = false;
+        c.bench_function(&format!("full frame 500x200 {name}"), |b| {
+            b.iter(|| {
+                press(&mut a, if zoomed { 'Z' } else { 'z' });
+                zoomed = !zoomed;
+                term.draw(|f| draw_frame(&mut a, f)).unwrap();
+            })
+        });
+    }
+}
 
 fn app(glyphs: Glyphs, open: Open) -> App {
     App::new(AppOptions {
@@ -68,5 +139,5 @@ fn frame(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frame);
+criterion_group!(benches, budgets, frame);
 criterion_main!(benches);

@@ -11,6 +11,10 @@
 //! By default each session opens gradstep's sandbox (x² + xy + y² from (3, 4)) and presses `n`,
 //! timing until the new `t = k` is on screen (every 100 steps it resets with `r`, untimed).
 //!
+//! Also prints the CPU time the server and this load client used while the keys were being
+//! pressed (utime + stime from /proc, as a share of the wall-clock window), since both share
+//! the same cores and the client's share is CPU the server did not get.
+//!
 //! Flags: --sessions N, --rate presses/s per session, --secs duration, --cols C --rows R
 //! (window, default 80×24), --server PATH
 //! (default: the `gradstep` binary next to this example's target dir).
@@ -74,6 +78,22 @@ fn status_kb(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU seconds (user + system) a process has used, from /proc/PID/stat.
+fn cpu_secs(pid: &str) -> f64 {
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (which may hold spaces) in parentheses.
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let utime: f64 = f.get(11)?.parse().ok()?;
+            let stime: f64 = f.get(12)?.parse().ok()?;
+            Some((utime + stime) / ticks)
+        })
+        .unwrap_or(0.0)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -128,7 +148,7 @@ fn main() -> anyhow::Result<()> {
     let peak = status_kb(pid, "VmHWM:");
     let _ = server.kill();
     let _ = server.wait();
-    let (held, rss_open, rss_end, mut lat, errors, exit0) = result?;
+    let (held, rss_open, rss_end, mut lat, errors, exit0, cpu) = result?;
     lat.sort();
     let n = a.sessions.max(1) as f64;
     println!(
@@ -151,6 +171,15 @@ fn main() -> anyhow::Result<()> {
         a.secs
     );
     println!(
+        "CPU while pressing keys ({:.1} s wall): server {:.1} s ({:.0}% of one core), load client {:.1} s ({:.0}% of one core), client share of the two {:.0}%",
+        cpu.wall,
+        cpu.server,
+        100.0 * cpu.server / cpu.wall,
+        cpu.client,
+        100.0 * cpu.client / cpu.wall,
+        100.0 * cpu.client / (cpu.client + cpu.server).max(1e-9)
+    );
+    println!(
         "keypress-to-frame: p50 {:.1} ms  p90 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
         percentile(&lat, 0.50).as_secs_f64() * 1e3,
         percentile(&lat, 0.90).as_secs_f64() * 1e3,
@@ -160,7 +189,14 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-type Outcome = (usize, u64, u64, Vec<Duration>, usize, usize);
+/// CPU seconds used by the server and the client over `wall` seconds of key presses.
+struct Cpu {
+    wall: f64,
+    server: f64,
+    client: f64,
+}
+
+type Outcome = (usize, u64, u64, Vec<Duration>, usize, usize, Cpu);
 
 async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     // Open every session first (a few handshakes at a time), then measure.
@@ -193,7 +229,9 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     let rss_open = status_kb(pid, "VmRSS:");
 
     let period = Duration::from_secs_f64(1.0 / a.rate);
-    let end = Instant::now() + Duration::from_secs(a.secs);
+    let start = Instant::now();
+    let (server0, client0) = (cpu_secs(&pid.to_string()), cpu_secs("self"));
+    let end = start + Duration::from_secs(a.secs);
     let n = terms.len().max(1);
     let mut running = Vec::new();
     for (i, mut t) in terms.into_iter().enumerate() {
@@ -226,10 +264,15 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
             anyhow::Ok((lat, status == Some(0)))
         }));
     }
-    // Memory under load, just before the sessions start quitting.
+    // Memory and CPU under load, just before the sessions start quitting.
     let probe = tokio::spawn(async move {
         tokio::time::sleep_until((end - Duration::from_millis(300)).into()).await;
-        status_kb(pid, "VmRSS:")
+        let cpu = Cpu {
+            wall: start.elapsed().as_secs_f64(),
+            server: cpu_secs(&pid.to_string()) - server0,
+            client: cpu_secs("self") - client0,
+        };
+        (status_kb(pid, "VmRSS:"), cpu)
     });
     let mut all = Vec::new();
     let mut held = 0;
@@ -247,6 +290,6 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
             }
         }
     }
-    let rss_end = probe.await?;
-    Ok((held, rss_open, rss_end, all, errors, exit0))
+    let (rss_end, cpu) = probe.await?;
+    Ok((held, rss_open, rss_end, all, errors, exit0, cpu))
 }

@@ -5,7 +5,7 @@
 //! theme (NO_COLOR, ASCII terminals) and the colour theme alike; only [`Theme`] knows colours.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::Widget;
 
@@ -150,15 +150,30 @@ impl Canvas {
     /// and the buffer. Empty cells are written as blanks so the chart owns its area.
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let area = area.intersection(buf.area);
-        let w = area.width.min(self.width);
+        let w = area.width.min(self.width) as usize;
         let h = area.height.min(self.height);
+        // Every frame writes every chart cell, so this loop is a step frame's largest cost
+        // after ratatui's diff: rows are copied slice to slice, a style is looked up once per
+        // run of equal tags (bands and blanks come in long runs), and a blank is not written
+        // over a blank.
+        let mut last: Option<(Tag, Style)> = None;
         for y in 0..h {
-            for x in 0..w {
-                let c = self.cells[y as usize * self.width as usize + x as usize];
-                let pos = Position::new(area.x.saturating_add(x), area.y.saturating_add(y));
-                if let Some(cell) = buf.cell_mut(pos) {
-                    cell.set_char(c.ch).set_style(theme.style(c.tag));
+            let start = buf.index_of(area.x, area.y + y);
+            let row = &mut buf.content[start..start + w];
+            let from = y as usize * self.width as usize;
+            for (cell, c) in row.iter_mut().zip(&self.cells[from..from + w]) {
+                let style = match last {
+                    Some((tag, style)) if tag == c.tag => style,
+                    _ => {
+                        let style = theme.style(c.tag);
+                        last = Some((c.tag, style));
+                        style
+                    }
+                };
+                if c.ch != ' ' || cell.symbol() != " " {
+                    cell.set_char(c.ch);
                 }
+                cell.set_style(style);
             }
         }
     }
@@ -285,6 +300,31 @@ mod tests {
         c.text(1, 1, "abcdef", Tag::Label);
         c.text(i32::MAX - 1, 0, "abc", Tag::Label);
         assert_eq!(c.to_lines(), vec!["".to_string(), " ab".to_string()]);
+    }
+
+    #[test]
+    fn every_cell_gets_its_own_tags_style_and_char() {
+        let mut c = Canvas::new(6, 2);
+        c.put(0, 0, ' ', Tag::Band(1));
+        c.put(1, 0, ' ', Tag::Band(1));
+        c.put(2, 0, '@', Tag::Current);
+        c.put(3, 0, ' ', Tag::Band(1));
+        c.text(0, 1, "ab", Tag::Label);
+        let theme = Theme::color();
+        // Over a buffer that held something else: blanks must still be written as blanks.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 2));
+        for cell in buf.content.iter_mut() {
+            cell.set_char('x');
+        }
+        c.render(Rect::new(0, 0, 6, 2), &mut buf, &theme);
+        for y in 0..2u16 {
+            for x in 0..6u16 {
+                let want = c.get(x as i32, y as i32).unwrap();
+                let got = &buf[(x, y)];
+                assert_eq!(got.symbol(), want.ch.to_string(), "({x}, {y})");
+                assert_eq!(got.fg, theme.style(want.tag).fg.unwrap_or_default());
+            }
+        }
     }
 
     #[test]

@@ -230,6 +230,7 @@ pub fn contour_plot_size(width: u16, height: u16) -> (u16, u16) {
 }
 
 /// The level chosen for each plot cell, if an isoline passes through it.
+#[derive(Clone, Debug)]
 struct Drawn {
     /// Per plot cell: the level index and glyph, if an isoline is drawn there.
     cells: Vec<Option<(u8, char)>>,
@@ -238,133 +239,196 @@ struct Drawn {
 /// Draws the contour chart into a new `width × height` canvas: title row with the y name and
 /// the legend, the plot, the axes. Never panics, whatever the spec and size.
 pub fn contour(spec: &ContourSpec, width: u16, height: u16) -> Canvas {
-    let mut c = Canvas::new(width, height);
-    if width == 0 || height == 0 {
-        return c;
-    }
-    let win = spec.window.sanitized();
-    let xs = Scale::linear(win.x0, win.x1);
-    let ys = Scale::linear(win.y0, win.y1);
-    let frame = Frame::new(width, height, &ys);
-    let (pw, ph) = (frame.w, frame.h);
-    if pw == 0 || ph == 0 {
-        return c;
-    }
+    ContourBase::new(spec, width, height).finish(spec)
+}
 
-    // Sample at every cell corner, row 0 at the top (largest y).
-    let cols = pw as usize + 1;
-    let rows = ph as usize + 1;
-    let mut grid = Vec::with_capacity(cols * rows);
-    let xs_row: Vec<f64> = (0..cols)
-        .map(|i| win.x0 + (i as f64) * win.width() / pw as f64)
-        .collect();
-    let mut row = Vec::with_capacity(cols);
-    for j in 0..rows {
-        let y = win.y1 - (j as f64) * win.height() / ph as f64;
-        spec.f.row(&xs_row, y, &mut row);
-        row.resize(cols, f64::NAN);
-        grid.extend_from_slice(&row);
-    }
-    let samples = Samples {
-        values: &grid,
-        cols,
-        rows,
-    };
+/// The part of a contour chart that stays put while the learner steps: the sampled isolines,
+/// colour bands, axes, tick labels and legend. It depends on the loss, the window, the size,
+/// the glyphs and the levels, never on the path, so a step only redraws the overlay on top
+/// (see [`crate::chart::ContourCache`]). Building it samples the loss at every cell corner,
+/// which is most of a chart's cost.
+#[derive(Clone, Debug)]
+pub struct ContourBase {
+    canvas: Canvas,
+    /// `None` when the canvas has no room for a plot.
+    plot: Option<Plot>,
+}
 
-    let legend_x = draw_axes(
-        &mut c,
-        &frame,
-        &xs,
-        &ys,
-        spec.x_label,
-        spec.y_label,
-        spec.glyphs,
-    );
-    let legend_room = (width as i32 - legend_x - 1).max(0) as usize;
+/// Where the plot sits and what [`ContourBase::finish`] needs to place the level letters.
+#[derive(Clone, Debug)]
+struct Plot {
+    win: Window,
+    frame: Frame,
+    drawn: Drawn,
+    levels: usize,
+    low: (usize, usize),
+}
 
-    // Levels, fewer if the legend would not fit.
-    let mut lv = levels::choose(&spec.levels, &samples);
-    if frame.axes {
-        while !lv.is_empty() && legend_len(&legend(&lv, true)) > legend_room {
-            lv = match &spec.levels {
-                Levels::Auto(_) => levels::choose(&Levels::Auto(lv.len() - 1), &samples),
-                Levels::Explicit(_) => lv[..lv.len() - 1].to_vec(),
+impl ContourBase {
+    /// Samples `spec.f` and draws everything but `spec.path`, `spec.next` and `spec.others`.
+    pub fn new(spec: &ContourSpec, width: u16, height: u16) -> ContourBase {
+        let mut c = Canvas::new(width, height);
+        if width == 0 || height == 0 {
+            return ContourBase {
+                canvas: c,
+                plot: None,
             };
         }
-    }
+        let win = spec.window.sanitized();
+        let xs = Scale::linear(win.x0, win.x1);
+        let ys = Scale::linear(win.y0, win.y1);
+        let frame = Frame::new(width, height, &ys);
+        let (pw, ph) = (frame.w, frame.h);
+        if pw == 0 || ph == 0 {
+            return ContourBase {
+                canvas: c,
+                plot: None,
+            };
+        }
 
-    let mut drawn = trace(&grid, cols, pw, ph, &lv, spec.glyphs);
-    // Levels too fine for this grid draw nothing: drop them so the letters stay a, b, c, …
-    let mut visible = vec![false; lv.len()];
-    for (k, _) in drawn.cells.iter().flatten() {
-        visible[*k as usize] = true;
-    }
-    if visible.iter().any(|v| !v) {
-        let mut remap = vec![0u8; lv.len()];
-        let mut next = 0u8;
-        for (k, v) in visible.iter().enumerate() {
-            remap[k] = next;
-            next += *v as u8;
-        }
-        for (k, _) in drawn.cells.iter_mut().flatten() {
-            *k = remap[*k as usize];
-        }
-        lv = lv
-            .iter()
-            .zip(&visible)
-            .filter(|(_, v)| **v)
-            .map(|(l, _)| *l)
+        // Sample at every cell corner, row 0 at the top (largest y).
+        let cols = pw as usize + 1;
+        let rows = ph as usize + 1;
+        let mut grid = Vec::with_capacity(cols * rows);
+        let xs_row: Vec<f64> = (0..cols)
+            .map(|i| win.x0 + (i as f64) * win.width() / pw as f64)
             .collect();
-    }
-    for j in 0..ph as usize {
-        for i in 0..pw as usize {
-            let (x, y) = frame.at((i as i32, j as i32));
-            match drawn.cells[j * pw as usize + i] {
-                Some((k, ch)) => c.put(x, y, ch, Tag::Level(k)),
-                None => {
-                    let m = mean4(&grid, cols, i, j);
-                    if m.is_finite() {
-                        let k = lv.partition_point(|&l| l <= m) as u8;
-                        c.put(x, y, ' ', Tag::Band(k));
+        let mut row = Vec::with_capacity(cols);
+        for j in 0..rows {
+            let y = win.y1 - (j as f64) * win.height() / ph as f64;
+            spec.f.row(&xs_row, y, &mut row);
+            row.resize(cols, f64::NAN);
+            grid.extend_from_slice(&row);
+        }
+        let samples = Samples {
+            values: &grid,
+            cols,
+            rows,
+        };
+
+        let legend_x = draw_axes(
+            &mut c,
+            &frame,
+            &xs,
+            &ys,
+            spec.x_label,
+            spec.y_label,
+            spec.glyphs,
+        );
+        let legend_room = (width as i32 - legend_x - 1).max(0) as usize;
+
+        // Levels, fewer if the legend would not fit.
+        let mut lv = levels::choose(&spec.levels, &samples);
+        if frame.axes {
+            while !lv.is_empty() && legend_len(&legend(&lv, true)) > legend_room {
+                lv = match &spec.levels {
+                    Levels::Auto(_) => levels::choose(&Levels::Auto(lv.len() - 1), &samples),
+                    Levels::Explicit(_) => lv[..lv.len() - 1].to_vec(),
+                };
+            }
+        }
+
+        let mut drawn = trace(&grid, cols, pw, ph, &lv, spec.glyphs);
+        // Levels too fine for this grid draw nothing: drop them so the letters stay a, b, c, …
+        let mut visible = vec![false; lv.len()];
+        for (k, _) in drawn.cells.iter().flatten() {
+            visible[*k as usize] = true;
+        }
+        if visible.iter().any(|v| !v) {
+            let mut remap = vec![0u8; lv.len()];
+            let mut next = 0u8;
+            for (k, v) in visible.iter().enumerate() {
+                remap[k] = next;
+                next += *v as u8;
+            }
+            for (k, _) in drawn.cells.iter_mut().flatten() {
+                *k = remap[*k as usize];
+            }
+            lv = lv
+                .iter()
+                .zip(&visible)
+                .filter(|(_, v)| **v)
+                .map(|(l, _)| *l)
+                .collect();
+        }
+        for j in 0..ph as usize {
+            for i in 0..pw as usize {
+                let (x, y) = frame.at((i as i32, j as i32));
+                match drawn.cells[j * pw as usize + i] {
+                    Some((k, ch)) => c.put(x, y, ch, Tag::Level(k)),
+                    None => {
+                        let m = mean4(&grid, cols, i, j);
+                        if m.is_finite() {
+                            let k = lv.partition_point(|&l| l <= m) as u8;
+                            c.put(x, y, ' ', Tag::Band(k));
+                        }
                     }
                 }
             }
         }
-    }
 
-    // Path, arrow and current point, laid out first so level labels can avoid them.
-    let overlay = overlay(spec, &win, pw, ph);
-    let mut reserved = vec![false; pw as usize * ph as usize];
-    for &(i, j, _, _) in &overlay {
-        for (di, dj) in [(0, 0), (-1, 0), (1, 0)] {
-            let (ii, jj) = (i + di, j + dj);
-            if ii >= 0 && jj >= 0 && ii < pw as i32 && jj < ph as i32 {
-                reserved[jj as usize * pw as usize + ii as usize] = true;
+        // The legend sits on the title row, above the plot, so the overlay never covers it.
+        if frame.axes {
+            let note = if grid.iter().all(|v| !v.is_finite()) {
+                Some("no finite values here".to_string())
+            } else if lv.is_empty() {
+                let v = grid.iter().copied().find(|v| v.is_finite()).unwrap_or(0.0);
+                Some(format!("flat: {}", sig(v, 4)))
+            } else {
+                None
+            };
+            match note {
+                Some(n) => c.text(legend_x, 0, &n, Tag::Note),
+                None => draw_legend(&mut c, legend_x, &lv, legend_room),
             }
         }
-    }
-    let low = lowest_cell(&grid, cols, pw, ph);
-    label_levels(&mut c, &frame, &drawn, &reserved, lv.len(), low);
-    for (i, j, ch, tag) in overlay {
-        let (x, y) = frame.at((i, j));
-        c.put(x, y, ch, tag);
-    }
-
-    if frame.axes {
-        let note = if grid.iter().all(|v| !v.is_finite()) {
-            Some("no finite values here".to_string())
-        } else if lv.is_empty() {
-            let v = grid.iter().copied().find(|v| v.is_finite()).unwrap_or(0.0);
-            Some(format!("flat: {}", sig(v, 4)))
-        } else {
-            None
-        };
-        match note {
-            Some(n) => c.text(legend_x, 0, &n, Tag::Note),
-            None => draw_legend(&mut c, legend_x, &lv, legend_room),
+        let low = lowest_cell(&grid, cols, pw, ph);
+        ContourBase {
+            canvas: c,
+            plot: Some(Plot {
+                win,
+                frame,
+                drawn,
+                levels: lv.len(),
+                low,
+            }),
         }
     }
-    c
+
+    /// The whole chart: this base with `spec`'s path, racers, arrow and current point on top,
+    /// and the level letters placed where those leave room. `spec` must be the one the base was
+    /// built from, apart from those three fields.
+    pub fn finish(&self, spec: &ContourSpec) -> Canvas {
+        let mut c = self.canvas.clone();
+        let Some(Plot {
+            win,
+            frame,
+            drawn,
+            levels,
+            low,
+        }) = &self.plot
+        else {
+            return c;
+        };
+        let (pw, ph) = (frame.w, frame.h);
+        // Path, arrow and current point, laid out first so level labels can avoid them.
+        let overlay = overlay(spec, win, pw, ph);
+        let mut reserved = vec![false; pw as usize * ph as usize];
+        for &(i, j, _, _) in &overlay {
+            for (di, dj) in [(0, 0), (-1, 0), (1, 0)] {
+                let (ii, jj) = (i + di, j + dj);
+                if ii >= 0 && jj >= 0 && ii < pw as i32 && jj < ph as i32 {
+                    reserved[jj as usize * pw as usize + ii as usize] = true;
+                }
+            }
+        }
+        label_levels(&mut c, frame, drawn, &reserved, *levels, *low);
+        for (i, j, ch, tag) in overlay {
+            let (x, y) = frame.at((i, j));
+            c.put(x, y, ch, tag);
+        }
+        c
+    }
 }
 
 /// The plot cell at the lowest finite sample (the bowl's bottom), or the centre.

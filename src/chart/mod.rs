@@ -10,6 +10,7 @@
 //! `Buffer`/`Style` types when rendering.
 
 mod axis;
+mod cache;
 mod canvas;
 mod contour;
 mod curve;
@@ -19,8 +20,9 @@ mod raster;
 mod window;
 
 pub use axis::{format_tick, nice_step, nice_ticks};
+pub use cache::ContourCache;
 pub use canvas::{Canvas, CanvasWidget, Cell, Tag, Theme};
-pub use contour::{ContourSpec, Sampler, contour, contour_plot_size, marker};
+pub use contour::{ContourBase, ContourSpec, Sampler, contour, contour_plot_size, marker};
 pub use curve::{CurveSpec, curve};
 pub use history::{HistorySpec, SERIES_MARKERS, history};
 pub use levels::{Levels, MAX_LEVELS};

@@ -2,11 +2,69 @@
 //! every run's path, the next step's arrow and, in the Taylor view, the dial's probe. The tutor
 //! draws this canvas and `gradstep plot` prints it, so both show the very same chart.
 
+use std::cell::RefCell;
+
 use super::Stage;
-use crate::chart::{self, ContourSpec, CurveSpec, Levels, Sampler};
+use crate::chart::{self, ContourBase, ContourCache, ContourSpec, CurveSpec, Levels, Sampler};
 use crate::descent::Status;
 use crate::lesson::{ChartKind, Mask};
 use crate::math::Objective;
+
+/// The stage's contour cache. A `RefCell` because drawing takes the stage by reference.
+pub(super) type Cache = RefCell<ContourCache<BaseKey>>;
+
+/// Everything the contour map's base is drawn from, so the cache rebuilds exactly when one of
+/// these changes. The slice's other parameters count (a model with a bias moves its map every
+/// step); the two on the axes do not.
+pub(super) struct BaseKey {
+    objective: Objective,
+    /// The sampled point's bits, the axes' entries zeroed (bits so a NaN equals itself).
+    at: Vec<u64>,
+    axes: (usize, usize),
+    window: chart::Window,
+    size: (u16, u16),
+    glyphs: chart::Glyphs,
+    levels: Levels,
+    labels: (String, String),
+}
+
+/// The slice point as the key stores it.
+fn key_at(at: &[f64], axes: (usize, usize)) -> impl Iterator<Item = u64> + '_ {
+    at.iter().enumerate().map(move |(k, v)| {
+        if k == axes.0 || k == axes.1 {
+            0
+        } else {
+            v.to_bits()
+        }
+    })
+}
+
+impl BaseKey {
+    fn new(spec: &ContourSpec, slice: &Slice, width: u16, height: u16) -> BaseKey {
+        BaseKey {
+            objective: slice.objective.clone(),
+            at: key_at(&slice.at, slice.axes).collect(),
+            axes: slice.axes,
+            window: spec.window,
+            size: (width, height),
+            glyphs: spec.glyphs,
+            levels: spec.levels.clone(),
+            labels: (spec.x_label.to_string(), spec.y_label.to_string()),
+        }
+    }
+
+    fn matches(&self, spec: &ContourSpec, slice: &Slice, width: u16, height: u16) -> bool {
+        self.size == (width, height)
+            && self.axes == slice.axes
+            && self.window == spec.window
+            && self.glyphs == spec.glyphs
+            && self.levels == spec.levels
+            && self.labels.0 == spec.x_label
+            && self.labels.1 == spec.y_label
+            && self.at.iter().copied().eq(key_at(&slice.at, slice.axes))
+            && self.objective == *slice.objective
+    }
+}
 
 /// A point on the chart's two axes.
 type Pt = (f64, f64);
@@ -159,5 +217,15 @@ pub fn chart(
         y_label: &names[axes.1],
         glyphs,
     };
-    chart::contour(&spec, width, height)
+    let mut cache = stage.chart_cache.borrow_mut();
+    let base = cache.get_or_build(
+        |key| key.matches(&spec, &slice, width, height),
+        || {
+            (
+                BaseKey::new(&spec, &slice, width, height),
+                ContourBase::new(&spec, width, height),
+            )
+        },
+    );
+    base.finish(&spec)
 }

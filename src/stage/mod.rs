@@ -54,6 +54,8 @@ pub struct Stage {
     /// The probe step ‖Δθ‖ in the Taylor view.
     pub probe: f64,
     pub playing: bool,
+    /// The contour map's sampled base, reused while stepping (see [`charts::ContourCache`]).
+    chart_cache: chart::Cache,
 }
 
 /// The default sandbox: the sources' own example, x² + xy + y² from (3, 4) with η = 0.1,
@@ -129,6 +131,7 @@ impl Stage {
             angle: dial.angle_deg.to_radians(),
             probe: dial.step,
             playing: false,
+            chart_cache: chart::Cache::default(),
         })
     }
 
@@ -419,6 +422,12 @@ impl Stage {
         hide: crate::lesson::Mask,
     ) -> charts::Canvas {
         chart::chart(self, glyphs, width, height, hide)
+    }
+
+    /// How many times the contour map was sampled anew: once per window, loss slice, size
+    /// and glyph set; a step that changes none of them redraws only the path on top.
+    pub fn chart_rebuilds(&self) -> u64 {
+        self.chart_cache.borrow().rebuilds()
     }
 
     /// Zooms around the main run's current point (on the chart's axes), so zooming in looks
