@@ -12,6 +12,7 @@ use super::canvas::{Canvas, Tag};
 use super::levels::{self, Levels, Samples};
 use super::raster::{self, P};
 use super::window::Window;
+use super::words::{Words, text_width};
 use crate::numfmt::sig;
 
 /// The loss as the chart samples it: point by point, or a whole row at once when the caller
@@ -236,8 +237,14 @@ struct Drawn {
 }
 
 /// Draws the contour chart into a new `width × height` canvas: title row with the y name and
-/// the legend, the plot, the axes. Never panics, whatever the spec and size.
+/// the legend, the plot, the axes. Never panics, whatever the spec and size. English words;
+/// see [`contour_in`].
 pub fn contour(spec: &ContourSpec, width: u16, height: u16) -> Canvas {
+    contour_in(spec, width, height, &Words::EN)
+}
+
+/// [`contour`] with the legend and notes in the language of `words`.
+pub fn contour_in(spec: &ContourSpec, width: u16, height: u16, words: &Words) -> Canvas {
     let mut c = Canvas::new(width, height);
     if width == 0 || height == 0 {
         return c;
@@ -285,7 +292,7 @@ pub fn contour(spec: &ContourSpec, width: u16, height: u16) -> Canvas {
     // Levels, fewer if the legend would not fit.
     let mut lv = levels::choose(&spec.levels, &samples);
     if frame.axes {
-        while !lv.is_empty() && legend_len(&legend(&lv, true)) > legend_room {
+        while !lv.is_empty() && legend_len(&legend(&lv, true, words)) > legend_room {
             lv = match &spec.levels {
                 Levels::Auto(_) => levels::choose(&Levels::Auto(lv.len() - 1), &samples),
                 Levels::Explicit(_) => lv[..lv.len() - 1].to_vec(),
@@ -352,16 +359,16 @@ pub fn contour(spec: &ContourSpec, width: u16, height: u16) -> Canvas {
 
     if frame.axes {
         let note = if grid.iter().all(|v| !v.is_finite()) {
-            Some("no finite values here".to_string())
+            Some(words.no_values.to_string())
         } else if lv.is_empty() {
             let v = grid.iter().copied().find(|v| v.is_finite()).unwrap_or(0.0);
-            Some(format!("flat: {}", sig(v, 4)))
+            Some(format!("{}: {}", words.flat, sig(v, 4)))
         } else {
             None
         };
         match note {
             Some(n) => c.text(legend_x, 0, &n, Tag::Note),
-            None => draw_legend(&mut c, legend_x, &lv, legend_room),
+            None => draw_legend(&mut c, legend_x, &lv, legend_room, words),
         }
     }
     c
@@ -472,11 +479,11 @@ fn label_levels(
 
 /// The legend as pieces, each with the level it names: `levels a=0.5 b=1 …` (the word
 /// dropped when `short`).
-fn legend(lv: &[f64], short: bool) -> Vec<(String, Option<u8>)> {
+fn legend(lv: &[f64], short: bool, words: &Words) -> Vec<(String, Option<u8>)> {
     let names = level_values(lv);
     let mut out = Vec::new();
     if !short {
-        out.push(("levels ".to_string(), None));
+        out.push((format!("{} ", words.levels), None));
     }
     for (k, v) in names.into_iter().enumerate() {
         let sep = if k + 1 < lv.len() { " " } else { "" };
@@ -500,23 +507,23 @@ fn level_values(lv: &[f64]) -> Vec<String> {
 }
 
 fn legend_len(pieces: &[(String, Option<u8>)]) -> usize {
-    pieces.iter().map(|(s, _)| s.chars().count()).sum()
+    pieces.iter().map(|(s, _)| text_width(s)).sum()
 }
 
 /// Draws the legend on the title row; each entry is tagged with its level so a colour theme
 /// paints it like its isoline.
-fn draw_legend(c: &mut Canvas, x: i32, lv: &[f64], room: usize) {
-    let full = legend(lv, false);
+fn draw_legend(c: &mut Canvas, x: i32, lv: &[f64], room: usize, words: &Words) {
+    let full = legend(lv, false, words);
     let pieces = if legend_len(&full) <= room {
         full
     } else {
-        legend(lv, true)
+        legend(lv, true, words)
     };
     let mut at = x.max(c.width() as i32 - legend_len(&pieces) as i32);
     for (text, level) in pieces {
         let tag = level.map_or(Tag::Label, Tag::LevelLabel);
         c.text(at, 0, &text, tag);
-        at += text.chars().count() as i32;
+        at += text_width(&text) as i32;
     }
 }
 

@@ -5,7 +5,7 @@
 use super::Stage;
 use crate::chart::{self, ContourSpec, CurveSpec, Levels, Sampler};
 use crate::descent::Status;
-use crate::lesson::{ChartKind, Mask};
+use crate::lesson::{ChartKind, Lang, Mask};
 use crate::math::Objective;
 
 /// A point on the chart's two axes.
@@ -79,7 +79,12 @@ pub fn chart(
     width: u16,
     height: u16,
     hide: Mask,
+    lang: Lang,
 ) -> chart::Canvas {
+    let words = match lang {
+        Lang::En => &chart::Words::EN,
+        Lang::Zh => &chart::Words::ZH,
+    };
     let s = stage.main();
     let cur = s.current();
     let running = s.status() == Status::Running;
@@ -107,7 +112,7 @@ pub fn chart(
             y_label: stage.scene.loss_name(),
             glyphs,
         };
-        return chart::curve(&spec, width, height);
+        return chart::curve_in(&spec, width, height, words);
     };
     let slice = Slice::new(s.objective(), cur.params.clone(), axes);
     let window = stage
@@ -158,5 +163,5 @@ pub fn chart(
         y_label: &names[axes.1],
         glyphs,
     };
-    chart::contour(&spec, width, height)
+    chart::contour_in(&spec, width, height, words)
 }

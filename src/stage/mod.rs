@@ -409,15 +409,16 @@ impl Stage {
 
     /// The chart of this stage at `width × height` cells.
     /// `hide` is what an open question asks for: the chart leaves it out (the slope label,
-    /// the arrow to the next point).
+    /// the arrow to the next point). `lang` is the language of its legend and labels.
     pub fn chart(
         &self,
         glyphs: charts::Glyphs,
         width: u16,
         height: u16,
         hide: crate::lesson::Mask,
+        lang: crate::lesson::Lang,
     ) -> charts::Canvas {
-        chart::chart(self, glyphs, width, height, hide)
+        chart::chart(self, glyphs, width, height, hide, lang)
     }
 
     /// Zooms around the main run's current point (on the chart's axes), so zooming in looks
