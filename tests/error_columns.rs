@@ -1,6 +1,7 @@
 //! Wrong input and odd points, as the learner meets them in the sandbox: the caret under a
 //! formula error stands where the problem is and the whole message is on screen; a corner of
-//! `abs` says "no gradient here" instead of stepping by a made-up slope.
+//! `abs` says "no gradient here" instead of stepping by a made-up slope; the stop rule's ε is
+//! on screen and the learner changes it with `[` / `]`.
 
 mod tutor;
 use crossterm::event::KeyCode;
@@ -97,4 +98,48 @@ fn a_corner_of_abs_says_no_gradient_instead_of_walking_away() {
         (p[0] - 0.9).abs() < 1e-12 && (p[1] + 0.9).abs() < 1e-12,
         "{p:?}"
     );
+}
+
+/// The numbers panel's rule row, e.g. `stop when  ‖∇L‖ < 1e-6  [/]`.
+fn rule_row(s: &str) -> String {
+    s.lines()
+        .find(|l| l.contains("stop when") || l.contains("停止条件"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_sandbox_tolerance_is_shown_changed_and_used() {
+    // The plateau from (3, 3): ‖∇L‖ ≈ 2e-7 is under the default ε = 1e-6, so it stands at
+    // t = 0; the panel says why and by which ε, and `[` lowers ε until it walks.
+    let mut a = sandbox("1 - exp(-(x^2 + y^2))", vec![3.0, 3.0], Lang::En);
+    let s = screen(&mut a, 100, 30);
+    assert!(rule_row(&s).contains("‖∇L‖ < 1e-6"), "{s}");
+    assert!(rule_row(&s).contains("[/]"), "{s}");
+    key(&mut a, 'n');
+    assert!(matches!(stop(&a), Some(Stop::FlatGradient { .. })));
+    key(&mut a, '[');
+    let s = screen(&mut a, 100, 30);
+    assert!(rule_row(&s).contains("‖∇L‖ < 1e-7"), "{s}");
+    assert_eq!(stop(&a), None, "ε = 1e-7 is below ‖∇L‖: the run goes on");
+    key(&mut a, 'n');
+    assert_ne!(params(&a), vec![3.0, 3.0], "it took a step");
+    // `]` twice: 1e-5, above ‖∇L‖ again, so it stops; `r` keeps the learner's ε.
+    key(&mut a, ']');
+    key(&mut a, ']');
+    assert!(matches!(stop(&a), Some(Stop::FlatGradient { eps, .. }) if eps == 1e-5));
+    key(&mut a, 'r');
+    assert!(rule_row(&screen(&mut a, 100, 30)).contains("1e-5"));
+    // The footer names the keys, in both languages; a lesson page has no such key.
+    let mut a = sandbox("x^2 + y^2", vec![1.0, 1.0], Lang::Zh);
+    assert!(screen(&mut a, 160, 30).contains("[/] ε"));
+    let mut l = tutor::app(Open::Lesson("stopping".into()), Lang::En);
+    let before = screen(&mut l, 160, 30);
+    key(&mut l, '[');
+    assert_eq!(
+        screen(&mut l, 160, 30),
+        before,
+        "a lesson's ε is the page's"
+    );
+    assert!(!before.contains("[/] ε"));
 }

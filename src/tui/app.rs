@@ -270,6 +270,7 @@ impl App {
                 page: self.lesson().map(|l| (t.page + 1, l.pages.len())),
                 scrolls: t.overflow > 0,
                 question: self.open_question(),
+                tolerance: t.stage.tol_tunable(),
             },
         }
     }
@@ -451,6 +452,15 @@ impl App {
             Msg::RaiseLr | Msg::LowerLr => {
                 let lr = stage.nudge_lr(*msg == Msg::RaiseLr);
                 self.notice = stage.lr_edge().map(|e| e.worded(lang, lr));
+            }
+            Msg::TighterTol | Msg::LooserTol => {
+                if let Some(eps) = stage.scale_tol(*msg == Msg::LooserTol) {
+                    self.notice = Some(format!(
+                        "{} ε = {}",
+                        tr(lang, "stop rule:", "停止条件："),
+                        crate::numfmt::short(eps)
+                    ));
+                }
             }
             Msg::WidenProbe | Msg::NarrowProbe => {
                 stage.scale_probe(*msg == Msg::WidenProbe);

@@ -59,6 +59,9 @@ pub enum Msg {
     AimDownhill,
     WidenProbe,
     NarrowProbe,
+    /// The stop rule's ε divided by 10 (stop later) or times 10 (stop sooner).
+    TighterTol,
+    LooserTol,
     /// Use what is typed in the line.
     Accept,
     /// Close the line, keeping what was there before.
@@ -171,6 +174,8 @@ pub enum When {
     Done,
     /// The page asks a question that is not answered yet.
     Question,
+    /// The learner may change the stop rule's ε (the sandbox).
+    Tolerance,
 }
 
 /// What the tutor is showing, as far as the footer cares.
@@ -182,6 +187,8 @@ pub struct Context {
     pub page: Option<(usize, usize)>,
     pub scrolls: bool,
     pub question: bool,
+    /// The stop rule's ε is the learner's to change.
+    pub tolerance: bool,
 }
 
 impl Context {
@@ -223,6 +230,7 @@ impl Row {
             When::Scrolls => ctx.scrolls,
             When::Done => ctx.done(),
             When::Question => ctx.question,
+            When::Tolerance => ctx.tolerance,
         }
     }
 
@@ -529,6 +537,18 @@ const FORMULA: Row = Row {
         Show::IfRoom,
     )
 };
+const TOLERANCE: Row = Row {
+    when: When::Tolerance,
+    ..row(
+        &[(ch('['), Msg::TighterTol), (ch(']'), Msg::LooserTol)],
+        [
+            "stop rule's ε ÷10 / ×10 (stop later / sooner)",
+            "停止条件的 ε ÷10 / ×10（晚停 / 早停）",
+        ],
+        ["ε", "ε"],
+        Show::IfRoom,
+    )
+};
 const START_POINT: Row = row(
     &[(ch('s'), Msg::TypeStart)],
     ["type a start point", "输入起点"],
@@ -626,6 +646,7 @@ static TUTOR: &[Row] = &[
     OPTIMIZER,
     FORMULA,
     START_POINT,
+    TOLERANCE,
     ANSWER,
     SHOW_ANSWER,
     Row {
@@ -699,6 +720,7 @@ static TAYLOR: &[Row] = &[
     OPTIMIZER,
     FORMULA,
     START_POINT,
+    TOLERANCE,
     ANSWER,
     SHOW_ANSWER,
     Row {

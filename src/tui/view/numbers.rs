@@ -153,7 +153,11 @@ pub fn lines<'a>(
     let rule_shown = (tol && s.stop_rule().on == StopOn::Step)
         || stop.is_some()
         || (tol && s.stop_rule().max_steps.is_none());
-    if let Some(rule) = words::rule(lang, s.stop_rule()).filter(|_| rule_shown) {
+    if let Some(mut rule) = words::rule(lang, s.stop_rule()).filter(|_| rule_shown) {
+        if stage.tol_tunable() {
+            // The keys that change ε, where the learner reads it.
+            rule.push_str("  [/]");
+        }
         row(
             &mut out,
             width,
