@@ -290,9 +290,13 @@ pub fn contour_in(spec: &ContourSpec, width: u16, height: u16, words: &Words) ->
     let legend_room = (width as i32 - legend_x - 1).max(0) as usize;
 
     // Levels, fewer if the legend would not fit.
-    let mut lv = levels::choose(&spec.levels, &samples);
+    let (mut lv, log) = levels::choose_spaced(&spec.levels, &samples);
+    // A wide range's log-spaced levels say so in the legend's title.
+    let title = if log { words.log_levels } else { words.levels };
     if frame.axes {
-        while !lv.is_empty() && legend_len(&legend(&lv, true, words)) > legend_room {
+        // Log levels keep their title (it says how to read them); plain ones may drop it.
+        let must = log.then_some(title);
+        while !lv.is_empty() && legend_len(&legend(&lv, must)) > legend_room {
             lv = match &spec.levels {
                 Levels::Auto(_) => levels::choose(&Levels::Auto(lv.len() - 1), &samples),
                 Levels::Explicit(_) => lv[..lv.len() - 1].to_vec(),
@@ -368,7 +372,7 @@ pub fn contour_in(spec: &ContourSpec, width: u16, height: u16, words: &Words) ->
         };
         match note {
             Some(n) => c.text(legend_x, 0, &n, Tag::Note),
-            None => draw_legend(&mut c, legend_x, &lv, legend_room, words),
+            None => draw_legend(&mut c, legend_x, &lv, legend_room, title),
         }
     }
     c
@@ -477,13 +481,13 @@ fn label_levels(
     }
 }
 
-/// The legend as pieces, each with the level it names: `levels a=0.5 b=1 …` (the word
-/// dropped when `short`).
-fn legend(lv: &[f64], short: bool, words: &Words) -> Vec<(String, Option<u8>)> {
+/// The legend as pieces, each with the level it names: `levels a=0.5 b=1 …` (without a
+/// title when `title` is None).
+fn legend(lv: &[f64], title: Option<&str>) -> Vec<(String, Option<u8>)> {
     let names = level_values(lv);
     let mut out = Vec::new();
-    if !short {
-        out.push((format!("{} ", words.levels), None));
+    if let Some(t) = title {
+        out.push((format!("{t} "), None));
     }
     for (k, v) in names.into_iter().enumerate() {
         let sep = if k + 1 < lv.len() { " " } else { "" };
@@ -512,12 +516,12 @@ fn legend_len(pieces: &[(String, Option<u8>)]) -> usize {
 
 /// Draws the legend on the title row; each entry is tagged with its level so a colour theme
 /// paints it like its isoline.
-fn draw_legend(c: &mut Canvas, x: i32, lv: &[f64], room: usize, words: &Words) {
-    let full = legend(lv, false, words);
+fn draw_legend(c: &mut Canvas, x: i32, lv: &[f64], room: usize, title: &str) {
+    let full = legend(lv, Some(title));
     let pieces = if legend_len(&full) <= room {
         full
     } else {
-        legend(lv, true, words)
+        legend(lv, None)
     };
     let mut at = x.max(c.width() as i32 - legend_len(&pieces) as i32);
     for (text, level) in pieces {
