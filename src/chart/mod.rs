@@ -26,7 +26,7 @@ pub use curve::{CurveSpec, curve, curve_in};
 pub use history::{HistorySpec, SERIES_MARKERS, history};
 pub use levels::{Levels, MAX_LEVELS};
 pub use window::{FitOptions, Window, fit, keep_or_refit};
-pub use words::{Words, text_width};
+pub use words::{Words, symbols, text_width};
 
 /// Which characters a chart may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

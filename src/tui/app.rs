@@ -359,7 +359,7 @@ impl App {
             Msg::HelpUp => self.help_scroll = self.help_scroll.saturating_sub(1),
             Msg::HelpDown => {
                 // The view shows what fits; the last row may come to the top, no further.
-                let rows = self.screen_keymap().help(self.lang).len() as u16 + 3;
+                let rows = crate::tui::view::panels::help_rows(self).len() as u16;
                 self.help_scroll = (self.help_scroll + 1).min(rows);
             }
             Msg::SwitchLang => self.lang = self.lang.other(),
