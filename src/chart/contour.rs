@@ -531,6 +531,31 @@ fn draw_legend(c: &mut Canvas, x: i32, lv: &[f64], room: usize, title: &str) {
     }
 }
 
+/// Which visited points get their marker: `cells[k]` is point `k`'s cell. Two markers side
+/// by side on a row read as one number ("863"), so a marker is left out when a kept one is
+/// in its cell or next to it on its row; the start (`0`) is kept first, then the newest steps,
+/// which the learner is looking at. The dotted trail still passes through the skipped ones.
+pub(crate) fn step_labels(
+    cells: &[Option<(i32, i32)>],
+    current: Option<(i32, i32)>,
+) -> Vec<(usize, i32, i32)> {
+    let mut kept: Vec<(usize, i32, i32)> = Vec::new();
+    let order = (0..cells.len().min(1)).chain((1..cells.len()).rev());
+    for k in order {
+        let Some((i, j)) = cells[k] else { continue };
+        if current == Some((i, j)) {
+            continue;
+        }
+        let touches = kept
+            .iter()
+            .any(|&(_, ki, kj)| kj == j && (ki - i).abs() <= 1);
+        if !touches {
+            kept.push((k, i, j));
+        }
+    }
+    kept
+}
+
 /// World → plot cell coordinates.
 fn to_cell(p: (f64, f64), w: &Window, pw: u16, ph: u16) -> P {
     (
@@ -567,6 +592,17 @@ fn overlay(spec: &ContourSpec, win: &Window, pw: u16, ph: u16) -> Vec<(i32, i32,
                 out.push((i, j, *mark, tag));
             }
         }
+        // A racer whose point left the window is still on the chart: its mark on the border,
+        // where it went out, so no run of the race goes missing.
+        if let Some(&p) = cells.last()
+            && raster::cell_of(p, pw, ph).is_none()
+            && p.0.is_finite()
+            && p.1.is_finite()
+        {
+            let i = p.0.clamp(0.0, pw as f64 - 0.5).floor() as i32;
+            let j = p.1.clamp(0.0, ph as f64 - 0.5).floor() as i32;
+            out.push((i, j, *mark, tag));
+        }
     }
     // Dotted trail between consecutive points (their own cells get markers).
     for w in pts.windows(2) {
@@ -596,10 +632,13 @@ fn overlay(spec: &ContourSpec, win: &Window, pw: u16, ph: u16) -> Vec<(i32, i32,
         }
     }
     let last = pts.len().saturating_sub(1);
-    for (k, &p) in pts.iter().enumerate().take(last) {
-        if let Some((i, j)) = raster::cell_of(p, pw, ph) {
-            out.push((i, j, marker(k), Tag::Marker));
-        }
+    let cells: Vec<Option<(i32, i32)>> = pts
+        .iter()
+        .take(last)
+        .map(|&p| raster::cell_of(p, pw, ph))
+        .collect();
+    for (k, i, j) in step_labels(&cells, pts.last().and_then(|&c| raster::cell_of(c, pw, ph))) {
+        out.push((i, j, marker(k), Tag::Marker));
     }
     if let Some(&cur) = pts.last() {
         let glyph = match spec.glyphs {

@@ -5,7 +5,7 @@
 use super::Glyphs;
 use super::axis::{Frame, Scale, draw_axes};
 use super::canvas::{Canvas, Tag};
-use super::contour::{marker, stroke_glyph};
+use super::contour::{marker, step_labels, stroke_glyph};
 use super::raster::{self, P};
 use super::window::sane_range;
 use super::words::{Words, text_width};
@@ -230,11 +230,16 @@ pub fn curve_in(spec: &CurveSpec, width: u16, height: u16, words: &Words) -> Can
         }
     }
 
-    for (k, &w) in spec.points.iter().enumerate() {
-        let l = (spec.f)(w);
-        if let Some(cell) = raster::cell_of(map.cell(w, l), frame.w, frame.h) {
-            put(&mut c, cell, marker(k), Tag::Marker);
-        }
+    let cells: Vec<Option<(i32, i32)>> = spec
+        .points
+        .iter()
+        .map(|&w| raster::cell_of(map.cell(w, (spec.f)(w)), frame.w, frame.h))
+        .collect();
+    let current = spec
+        .current
+        .and_then(|(w, l, _)| raster::cell_of(map.cell(w, l), frame.w, frame.h));
+    for (k, i, j) in step_labels(&cells, current) {
+        put(&mut c, (i, j), marker(k), Tag::Marker);
     }
     if let Some((w, l, _)) = spec.current {
         let g = match spec.glyphs {
