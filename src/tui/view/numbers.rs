@@ -19,7 +19,7 @@ use crate::tui::strings::tr;
 const LABEL: usize = 11;
 
 /// A labelled value on one line, or, when it would not fit in `width`, the label on one line
-/// and the value indented below it, so no number is ever cut off.
+/// and the value indented below it (wrapped if need be), so no number is ever cut off.
 fn row<'a>(out: &mut Vec<Line<'a>>, width: usize, label: &str, value: String, look: &Look) {
     let label_w = (Span::raw(label).width() + 1).max(LABEL);
     if label_w + Span::raw(value.as_str()).width() <= width {
@@ -30,7 +30,25 @@ fn row<'a>(out: &mut Vec<Line<'a>>, width: usize, label: &str, value: String, lo
         ]));
     } else {
         out.push(Line::from(Span::styled(label.to_string(), look.dim())));
-        out.push(Line::from(format!("  {value}")));
+        // Still too wide (a long tuple): wrapped at its spaces, never cut at the border.
+        for part in wrap(&value, width.saturating_sub(2)) {
+            out.push(Line::from(format!("  {part}")));
+        }
+    }
+}
+
+/// `compact` on one line when it fits `width`, else the labelled `row`, which wraps.
+fn line_or_row<'a>(
+    out: &mut Vec<Line<'a>>,
+    width: usize,
+    compact: String,
+    (label, value): (&str, String),
+    look: &Look,
+) {
+    if Span::raw(compact.as_str()).width() <= width {
+        out.push(Line::from(vec![Span::raw(compact)]));
+    } else {
+        row(out, width, label, value, look);
     }
 }
 
@@ -385,10 +403,15 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
         f64::NAN
     };
     let w = width;
-    let mut out = vec![Line::from(vec![
-        Span::styled(format!("t = {:<6}", cur.t), look.title()),
-        Span::styled(format!("η = {}", short(s.lr())), look.title()),
-    ])];
+    // Rows are merged where they fit (t, η and L on one line; the true change with its gap)
+    // so that at 80×24 the page text above keeps at least five rows.
+    let head = format!("t = {:<6}η = {}", cur.t, short(s.lr()));
+    let with_l = format!("{head}  L(θ) = {}", short(cur.value));
+    let l_on_top = Span::raw(with_l.as_str()).width() <= w;
+    let mut out = vec![Line::from(Span::styled(
+        if l_on_top { with_l } else { head },
+        look.title(),
+    ))];
     let theta = format!("θ = {}", names(stage));
     row(
         &mut out,
@@ -397,7 +420,9 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
         format!("= {}", tuple(&cur.params)),
         look,
     );
-    row(&mut out, w, "L(θ)", short(cur.value), look);
+    if !l_on_top {
+        row(&mut out, w, "L(θ)", short(cur.value), look);
+    }
     row(&mut out, w, "∇L(θ)", tuple(&cur.grad), look);
     let step = stage.taylor_step();
     row(&mut out, w, "Δθ = −η∇L", tuple(&step.delta), look);
@@ -412,33 +437,31 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
         ),
         look,
     );
-    row(
+    let (truth, gap) = (short(step.truth), short(step.truth - step.predicted));
+    let both = format!("{truth}  {} {gap}", tr(lang, "gap", "误差"));
+    if LABEL + Span::raw(both.as_str()).width() <= w {
+        row(&mut out, w, tr(lang, "true ΔL", "真实 ΔL"), both, look);
+    } else {
+        row(&mut out, w, tr(lang, "true ΔL", "真实 ΔL"), truth, look);
+        row(&mut out, w, tr(lang, "gap", "误差"), gap, look);
+    }
+    // The dial's rows are written as short equations (3 significant digits: they are read
+    // as directions and estimates, the real step above keeps its full digits), so each fits
+    // one row of a narrow panel; where even that does not fit, a labelled row that wraps.
+    let d = |v: f64| crate::numfmt::sig(v, 3);
+    let angle = d(stage.angle.to_degrees().rem_euclid(360.0));
+    line_or_row(
         &mut out,
         w,
-        tr(lang, "true ΔL", "真实 ΔL"),
-        short(step.truth),
+        format!("v = ({}, {}) ∠{angle}°", d(vx), d(vy)),
+        ("v", format!("({}, {}) ∠{angle}°", d(vx), d(vy))),
         look,
     );
-    row(
+    line_or_row(
         &mut out,
         w,
-        tr(lang, "gap", "误差"),
-        short(step.truth - step.predicted),
-        look,
-    );
-    let angle = short(stage.angle.to_degrees().rem_euclid(360.0));
-    row(
-        &mut out,
-        w,
-        "v",
-        format!("({}, {}) ∠{angle}° φ {}°", short(vx), short(vy), short(phi)),
-        look,
-    );
-    row(
-        &mut out,
-        w,
-        "∇L·v",
-        format!("= ‖∇L‖cos φ = {}", short(dot)),
+        format!("∇L·v = ‖∇L‖cos {}° = {}", d(phi), d(dot)),
+        ("∇L·v", format!("‖∇L‖cos {}° = {}", d(phi), d(dot))),
         look,
     );
     let eps = stage.probe;
@@ -453,34 +476,46 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize) -> Vec<Line<
         format!("{}   (+/- {})", short(eps), tr(lang, "change", "调整")),
         look,
     );
-    row(
+    let (pred, truth) = (d(eps * dot), d(probe_truth));
+    let probe_line = match lang {
+        Lang::En => format!("ε∇L·v = {pred}, true {truth}"),
+        Lang::Zh => format!("ε∇L·v = {pred}，真实 {truth}"),
+    };
+    line_or_row(
         &mut out,
         w,
-        "ε∇L·v",
-        match lang {
-            Lang::En => format!("{}  (true {})", short(eps * dot), short(probe_truth)),
-            Lang::Zh => format!("{}（真实 {}）", short(eps * dot), short(probe_truth)),
-        },
+        probe_line,
+        (
+            "ε∇L·v",
+            match lang {
+                Lang::En => format!("{pred}, true {truth}"),
+                Lang::Zh => format!("{pred}，真实 {truth}"),
+            },
+        ),
         look,
     );
-    if gnorm > 0.0 && phi > 179.5 {
-        out.push(Line::from(Span::styled(
+    // Wrapped, not cut: the last words of a hint are often the key to press.
+    let (hint, style) = if gnorm > 0.0 && phi > 179.5 {
+        (
             tr(
                 lang,
                 "v against ∇L: steepest descent",
                 "v 与 ∇L 反向：下降最快",
             ),
             look.good(),
-        )));
+        )
     } else {
-        out.push(Line::from(Span::styled(
+        (
             tr(
                 lang,
                 "* marks −∇L; g turns v to it",
-                "* 标出 −∇L 方向；按 g 让 v 指向它",
+                "* 是 −∇L 方向；g 让 v 指向它",
             ),
             look.dim(),
-        )));
+        )
+    };
+    for l in wrap(hint, w) {
+        out.push(Line::from(Span::styled(l, style)));
     }
     out
 }
