@@ -37,6 +37,23 @@ fn row<'a>(out: &mut Vec<Line<'a>>, width: usize, label: &str, value: String, lo
     }
 }
 
+/// `s` in at most `cells` terminal cells: as it is, or cut with a closing `…` that shows
+/// something is missing.
+fn ellipsize(s: &str, cells: usize) -> String {
+    if Span::raw(s).width() <= cells {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if Span::raw(format!("{out}{c}…")).width() > cells {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// `compact` on one line when it fits `width`, else the labelled `row`, which wraps.
 fn line_or_row<'a>(
     out: &mut Vec<Line<'a>>,
@@ -247,7 +264,7 @@ pub fn lines<'a>(
         row(&mut out, width, tr(lang, "batch", "批次"), value, look);
     }
     if stage.runners.len() > 1 {
-        race_table(&mut out, stage, lang, look, mask);
+        race_table(&mut out, stage, lang, look, mask, width);
     }
     out
 }
@@ -319,8 +336,15 @@ fn examples(batch: &[usize]) -> String {
 
 /// One row per run of a race: its marker on the chart, label, t, L and ‖∇L‖ in aligned
 /// columns, and a word for its status.
-fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Look, mask: Mask) {
-    let rows: Vec<[String; 5]> = stage
+fn race_table<'a>(
+    out: &mut Vec<Line<'a>>,
+    stage: &Stage,
+    lang: Lang,
+    look: &Look,
+    mask: Mask,
+    panel: usize,
+) {
+    let mut rows: Vec<[String; 5]> = stage
         .runners
         .iter()
         .enumerate()
@@ -359,7 +383,23 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
             .max()
             .unwrap_or(0)
     };
-    let w: Vec<usize> = (0..4).map(width).collect();
+    let mut w: Vec<usize> = (0..4).map(width).collect();
+    // Too wide for the panel: the run names give way (cut with a visible `…`), never the
+    // numbers; the help and the chart's marks still tell the runs apart.
+    let status = rows
+        .iter()
+        .map(|r| Span::raw(r[4].as_str()).width())
+        .max()
+        .unwrap_or(0);
+    // Four columns with a space between; the status word, when any run has one, after one more.
+    let total = w.iter().sum::<usize>() + 3 + if status > 0 { 1 + status } else { 0 };
+    if total > panel {
+        let name = w[0].saturating_sub(total - panel).max(4);
+        for r in rows.iter_mut() {
+            r[0] = ellipsize(&r[0], name);
+        }
+        w[0] = name.min(w[0]);
+    }
     let line = |r: &[String; 5]| {
         let pad = |c: usize, right: bool| {
             let fill = " ".repeat(w[c].saturating_sub(Span::raw(r[c].as_str()).width()));
