@@ -138,7 +138,8 @@ fn geometric(n: usize, min: f64, finite: &mut [f64]) -> Vec<f64> {
     }
     if best.is_empty() {
         // Very many decades: one level every few decades.
-        let decades = (hi / lo).log10().ceil().max(1.0) as usize;
+        // Capped: a ratio past f64 (1e-300 … 1e300) must not wrap the step below to -1.
+        let decades = (hi / lo).log10().ceil().clamp(1.0, 700.0) as usize;
         let every = decades.div_ceil(n).max(1);
         best = round_series(lo, hi, &[1.0], every, n);
     }
@@ -177,7 +178,7 @@ fn round_series(lo: f64, hi: f64, mantissas: &[f64], every: usize, n: usize) -> 
                 }
             }
         }
-        k += every as i32;
+        k = k.saturating_add(every.clamp(1, 700) as i32);
     }
     out
 }
