@@ -297,8 +297,17 @@ pub fn contour_in(spec: &ContourSpec, width: u16, height: u16, words: &Words) ->
         // Log levels keep their title (it says how to read them); plain ones may drop it.
         let must = log.then_some(title);
         while !lv.is_empty() && legend_len(&legend(&lv, must)) > legend_room {
+            // Always strictly fewer, so this ends: Auto(0) still gives one level, and a log
+            // legend keeps its title, so one level may not fit either.
             lv = match &spec.levels {
-                Levels::Auto(_) => levels::choose(&Levels::Auto(lv.len() - 1), &samples),
+                Levels::Auto(_) => {
+                    let fewer = levels::choose(&Levels::Auto(lv.len() - 1), &samples);
+                    if fewer.len() < lv.len() {
+                        fewer
+                    } else {
+                        lv[..lv.len() - 1].to_vec()
+                    }
+                }
                 Levels::Explicit(_) => lv[..lv.len() - 1].to_vec(),
             };
         }
