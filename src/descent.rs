@@ -354,6 +354,11 @@ impl Run {
         self.lr = lr;
     }
 
+    /// Another tolerance ε for the stop rule; the status is read against it from now on.
+    pub fn set_tol(&mut self, tol: f64) {
+        self.stop.tol = Some(tol);
+    }
+
     /// Another optimizer from here on; it starts with fresh state (no velocity, no moments).
     pub fn set_optimizer(&mut self, optimizer: Optimizer) {
         self.optimizer = optimizer;

@@ -27,8 +27,10 @@ fn rebuilds(a: &App) -> u64 {
 fn assert_matches_fresh(a: &App, w: u16, h: u16) {
     let s = stage(a);
     let (cols, rows) = a.chart_area().expect("the sandbox has a chart");
-    let cached = s.chart(a.glyphs, cols, rows, Mask::default());
-    let fresh = s.clone().chart(a.glyphs, cols, rows, Mask::default());
+    let cached = s.chart(a.glyphs, cols, rows, Mask::default(), a.lang);
+    let fresh = s
+        .clone()
+        .chart(a.glyphs, cols, rows, Mask::default(), a.lang);
     assert_eq!(
         cached.to_text(),
         fresh.to_text(),
@@ -93,6 +95,14 @@ fn steps_reuse_the_map_and_every_real_change_rebuilds_it() {
     let s = screen(&mut a, 120, 40);
     assert_eq!(rebuilds(&a), before + 1, "glyphs");
     assert!(s.contains('●'), "{s}");
+    assert_matches_fresh(&a, 120, 40);
+
+    // The other language: the legend is drawn into the map.
+    let before = rebuilds(&a);
+    a.lang = Lang::Zh;
+    let s = screen(&mut a, 120, 40);
+    assert_eq!(rebuilds(&a), before + 1, "language");
+    assert!(s.contains("等高线"), "{s}");
     assert_matches_fresh(&a, 120, 40);
 }
 

@@ -105,3 +105,26 @@ proptest! {
         }
     }
 }
+
+/// A log-levelled map (Rosenbrock seen from its rim) in charts too narrow for even one level
+/// and its "log levels" title: the legend gives up its levels and the chart is still drawn
+/// (the level-thinning loop once spun forever here, because one level never fit).
+#[test]
+fn a_log_legend_that_cannot_fit_still_draws() {
+    let f = |x: f64, y: f64| (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2);
+    for w in 8..40u16 {
+        let spec = ContourSpec {
+            f: &f,
+            window: Window::new(-1.9, -0.3, 0.35, 1.35),
+            levels: Levels::Auto(7),
+            path: &[],
+            next: None,
+            others: &[],
+            x_label: "x",
+            y_label: "y",
+            glyphs: Glyphs::Ascii,
+        };
+        let c = contour(&spec, w, 12);
+        assert_eq!(c.to_lines().len(), 12, "width {w}");
+    }
+}

@@ -98,3 +98,16 @@ fn negative_bases_with_integer_powers_keep_their_gradient() {
     assert_eq!(v, -8.0 + 4.0);
     assert_eq!(g, vec![12.0 - 4.0]);
 }
+
+#[test]
+fn an_unclosed_call_points_at_its_parenthesis() {
+    // `sin(` at column 1: the `(` stands at column 4, and nothing follows it.
+    let (m, c) = err("sin(");
+    assert_eq!(c, Some(4), "{m}");
+    assert!(m.contains("needs an argument and a closing ')'"), "{m}");
+    let (m, c) = err("1 + sin(x");
+    assert_eq!(c, Some(8), "{m}");
+    assert!(m.contains("'(' at column 8 is never closed"), "{m}");
+    // A function's wrong arity still names the function where it starts.
+    assert_eq!(err("atan2(x)").1, Some(1));
+}

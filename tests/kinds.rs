@@ -96,7 +96,10 @@ fn taylor_direction_is_aimed_by_turning_v_and_g_does_not_answer_it() {
     let mut a = lesson_page("taylor", 5, Lang::En);
     let s = screen(&mut a, 80, 24);
     assert!(
-        s.contains("φ ?") && !s.contains("marks −∇L") && s.contains("find −∇L yourself: g is off"),
+        s.contains("cos ?° = ?")
+            && s.contains("ε∇L·v = ?")
+            && !s.contains("marks −∇L")
+            && s.contains("find −∇L yourself: g is off"),
         "no angle to −∇L while the question is open:\n{s}"
     );
     // Enter confirms where v points now (90°): wrong, with cos φ and the way to turn.

@@ -39,7 +39,8 @@ fn page(a: &App) -> usize {
 
 #[test]
 fn a_page_without_continue_opens_at_its_own_start() {
-    // slope p2 says "from x = 5 ... landing at x = 4": a run stepped on p1 must not follow it.
+    // slope p2 starts at x = 5 and asks where one step lands: a run stepped on p1 must not
+    // follow it.
     let mut a = app("slope", Lang::En);
     for _ in 0..28 {
         key(&mut a, 'n');
@@ -48,6 +49,10 @@ fn a_page_without_continue_opens_at_its_own_start() {
     assert_eq!(page(&a), 1);
     let s = stage(&a).main();
     assert_eq!((s.current().t, s.current().params.clone()), (0, vec![5.0]));
+    // The page's question is about this step: n waits for it; w shows it, then n steps.
+    key(&mut a, 'n');
+    assert_eq!(stage(&a).main().current().t, 0);
+    key(&mut a, 'w');
     key(&mut a, 'n');
     assert_eq!(stage(&a).main().current().params, vec![4.0]);
 }

@@ -172,8 +172,18 @@ fn the_taylor_panel_shows_the_real_step_of_pages_3_and_4() {
         for want in ["t = 0", "η = 0.25", "(-0.5, -0.5)", "-2 ", "-1.5", " 0.5"] {
             assert!(p.contains(want), "p3 {lang:?} lacks {want:?}:\n{p}");
         }
-        // p4: η = 0.05: −0.4, −0.38, 0.02.
+        // p4 asks where θ lands with η = 0.05: the step and what follows from it are hidden
+        // until the learner answers (or asks to be shown), then read −0.4, −0.38, 0.02.
         let mut a = lesson_page("taylor", 3, lang);
+        let p = numbers_panel(&screen(&mut a, 80, 24));
+        assert!(
+            p.contains("(?, ?)") && !p.contains("-0.38"),
+            "p4 {lang:?}:\n{p}"
+        );
+        a.update(Action::Key(KeyEvent::new(
+            KeyCode::Char('w'),
+            KeyModifiers::NONE,
+        )));
         let p = numbers_panel(&screen(&mut a, 80, 24));
         for want in ["η = 0.05", "(-0.1, -0.1)", "-0.4 ", "-0.38", "0.02"] {
             assert!(p.contains(want), "p4 {lang:?} lacks {want:?}:\n{p}");

@@ -87,7 +87,7 @@ mod tests {
             y_label: "y",
             glyphs: Glyphs::Ascii,
         };
-        ContourBase::new(&spec, 30, 12)
+        ContourBase::new(&spec, 30, 12, &crate::chart::Words::EN)
     }
 
     #[test]

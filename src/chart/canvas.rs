@@ -44,6 +44,9 @@ pub enum Tag {
     Note,
 }
 
+/// The second cell of a double-width character: printed as nothing.
+pub const WIDE_TAIL: char = '\u{0}';
+
 /// One character cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cell {
@@ -104,15 +107,24 @@ impl Canvas {
         }
     }
 
-    /// Writes `text` from `(x, y)` rightwards, one char per cell, clipped to the canvas.
-    /// Labels are expected to be single-width characters (ASCII, Greek, subscripts).
+    /// Writes `text` from `(x, y)` rightwards, clipped to the canvas. A double-width
+    /// character (Chinese) takes two cells, the second holding [`WIDE_TAIL`]; one that would
+    /// be cut by the right edge is left out rather than half drawn.
     pub fn text(&mut self, x: i32, y: i32, text: &str, tag: Tag) {
-        for (k, ch) in text.chars().enumerate() {
-            let cx = x.saturating_add(k as i32);
-            if cx >= self.width as i32 {
+        let mut cx = x;
+        for ch in text.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0) as i32;
+            if w == 0 {
+                continue;
+            }
+            if cx.saturating_add(w) > self.width as i32 {
                 break;
             }
             self.put(cx, y, ch, tag);
+            if w == 2 {
+                self.put(cx + 1, y, WIDE_TAIL, tag);
+            }
+            cx = cx.saturating_add(w);
         }
     }
 
@@ -130,7 +142,11 @@ impl Canvas {
         (0..self.height as usize)
             .map(|y| {
                 let row = &self.cells[y * self.width as usize..(y + 1) * self.width as usize];
-                let s: String = row.iter().map(|c| c.ch).collect();
+                let s: String = row
+                    .iter()
+                    .map(|c| c.ch)
+                    .filter(|&ch| ch != WIDE_TAIL)
+                    .collect();
                 s.trim_end().to_string()
             })
             .collect()
@@ -162,6 +178,10 @@ impl Canvas {
             let row = &mut buf.content[start..start + w];
             let from = y as usize * self.width as usize;
             for (cell, c) in row.iter_mut().zip(&self.cells[from..from + w]) {
+                if c.ch == WIDE_TAIL {
+                    // Covered by the wide character to its left; the terminal skips it.
+                    continue;
+                }
                 let style = match last {
                     Some((tag, style)) if tag == c.tag => style,
                     _ => {
@@ -341,5 +361,18 @@ mod tests {
             &mut buf,
             &Theme::color(),
         );
+    }
+
+    #[test]
+    fn wide_characters_take_two_cells_and_are_never_halved() {
+        let mut c = Canvas::new(6, 1);
+        c.text(0, 0, "等高a", Tag::Label);
+        assert_eq!(c.to_lines(), vec!["等高a".to_string()]);
+        assert_eq!(c.get(1, 0).map(|c| c.ch), Some(WIDE_TAIL));
+        assert_eq!(c.get(4, 0).map(|c| c.ch), Some('a'));
+        // The third character would straddle the edge: left out, not cut in half.
+        let mut c = Canvas::new(5, 1);
+        c.text(0, 0, "等高线", Tag::Label);
+        assert_eq!(c.to_lines(), vec!["等高".to_string()]);
     }
 }

@@ -12,6 +12,7 @@ use super::canvas::{Canvas, Tag};
 use super::levels::{self, Levels, Samples};
 use super::raster::{self, P};
 use super::window::Window;
+use super::words::{Words, text_width};
 use crate::numfmt::sig;
 
 /// The loss as the chart samples it: point by point, or a whole row at once when the caller
@@ -237,9 +238,15 @@ struct Drawn {
 }
 
 /// Draws the contour chart into a new `width × height` canvas: title row with the y name and
-/// the legend, the plot, the axes. Never panics, whatever the spec and size.
+/// the legend, the plot, the axes. Never panics, whatever the spec and size. English words;
+/// see [`contour_in`].
 pub fn contour(spec: &ContourSpec, width: u16, height: u16) -> Canvas {
-    ContourBase::new(spec, width, height).finish(spec)
+    contour_in(spec, width, height, &Words::EN)
+}
+
+/// [`contour`] with the legend and notes in the language of `words`.
+pub fn contour_in(spec: &ContourSpec, width: u16, height: u16, words: &Words) -> Canvas {
+    ContourBase::new(spec, width, height, words).finish(spec)
 }
 
 /// The part of a contour chart that stays put while the learner steps: the sampled isolines,
@@ -266,7 +273,7 @@ struct Plot {
 
 impl ContourBase {
     /// Samples `spec.f` and draws everything but `spec.path`, `spec.next` and `spec.others`.
-    pub fn new(spec: &ContourSpec, width: u16, height: u16) -> ContourBase {
+    pub fn new(spec: &ContourSpec, width: u16, height: u16, words: &Words) -> ContourBase {
         let mut c = Canvas::new(width, height);
         if width == 0 || height == 0 {
             return ContourBase {
@@ -318,11 +325,24 @@ impl ContourBase {
         let legend_room = (width as i32 - legend_x - 1).max(0) as usize;
 
         // Levels, fewer if the legend would not fit.
-        let mut lv = levels::choose(&spec.levels, &samples);
+        let (mut lv, log) = levels::choose_spaced(&spec.levels, &samples);
+        // A wide range's log-spaced levels say so in the legend's title.
+        let title = if log { words.log_levels } else { words.levels };
         if frame.axes {
-            while !lv.is_empty() && legend_len(&legend(&lv, true)) > legend_room {
+            // Log levels keep their title (it says how to read them); plain ones may drop it.
+            let must = log.then_some(title);
+            while !lv.is_empty() && legend_len(&legend(&lv, must)) > legend_room {
+                // Always strictly fewer, so this ends: Auto(0) still gives one level, and a
+                // log legend keeps its title, so one level may not fit either.
                 lv = match &spec.levels {
-                    Levels::Auto(_) => levels::choose(&Levels::Auto(lv.len() - 1), &samples),
+                    Levels::Auto(_) => {
+                        let fewer = levels::choose(&Levels::Auto(lv.len() - 1), &samples);
+                        if fewer.len() < lv.len() {
+                            fewer
+                        } else {
+                            lv[..lv.len() - 1].to_vec()
+                        }
+                    }
                     Levels::Explicit(_) => lv[..lv.len() - 1].to_vec(),
                 };
             }
@@ -370,16 +390,16 @@ impl ContourBase {
         // The legend sits on the title row, above the plot, so the overlay never covers it.
         if frame.axes {
             let note = if grid.iter().all(|v| !v.is_finite()) {
-                Some("no finite values here".to_string())
+                Some(words.no_values.to_string())
             } else if lv.is_empty() {
                 let v = grid.iter().copied().find(|v| v.is_finite()).unwrap_or(0.0);
-                Some(format!("flat: {}", sig(v, 4)))
+                Some(format!("{}: {}", words.flat, sig(v, 4)))
             } else {
                 None
             };
             match note {
                 Some(n) => c.text(legend_x, 0, &n, Tag::Note),
-                None => draw_legend(&mut c, legend_x, &lv, legend_room),
+                None => draw_legend(&mut c, legend_x, &lv, legend_room, title),
             }
         }
         let low = lowest_cell(&grid, cols, pw, ph);
@@ -534,13 +554,13 @@ fn label_levels(
     }
 }
 
-/// The legend as pieces, each with the level it names: `levels a=0.5 b=1 …` (the word
-/// dropped when `short`).
-fn legend(lv: &[f64], short: bool) -> Vec<(String, Option<u8>)> {
+/// The legend as pieces, each with the level it names: `levels a=0.5 b=1 …` (without a
+/// title when `title` is None).
+fn legend(lv: &[f64], title: Option<&str>) -> Vec<(String, Option<u8>)> {
     let names = level_values(lv);
     let mut out = Vec::new();
-    if !short {
-        out.push(("levels ".to_string(), None));
+    if let Some(t) = title {
+        out.push((format!("{t} "), None));
     }
     for (k, v) in names.into_iter().enumerate() {
         let sep = if k + 1 < lv.len() { " " } else { "" };
@@ -564,24 +584,49 @@ fn level_values(lv: &[f64]) -> Vec<String> {
 }
 
 fn legend_len(pieces: &[(String, Option<u8>)]) -> usize {
-    pieces.iter().map(|(s, _)| s.chars().count()).sum()
+    pieces.iter().map(|(s, _)| text_width(s)).sum()
 }
 
 /// Draws the legend on the title row; each entry is tagged with its level so a colour theme
 /// paints it like its isoline.
-fn draw_legend(c: &mut Canvas, x: i32, lv: &[f64], room: usize) {
-    let full = legend(lv, false);
+fn draw_legend(c: &mut Canvas, x: i32, lv: &[f64], room: usize, title: &str) {
+    let full = legend(lv, Some(title));
     let pieces = if legend_len(&full) <= room {
         full
     } else {
-        legend(lv, true)
+        legend(lv, None)
     };
     let mut at = x.max(c.width() as i32 - legend_len(&pieces) as i32);
     for (text, level) in pieces {
         let tag = level.map_or(Tag::Label, Tag::LevelLabel);
         c.text(at, 0, &text, tag);
-        at += text.chars().count() as i32;
+        at += text_width(&text) as i32;
     }
+}
+
+/// Which visited points get their marker: `cells[k]` is point `k`'s cell. Two markers side
+/// by side on a row read as one number ("863"), so a marker is left out when a kept one is
+/// in its cell or next to it on its row; the start (`0`) is kept first, then the newest steps,
+/// which the learner is looking at. The dotted trail still passes through the skipped ones.
+pub(crate) fn step_labels(
+    cells: &[Option<(i32, i32)>],
+    current: Option<(i32, i32)>,
+) -> Vec<(usize, i32, i32)> {
+    let mut kept: Vec<(usize, i32, i32)> = Vec::new();
+    let order = (0..cells.len().min(1)).chain((1..cells.len()).rev());
+    for k in order {
+        let Some((i, j)) = cells[k] else { continue };
+        if current == Some((i, j)) {
+            continue;
+        }
+        let touches = kept
+            .iter()
+            .any(|&(_, ki, kj)| kj == j && (ki - i).abs() <= 1);
+        if !touches {
+            kept.push((k, i, j));
+        }
+    }
+    kept
 }
 
 /// World → plot cell coordinates.
@@ -620,6 +665,17 @@ fn overlay(spec: &ContourSpec, win: &Window, pw: u16, ph: u16) -> Vec<(i32, i32,
                 out.push((i, j, *mark, tag));
             }
         }
+        // A racer whose point left the window is still on the chart: its mark on the border,
+        // where it went out, so no run of the race goes missing.
+        if let Some(&p) = cells.last()
+            && raster::cell_of(p, pw, ph).is_none()
+            && p.0.is_finite()
+            && p.1.is_finite()
+        {
+            let i = p.0.clamp(0.0, pw as f64 - 0.5).floor() as i32;
+            let j = p.1.clamp(0.0, ph as f64 - 0.5).floor() as i32;
+            out.push((i, j, *mark, tag));
+        }
     }
     // Dotted trail between consecutive points (their own cells get markers).
     for w in pts.windows(2) {
@@ -649,10 +705,13 @@ fn overlay(spec: &ContourSpec, win: &Window, pw: u16, ph: u16) -> Vec<(i32, i32,
         }
     }
     let last = pts.len().saturating_sub(1);
-    for (k, &p) in pts.iter().enumerate().take(last) {
-        if let Some((i, j)) = raster::cell_of(p, pw, ph) {
-            out.push((i, j, marker(k), Tag::Marker));
-        }
+    let cells: Vec<Option<(i32, i32)>> = pts
+        .iter()
+        .take(last)
+        .map(|&p| raster::cell_of(p, pw, ph))
+        .collect();
+    for (k, i, j) in step_labels(&cells, pts.last().and_then(|&c| raster::cell_of(c, pw, ph))) {
+        out.push((i, j, marker(k), Tag::Marker));
     }
     if let Some(&cur) = pts.last() {
         let glyph = match spec.glyphs {

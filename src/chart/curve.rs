@@ -5,9 +5,10 @@
 use super::Glyphs;
 use super::axis::{Frame, Scale, draw_axes};
 use super::canvas::{Canvas, Tag};
-use super::contour::{marker, stroke_glyph};
+use super::contour::{marker, step_labels, stroke_glyph};
 use super::raster::{self, P};
 use super::window::sane_range;
+use super::words::{Words, text_width};
 use crate::numfmt::sig;
 
 /// Everything the slope view shows. Plain data in; see [`curve`].
@@ -82,6 +83,11 @@ impl Map {
 
 /// Draws the slope view into a new `width × height` canvas. Never panics.
 pub fn curve(spec: &CurveSpec, width: u16, height: u16) -> Canvas {
+    curve_in(spec, width, height, &Words::EN)
+}
+
+/// [`curve`] with the slope label and notes in the language of `words`.
+pub fn curve_in(spec: &CurveSpec, width: u16, height: u16, words: &Words) -> Canvas {
     let mut c = Canvas::new(width, height);
     if width == 0 || height == 0 {
         return c;
@@ -116,7 +122,7 @@ pub fn curve(spec: &CurveSpec, width: u16, height: u16) -> Canvas {
         return c;
     }
     if range.is_none() {
-        c.text(title_x, 0, "no finite values here", Tag::Note);
+        c.text(title_x, 0, words.no_values, Tag::Note);
         return c;
     }
 
@@ -160,8 +166,8 @@ pub fn curve(spec: &CurveSpec, width: u16, height: u16) -> Canvas {
     }
 
     if let (true, Some((w, _, s)), Some((i, j))) = (spec.slope_label, spec.current, slope_text_at) {
-        let text = format!("slope = {}", sig(s, 3));
-        let len = text.chars().count() as i32;
+        let text = format!("{} = {}", words.slope, sig(s, 3));
+        let len = text_width(&text) as i32;
         let (ci, _) = map.cell(w, 0.0);
         // Right of the end if it is the right end, else left of it; one row above, else on it.
         let right = i as f64 >= ci;
@@ -224,11 +230,16 @@ pub fn curve(spec: &CurveSpec, width: u16, height: u16) -> Canvas {
         }
     }
 
-    for (k, &w) in spec.points.iter().enumerate() {
-        let l = (spec.f)(w);
-        if let Some(cell) = raster::cell_of(map.cell(w, l), frame.w, frame.h) {
-            put(&mut c, cell, marker(k), Tag::Marker);
-        }
+    let cells: Vec<Option<(i32, i32)>> = spec
+        .points
+        .iter()
+        .map(|&w| raster::cell_of(map.cell(w, (spec.f)(w)), frame.w, frame.h))
+        .collect();
+    let current = spec
+        .current
+        .and_then(|(w, l, _)| raster::cell_of(map.cell(w, l), frame.w, frame.h));
+    for (k, i, j) in step_labels(&cells, current) {
+        put(&mut c, (i, j), marker(k), Tag::Marker);
     }
     if let Some((w, l, _)) = spec.current {
         let g = match spec.glyphs {

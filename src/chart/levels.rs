@@ -8,6 +8,11 @@
 //! window's edge (a saddle, a slope, a zoomed-in flank) evenly spaced round levels are used,
 //! between robust quantiles so a few huge values can't squash everything into one band.
 //! Non-finite samples are ignored; a flat function gets no levels.
+//!
+//! One exception to the edge rule: a loss whose values above the minimum span more than two
+//! decades (Rosenbrock's valley seen from its rim: 1 on the floor, 700 on the walls) gets the
+//! geometric levels too, or evenly spaced ones (100, 200, …) would leave the floor, where the
+//! descent crawls, without a single line. The chart's legend then says "log levels".
 
 /// How the isoline values are chosen.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,19 +50,29 @@ fn quantile(v: &mut [f64], q: f64) -> f64 {
 /// Chooses the levels for `samples` (see the module doc). Returns sorted, distinct, finite
 /// values; empty when nothing finite or nothing varies.
 pub fn choose(levels: &Levels, s: &Samples) -> Vec<f64> {
+    choose_spaced(levels, s).0
+}
+
+/// [`choose`], and whether the levels are log-spaced for a wide range (see the module doc),
+/// which the legend must say.
+pub fn choose_spaced(levels: &Levels, s: &Samples) -> (Vec<f64>, bool) {
     match levels {
         Levels::Explicit(v) => {
             let mut v: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
             v.sort_by(|a, b| a.total_cmp(b));
             v.dedup();
             v.truncate(MAX_LEVELS);
-            v
+            (v, false)
         }
         Levels::Auto(n) => auto(*n, s),
     }
 }
 
-fn auto(n: usize, s: &Samples) -> Vec<f64> {
+/// How many times wider than the low end the range above the minimum must be (two decades)
+/// before the levels go geometric with the minimum on the window's edge.
+const WIDE: f64 = 100.0;
+
+fn auto(n: usize, s: &Samples) -> (Vec<f64>, bool) {
     let n = n.clamp(1, MAX_LEVELS);
     let mut min = f64::INFINITY;
     let mut max = f64::NEG_INFINITY;
@@ -76,20 +91,27 @@ fn auto(n: usize, s: &Samples) -> Vec<f64> {
     if finite.is_empty() || !(max - min).is_finite() {
         // Nothing finite, or a range past f64: fall back to quantile-based linear levels.
         if finite.len() < 2 {
-            return Vec::new();
+            return (Vec::new(), false);
         }
     }
     let scale = min.abs().max(max.abs());
     if max - min <= scale * 1e-12 || max == min {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let (col, row) = (argmin % s.cols.max(1), argmin / s.cols.max(1));
     let interior = col > 0 && row > 0 && col + 1 < s.cols && row + 1 < s.rows;
     if interior {
-        geometric(n, min, &mut finite)
-    } else {
-        linear(n, &mut finite)
+        return (geometric(n, min, &mut finite), false);
     }
+    let low = quantile(&mut finite, 0.03) - min;
+    let high = quantile(&mut finite, 0.97) - min;
+    if low > 0.0 && high > WIDE * low {
+        let v = geometric(n, min, &mut finite);
+        if !v.is_empty() {
+            return (v, true);
+        }
+    }
+    (linear(n, &mut finite), false)
 }
 
 /// `min + d` for round `d` between two quantiles of the offsets above the minimum.
@@ -116,7 +138,8 @@ fn geometric(n: usize, min: f64, finite: &mut [f64]) -> Vec<f64> {
     }
     if best.is_empty() {
         // Very many decades: one level every few decades.
-        let decades = (hi / lo).log10().ceil().max(1.0) as usize;
+        // Capped: a ratio past f64 (1e-300 … 1e300) must not wrap the step below to -1.
+        let decades = (hi / lo).log10().ceil().clamp(1.0, 700.0) as usize;
         let every = decades.div_ceil(n).max(1);
         best = round_series(lo, hi, &[1.0], every, n);
     }
@@ -155,7 +178,7 @@ fn round_series(lo: f64, hi: f64, mantissas: &[f64], every: usize, n: usize) -> 
                 }
             }
         }
-        k += every as i32;
+        k = k.saturating_add(every.clamp(1, 700) as i32);
     }
     out
 }
@@ -276,5 +299,40 @@ mod tests {
         v[3] = 1e300;
         let l = auto_levels(&v, 5, 21);
         assert!(l.len() >= 3, "{l:?}");
+    }
+
+    #[test]
+    fn a_valley_seen_from_its_rim_gets_log_levels_on_its_floor() {
+        // Rosenbrock over x in [-1.9, -0.3], y in [0.35, 1.35]: the minimum sample is on the
+        // edge and the values run from about 2 to over 700.
+        let (cols, rows) = (61, 41);
+        let mut v = Vec::new();
+        for j in 0..rows {
+            for i in 0..cols {
+                let x = -1.9 + 1.6 * i as f64 / (cols - 1) as f64;
+                let y = 1.35 - 1.0 * j as f64 / (rows - 1) as f64;
+                v.push((1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2));
+            }
+        }
+        let s = Samples {
+            values: &v,
+            cols,
+            rows,
+        };
+        let (l, log) = choose_spaced(&Levels::Auto(7), &s);
+        assert!(log, "{l:?}");
+        let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+        // A line within the floor's lowest tenth of the range, where evenly spaced levels
+        // (100, 200, …) had none.
+        assert!(l[0] < min + 10.0, "{l:?} (min {min})");
+        assert!(l[l.len() - 1] > 100.0, "{l:?}");
+        // A saddle stays linear and unmarked.
+        let v = grid(|x, y| x * x - y * y, 41, 5.0);
+        let s = Samples {
+            values: &v,
+            cols: 41,
+            rows: 41,
+        };
+        assert!(!choose_spaced(&Levels::Auto(7), &s).1);
     }
 }

@@ -18,15 +18,19 @@ mod history;
 mod levels;
 mod raster;
 mod window;
+mod words;
 
 pub use axis::{format_tick, nice_step, nice_ticks};
 pub use cache::ContourCache;
-pub use canvas::{Canvas, CanvasWidget, Cell, Tag, Theme};
-pub use contour::{ContourBase, ContourSpec, Sampler, contour, contour_plot_size, marker};
-pub use curve::{CurveSpec, curve};
+pub use canvas::{Canvas, CanvasWidget, Cell, Tag, Theme, WIDE_TAIL};
+pub use contour::{
+    ContourBase, ContourSpec, Sampler, contour, contour_in, contour_plot_size, marker,
+};
+pub use curve::{CurveSpec, curve, curve_in};
 pub use history::{HistorySpec, SERIES_MARKERS, history};
 pub use levels::{Levels, MAX_LEVELS};
 pub use window::{FitOptions, Window, fit, keep_or_refit};
+pub use words::{Words, symbols, text_width};
 
 /// Which characters a chart may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

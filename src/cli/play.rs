@@ -159,5 +159,8 @@ pub fn plot(args: &PlotArgs, glyphs: Glyphs) -> Result<String, UsageError> {
     }
     let (pw, ph) = contour_plot_size(w, h);
     stage.fit_window(pw, ph);
-    Ok(stage.chart(glyphs, w, h, Mask::default()).to_text())
+    // Plain-text output for notes and scripts: English labels, like the rest of the CLI's output.
+    Ok(stage
+        .chart(glyphs, w, h, Mask::default(), crate::lesson::Lang::En)
+        .to_text())
 }

@@ -249,7 +249,11 @@ fn show(t: &Lexed, chars: &[char]) -> String {
 /// One open parenthesis: where it opened and, for a function call, the call's name and
 /// how many arguments it has seen so far.
 struct Open {
+    /// Where the function's name starts, or the bare `(`: arity errors point at the name.
     col: usize,
+    /// The column of the `(` itself (for `sin(` at column 1 that is 4): an unclosed
+    /// parenthesis is reported here, where the learner must look.
+    paren: usize,
     func: Option<(String, usize)>,
 }
 
@@ -328,12 +332,18 @@ impl Grammar<'_> {
                         ),
                     ));
                 }
+                // The `(` ends the token; `end` is 0-based past it, so it is its 1-based column.
                 self.stack.push(Open {
                     col,
+                    paren: t.end.max(col),
                     func: Some((n.clone(), 1)),
                 });
             }
-            Token::LParen => self.stack.push(Open { col, func: None }),
+            Token::LParen => self.stack.push(Open {
+                col,
+                paren: col,
+                func: None,
+            }),
             // A sign where an operand is wanted: meval's unary plus or minus.
             Token::Binary(op @ (Operation::Plus | Operation::Minus)) => {
                 t.tok = Token::Unary(*op);
@@ -409,6 +419,7 @@ impl Grammar<'_> {
             Some(Open {
                 col: open,
                 func: Some((name, args)),
+                ..
             }) => check_arity(&name, args, open),
             Some(Open { func: None, .. }) => Ok(()),
             None => Err(FormulaError::at(
@@ -421,13 +432,19 @@ impl Grammar<'_> {
     /// After the last token: every parenthesis closed, and no operand still wanted.
     fn finish(&self, tokens: &[Lexed]) -> Result<(), FormulaError> {
         if let Some(open) = self.stack.last() {
-            return Err(FormulaError::at(
-                open.col,
-                format!(
+            let msg = match (&open.func, self.want_operand) {
+                (Some((name, 1)), true) if tokens.last().is_some_and(|t| t.end == open.paren) => {
+                    format!(
+                        "{name}( at column {} needs an argument and a closing ')'",
+                        open.paren
+                    )
+                }
+                _ => format!(
                     "unbalanced parentheses: '(' at column {} is never closed",
-                    open.col
+                    open.paren
                 ),
-            ));
+            };
+            return Err(FormulaError::at(open.paren, msg));
         }
         if self.want_operand {
             let Some(last) = tokens.last() else {

@@ -760,6 +760,9 @@ fn slopes1(f: Fn1, x: f64, f0: f64) -> (f64, f64) {
             let f1 = 1.0 / (x * std::f64::consts::LN_10);
             (f1, -f1 / x)
         }
+        // |x| has a corner at 0: no slope there (NaN, so the run stops and says "not
+        // differentiable" instead of stepping by a made-up ±1 and walking away).
+        Fn1::Abs if x == 0.0 => (f64::NAN, f64::NAN),
         Fn1::Abs => (if x < 0.0 { -1.0 } else { 1.0 }, 0.0),
         Fn1::Sin => (x.cos(), -f0),
         Fn1::Cos => (-x.sin(), -f0),

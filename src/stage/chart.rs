@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use super::Stage;
 use crate::chart::{self, ContourBase, ContourCache, ContourSpec, CurveSpec, Levels, Sampler};
 use crate::descent::Status;
-use crate::lesson::{ChartKind, Mask};
+use crate::lesson::{ChartKind, Lang, Mask};
 use crate::math::Objective;
 
 /// The stage's contour cache. A `RefCell` because drawing takes the stage by reference.
@@ -26,6 +26,8 @@ pub(super) struct BaseKey {
     glyphs: chart::Glyphs,
     levels: Levels,
     labels: (String, String),
+    /// The legend's words are drawn into the base.
+    lang: Lang,
 }
 
 /// The slice point as the key stores it.
@@ -40,7 +42,7 @@ fn key_at(at: &[f64], axes: (usize, usize)) -> impl Iterator<Item = u64> + '_ {
 }
 
 impl BaseKey {
-    fn new(spec: &ContourSpec, slice: &Slice, width: u16, height: u16) -> BaseKey {
+    fn new(spec: &ContourSpec, slice: &Slice, width: u16, height: u16, lang: Lang) -> BaseKey {
         BaseKey {
             objective: slice.objective.clone(),
             at: key_at(&slice.at, slice.axes).collect(),
@@ -50,11 +52,20 @@ impl BaseKey {
             glyphs: spec.glyphs,
             levels: spec.levels.clone(),
             labels: (spec.x_label.to_string(), spec.y_label.to_string()),
+            lang,
         }
     }
 
-    fn matches(&self, spec: &ContourSpec, slice: &Slice, width: u16, height: u16) -> bool {
+    fn matches(
+        &self,
+        spec: &ContourSpec,
+        slice: &Slice,
+        width: u16,
+        height: u16,
+        lang: Lang,
+    ) -> bool {
         self.size == (width, height)
+            && self.lang == lang
             && self.axes == slice.axes
             && self.window == spec.window
             && self.glyphs == spec.glyphs
@@ -137,7 +148,12 @@ pub fn chart(
     width: u16,
     height: u16,
     hide: Mask,
+    lang: Lang,
 ) -> chart::Canvas {
+    let words = match lang {
+        Lang::En => &chart::Words::EN,
+        Lang::Zh => &chart::Words::ZH,
+    };
     let s = stage.main();
     let cur = s.current();
     let running = s.status() == Status::Running;
@@ -165,7 +181,7 @@ pub fn chart(
             y_label: stage.scene.loss_name(),
             glyphs,
         };
-        return chart::curve(&spec, width, height);
+        return chart::curve_in(&spec, width, height, words);
     };
     let slice = Slice::new(s.objective(), cur.params.clone(), axes);
     let window = stage
@@ -219,11 +235,11 @@ pub fn chart(
     };
     let mut cache = stage.chart_cache.borrow_mut();
     let base = cache.get_or_build(
-        |key| key.matches(&spec, &slice, width, height),
+        |key| key.matches(&spec, &slice, width, height, lang),
         || {
             (
-                BaseKey::new(&spec, &slice, width, height),
-                ContourBase::new(&spec, width, height),
+                BaseKey::new(&spec, &slice, width, height, lang),
+                ContourBase::new(&spec, width, height, words),
             )
         },
     );

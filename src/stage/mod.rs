@@ -240,6 +240,29 @@ impl Stage {
         kind
     }
 
+    /// Whether the learner may change the stop rule's ε: a run that stops only by it (the
+    /// sandbox). A lesson's rule carries a step budget and is the page's, not the learner's.
+    pub fn tol_tunable(&self) -> bool {
+        let rule = self.main().stop_rule();
+        rule.tol.is_some() && rule.max_steps.is_none()
+    }
+
+    /// The stop rule's ε times 10 (`up`) or divided by 10, within 1e-12 … 1e3, for the main
+    /// run and the scene (so `r` keeps the learner's choice). None where it is not tunable.
+    pub fn scale_tol(&mut self, up: bool) -> Option<f64> {
+        if !self.tol_tunable() {
+            return None;
+        }
+        let tol = self.main().stop_rule().tol?;
+        // Through the decimal exponent, so 1e-6 × 10 is exactly 1e-5, not 1.0000000000000002e-5.
+        let exp = tol.log10().round() as i32 + if up { 1 } else { -1 };
+        let next = format!("1e{}", exp.clamp(-12, 3)).parse().unwrap_or(tol);
+        self.runners[0].run.set_tol(next);
+        self.scene.stop.tol = Some(next);
+        self.playing = false;
+        Some(next)
+    }
+
     /// The Taylor view's probe step: doubled or halved.
     pub fn scale_probe(&mut self, up: bool) -> f64 {
         self.probe = if up {
@@ -413,15 +436,16 @@ impl Stage {
 
     /// The chart of this stage at `width × height` cells.
     /// `hide` is what an open question asks for: the chart leaves it out (the slope label,
-    /// the arrow to the next point).
+    /// the arrow to the next point). `lang` is the language of its legend and labels.
     pub fn chart(
         &self,
         glyphs: charts::Glyphs,
         width: u16,
         height: u16,
         hide: crate::lesson::Mask,
+        lang: crate::lesson::Lang,
     ) -> charts::Canvas {
-        chart::chart(self, glyphs, width, height, hide)
+        chart::chart(self, glyphs, width, height, hide, lang)
     }
 
     /// How many times the contour map was sampled anew: once per window, loss slice, size

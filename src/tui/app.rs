@@ -291,6 +291,7 @@ impl App {
                         .and_then(|l| l.page(t.page))
                         .and_then(|p| p.vary.as_ref())
                         .is_some_and(|v| v.starts.len() > 1),
+                tolerance: t.stage.tol_tunable(),
             },
         }
     }
@@ -424,7 +425,7 @@ impl App {
             Msg::HelpUp => self.help_scroll = self.help_scroll.saturating_sub(1),
             Msg::HelpDown => {
                 // The view shows what fits; the last row may come to the top, no further.
-                let rows = self.screen_keymap().help(self.lang).len() as u16 + 3;
+                let rows = crate::tui::view::panels::help_rows(self).len() as u16;
                 self.help_scroll = (self.help_scroll + 1).min(rows);
             }
             Msg::SwitchLang => self.lang = self.lang.other(),
@@ -539,6 +540,15 @@ impl App {
             Msg::RaiseLr | Msg::LowerLr => {
                 let lr = stage.nudge_lr(*msg == Msg::RaiseLr);
                 self.notice = stage.lr_edge().map(|e| e.worded(lang, lr));
+            }
+            Msg::TighterTol | Msg::LooserTol => {
+                if let Some(eps) = stage.scale_tol(*msg == Msg::LooserTol) {
+                    self.notice = Some(format!(
+                        "{} ε = {}",
+                        tr(lang, "stop rule:", "停止条件："),
+                        crate::numfmt::short(eps)
+                    ));
+                }
             }
             Msg::WidenProbe | Msg::NarrowProbe => {
                 stage.scale_probe(*msg == Msg::WidenProbe);

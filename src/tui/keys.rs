@@ -65,6 +65,9 @@ pub enum Msg {
     AimDownhill,
     WidenProbe,
     NarrowProbe,
+    /// The stop rule's ε divided by 10 (stop later) or times 10 (stop sooner).
+    TighterTol,
+    LooserTol,
     /// Use what is typed in the line.
     Accept,
     /// Close the line, keeping what was there before.
@@ -181,6 +184,8 @@ pub enum When {
     Varies,
     /// The sandbox (no lesson open) with a formula on stage.
     Sandbox,
+    /// The learner may change the stop rule's ε (the sandbox).
+    Tolerance,
 }
 
 /// What the tutor is showing, as far as the footer cares.
@@ -194,6 +199,8 @@ pub struct Context {
     pub question: bool,
     /// The page's question can be asked again at another start.
     pub varies: bool,
+    /// The stop rule's ε is the learner's to change.
+    pub tolerance: bool,
 }
 
 impl Context {
@@ -237,6 +244,7 @@ impl Row {
             When::Question => ctx.question,
             When::Varies => ctx.varies,
             When::Sandbox => !ctx.in_lesson && ctx.formula,
+            When::Tolerance => ctx.tolerance,
         }
     }
 
@@ -543,6 +551,18 @@ const FORMULA: Row = Row {
         Show::IfRoom,
     )
 };
+const TOLERANCE: Row = Row {
+    when: When::Tolerance,
+    ..row(
+        &[(ch('['), Msg::TighterTol), (ch(']'), Msg::LooserTol)],
+        [
+            "stop rule's ε ÷10 / ×10 (stop later / sooner)",
+            "停止条件的 ε ÷10 / ×10（晚停 / 早停）",
+        ],
+        ["ε", "ε"],
+        Show::IfRoom,
+    )
+};
 const START_POINT: Row = row(
     &[(ch('s'), Msg::TypeStart)],
     ["type a start point", "输入起点"],
@@ -676,6 +696,7 @@ static TUTOR: &[Row] = &[
     OPTIMIZER,
     FORMULA,
     START_POINT,
+    TOLERANCE,
     ANSWER,
     SHOW_ANSWER,
     AGAIN,
@@ -752,6 +773,7 @@ static TAYLOR: &[Row] = &[
     OPTIMIZER,
     FORMULA,
     START_POINT,
+    TOLERANCE,
     ANSWER,
     SHOW_ANSWER,
     AGAIN,

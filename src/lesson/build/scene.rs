@@ -465,7 +465,7 @@ fn racer_label(
                 parts.push(format!("η={}", crate::numfmt::short(lr)));
             }
             if let (Some(_), Objective::Model(m)) = (&raw.batch_size, objective) {
-                parts.push(format!("batch={}", m.batch_size));
+                parts.push(format!("b={}", m.batch_size));
             }
             if raw.start.is_some() {
                 parts.push(format!("from {}", crate::numfmt::vector(start)));

@@ -3,7 +3,7 @@
 
 pub mod layout;
 mod numbers;
-mod panels;
+pub(crate) mod panels;
 mod rule_card;
 mod start;
 mod tutor;

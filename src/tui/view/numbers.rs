@@ -20,7 +20,7 @@ use crate::tui::strings::tr;
 const LABEL: usize = 11;
 
 /// A labelled value on one line, or, when it would not fit in `width`, the label on one line
-/// and the value indented below it, so no number is ever cut off.
+/// and the value indented below it (wrapped if need be), so no number is ever cut off.
 fn row<'a>(out: &mut Vec<Line<'a>>, width: usize, label: &str, value: String, look: &Look) {
     let label_w = (Span::raw(label).width() + 1).max(LABEL);
     if label_w + Span::raw(value.as_str()).width() <= width {
@@ -31,7 +31,42 @@ fn row<'a>(out: &mut Vec<Line<'a>>, width: usize, label: &str, value: String, lo
         ]));
     } else {
         out.push(Line::from(Span::styled(label.to_string(), look.dim())));
-        out.push(Line::from(format!("  {value}")));
+        // Still too wide (a long tuple): wrapped at its spaces, never cut at the border.
+        for part in wrap(&value, width.saturating_sub(2)) {
+            out.push(Line::from(format!("  {part}")));
+        }
+    }
+}
+
+/// `s` in at most `cells` terminal cells: as it is, or cut with a closing `…` that shows
+/// something is missing.
+fn ellipsize(s: &str, cells: usize) -> String {
+    if Span::raw(s).width() <= cells {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if Span::raw(format!("{out}{c}…")).width() > cells {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `compact` on one line when it fits `width`, else the labelled `row`, which wraps.
+fn line_or_row<'a>(
+    out: &mut Vec<Line<'a>>,
+    width: usize,
+    compact: String,
+    (label, value): (&str, String),
+    look: &Look,
+) {
+    if Span::raw(compact.as_str()).width() <= width {
+        out.push(Line::from(vec![Span::raw(compact)]));
+    } else {
+        row(out, width, label, value, look);
     }
 }
 
@@ -183,7 +218,11 @@ pub fn lines<'a>(
     let rule_shown = (tol && s.stop_rule().on == StopOn::Step)
         || stop.is_some()
         || (tol && s.stop_rule().max_steps.is_none());
-    if let Some(rule) = words::rule(lang, s.stop_rule()).filter(|_| rule_shown) {
+    if let Some(mut rule) = words::rule(lang, s.stop_rule()).filter(|_| rule_shown) {
+        if stage.tol_tunable() {
+            // The keys that change ε, where the learner reads it.
+            rule.push_str("  [/]");
+        }
         row(
             &mut out,
             width,
@@ -265,7 +304,7 @@ pub fn lines<'a>(
         row(&mut out, width, tr(lang, "batch", "批次"), value, look);
     }
     if stage.runners.len() > 1 {
-        race_table(&mut out, stage, lang, look, mask);
+        race_table(&mut out, stage, lang, look, mask, width);
     }
     out
 }
@@ -344,8 +383,15 @@ fn examples(batch: &[usize]) -> String {
 
 /// One row per run of a race: its marker on the chart, label, t, L and ‖∇L‖ in aligned
 /// columns, and a word for its status.
-fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Look, mask: Mask) {
-    let rows: Vec<[String; 5]> = stage
+fn race_table<'a>(
+    out: &mut Vec<Line<'a>>,
+    stage: &Stage,
+    lang: Lang,
+    look: &Look,
+    mask: Mask,
+    panel: usize,
+) {
+    let mut rows: Vec<[String; 5]> = stage
         .runners
         .iter()
         .enumerate()
@@ -384,7 +430,23 @@ fn race_table<'a>(out: &mut Vec<Line<'a>>, stage: &Stage, lang: Lang, look: &Loo
             .max()
             .unwrap_or(0)
     };
-    let w: Vec<usize> = (0..4).map(width).collect();
+    let mut w: Vec<usize> = (0..4).map(width).collect();
+    // Too wide for the panel: the run names give way (cut with a visible `…`), never the
+    // numbers; the help and the chart's marks still tell the runs apart.
+    let status = rows
+        .iter()
+        .map(|r| Span::raw(r[4].as_str()).width())
+        .max()
+        .unwrap_or(0);
+    // Four columns with a space between; the status word, when any run has one, after one more.
+    let total = w.iter().sum::<usize>() + 3 + if status > 0 { 1 + status } else { 0 };
+    if total > panel {
+        let name = w[0].saturating_sub(total - panel).max(4);
+        for r in rows.iter_mut() {
+            r[0] = ellipsize(&r[0], name);
+        }
+        w[0] = name.min(w[0]);
+    }
     let line = |r: &[String; 5]| {
         let pad = |c: usize, right: bool| {
             let fill = " ".repeat(w[c].saturating_sub(Span::raw(r[c].as_str()).width()));
@@ -428,10 +490,15 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize, mask: Mask) 
         f64::NAN
     };
     let w = width;
-    let mut out = vec![Line::from(vec![
-        Span::styled(format!("t = {:<6}", cur.t), look.title()),
-        Span::styled(format!("η = {}", short(s.lr())), look.title()),
-    ])];
+    // Rows are merged where they fit (t, η and L on one line; the true change with its gap)
+    // so that at 80×24 the page text above keeps at least five rows.
+    let head = format!("t = {:<6}η = {}", cur.t, short(s.lr()));
+    let with_l = format!("{head}  L(θ) = {}", short(cur.value));
+    let l_on_top = Span::raw(with_l.as_str()).width() <= w;
+    let mut out = vec![Line::from(Span::styled(
+        if l_on_top { with_l } else { head },
+        look.title(),
+    ))];
     let theta = format!("θ = {}", names(stage));
     row(
         &mut out,
@@ -440,54 +507,61 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize, mask: Mask) 
         format!("= {}", tuple(&cur.params)),
         look,
     );
-    row(&mut out, w, "L(θ)", short(cur.value), look);
+    if !l_on_top {
+        row(&mut out, w, "L(θ)", short(cur.value), look);
+    }
     row(&mut out, w, "∇L(θ)", tuple(&cur.grad), look);
     let step = stage.taylor_step();
-    row(&mut out, w, "Δθ = −η∇L", tuple(&step.delta), look);
+    // A question about the real step (predict θ next) hides the step and what follows from it.
+    let hide_step = mask.step || mask.next;
+    row(
+        &mut out,
+        w,
+        "Δθ = −η∇L",
+        shown_tuple(hide_step, &step.delta),
+        look,
+    );
     row(
         &mut out,
         w,
         "∇L·Δθ",
         format!(
             "{}  {}",
-            short(step.predicted),
+            shown(hide_step, short(step.predicted)),
             tr(lang, "(predicted)", "（预测）")
         ),
         look,
     );
-    row(
+    let (truth, gap) = (
+        shown(hide_step, short(step.truth)),
+        shown(hide_step, short(step.truth - step.predicted)),
+    );
+    let both = format!("{truth}  {} {gap}", tr(lang, "gap", "误差"));
+    if LABEL + Span::raw(both.as_str()).width() <= w {
+        row(&mut out, w, tr(lang, "true ΔL", "真实 ΔL"), both, look);
+    } else {
+        row(&mut out, w, tr(lang, "true ΔL", "真实 ΔL"), truth, look);
+        row(&mut out, w, tr(lang, "gap", "误差"), gap, look);
+    }
+    // The dial's rows are written as short equations (3 significant digits: they are read
+    // as directions and estimates, the real step above keeps its full digits), so each fits
+    // one row of a narrow panel; where even that does not fit, a labelled row that wraps.
+    let d = |v: f64| crate::numfmt::sig(v, 3);
+    let angle = d(stage.angle.to_degrees().rem_euclid(360.0));
+    line_or_row(
         &mut out,
         w,
-        tr(lang, "true ΔL", "真实 ΔL"),
-        short(step.truth),
+        format!("v = ({}, {}) ∠{angle}°", d(vx), d(vy)),
+        ("v", format!("({}, {}) ∠{angle}°", d(vx), d(vy))),
         look,
     );
-    row(
+    // φ and ∇L·v would answer a question asking where v should point.
+    let (phi_s, dot_s) = (shown(mask.angle, d(phi)), shown(mask.angle, d(dot)));
+    line_or_row(
         &mut out,
         w,
-        tr(lang, "gap", "误差"),
-        short(step.truth - step.predicted),
-        look,
-    );
-    let angle = short(stage.angle.to_degrees().rem_euclid(360.0));
-    row(
-        &mut out,
-        w,
-        "v",
-        // φ and ∇L·v would answer a question asking where v should point.
-        format!(
-            "({}, {}) ∠{angle}° φ {}",
-            short(vx),
-            short(vy),
-            shown(mask.angle, format!("{}°", short(phi)))
-        ),
-        look,
-    );
-    row(
-        &mut out,
-        w,
-        "∇L·v",
-        format!("= ‖∇L‖cos φ = {}", shown(mask.angle, short(dot))),
+        format!("∇L·v = ‖∇L‖cos {phi_s}° = {dot_s}"),
+        ("∇L·v", format!("‖∇L‖cos {phi_s}° = {dot_s}")),
         look,
     );
     let eps = stage.probe;
@@ -502,51 +576,55 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize, mask: Mask) 
         format!("{}   (+/- {})", short(eps), tr(lang, "change", "调整")),
         look,
     );
-    row(
+    let (pred, truth) = (shown(mask.angle, d(eps * dot)), d(probe_truth));
+    let probe_line = match lang {
+        Lang::En => format!("ε∇L·v = {pred}, true {truth}"),
+        Lang::Zh => format!("ε∇L·v = {pred}，真实 {truth}"),
+    };
+    line_or_row(
         &mut out,
         w,
-        "ε∇L·v",
-        match lang {
-            Lang::En => format!(
-                "{}  (true {})",
-                shown(mask.angle, short(eps * dot)),
-                short(probe_truth)
-            ),
-            Lang::Zh => format!(
-                "{}（真实 {}）",
-                shown(mask.angle, short(eps * dot)),
-                short(probe_truth)
-            ),
-        },
+        probe_line,
+        (
+            "ε∇L·v",
+            match lang {
+                Lang::En => format!("{pred}, true {truth}"),
+                Lang::Zh => format!("{pred}，真实 {truth}"),
+            },
+        ),
         look,
     );
-    if mask.angle {
-        out.push(Line::from(Span::styled(
+    // Wrapped, not cut: the last words of a hint are often the key to press.
+    let (hint, style) = if mask.angle {
+        (
             tr(
                 lang,
                 "find −∇L yourself: g is off",
                 "自己找 −∇L：g 暂时不能用",
             ),
             look.dim(),
-        )));
+        )
     } else if gnorm > 0.0 && phi > 179.5 {
-        out.push(Line::from(Span::styled(
+        (
             tr(
                 lang,
                 "v against ∇L: steepest descent",
                 "v 与 ∇L 反向：下降最快",
             ),
             look.good(),
-        )));
+        )
     } else {
-        out.push(Line::from(Span::styled(
+        (
             tr(
                 lang,
                 "* marks −∇L; g turns v to it",
-                "* 标出 −∇L 方向；按 g 让 v 指向它",
+                "* 是 −∇L 方向；g 让 v 指向它",
             ),
             look.dim(),
-        )));
+        )
+    };
+    for l in wrap(hint, w) {
+        out.push(Line::from(Span::styled(l, style)));
     }
     out
 }

@@ -44,9 +44,9 @@ pub fn language_tag(app: &App, frame: &mut Frame, row: Rect) {
     frame.render_widget(Paragraph::new(line), row);
 }
 
-/// The screen's whole key table over whatever is on screen, then how to close it.
-pub fn help(app: &App, frame: &mut Frame, area: Rect) {
-    let look = Look::of(app);
+/// The help's rows: the screen's key table, how to close the help, then on the tutor every
+/// chart symbol with what it means (last, so the keys stay on the first screen).
+pub fn help_rows(app: &App) -> Vec<(String, &'static str)> {
     let lang = app.lang;
     let mut rows = app.screen_keymap().help(lang);
     let closing: Vec<_> = Keymap::Help
@@ -56,6 +56,23 @@ pub fn help(app: &App, frame: &mut Frame, area: Rect) {
         .collect();
     rows.push((String::new(), ""));
     rows.extend(closing);
+    if matches!(app.screen, crate::tui::app::Screen::Tutor(_)) {
+        let words = match lang {
+            Lang::En => &crate::chart::Words::EN,
+            Lang::Zh => &crate::chart::Words::ZH,
+        };
+        rows.push((String::new(), ""));
+        rows.push((String::new(), tr(lang, "On the chart:", "图上的符号：")));
+        rows.extend(crate::chart::symbols(app.glyphs, words));
+    }
+    rows
+}
+
+/// The help rows over whatever is on screen.
+pub fn help(app: &App, frame: &mut Frame, area: Rect) {
+    let look = Look::of(app);
+    let lang = app.lang;
+    let rows = help_rows(app);
     let width = |s: &str| Span::raw(s).width();
     let key_width = rows
         .iter()

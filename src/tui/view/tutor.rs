@@ -523,7 +523,13 @@ fn draw_chart(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Lo
     let block = look.block(Span::styled(chart_title(stage, app.lang), look.title()));
     let area_in = inner(area);
     frame.render_widget(block, area);
-    let canvas = stage.chart(app.glyphs, area_in.width, area_in.height, app.mask());
+    let canvas = stage.chart(
+        app.glyphs,
+        area_in.width,
+        area_in.height,
+        app.mask(),
+        app.lang,
+    );
     canvas.render(area_in, frame.buffer_mut(), &look.theme());
 }
 
