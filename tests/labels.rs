@@ -12,8 +12,11 @@ use gradstep::tui::{App, Open};
 use tutor::{code, key, screen};
 
 /// English words the chart, the panels and the status line used to print in every language.
-const ENGLISH: [&str; 9] = [
+const ENGLISH: [&str; 11] = [
     "levels",
+    // The batch lesson's runs, named in its text as 批量 and 小批量.
+    "batch GD",
+    "mini-batch",
     "slope =",
     "flat:",
     "no finite values",
@@ -74,7 +77,7 @@ fn no_english_label_on_any_chinese_page() {
 fn the_english_pages_do_show_those_labels() {
     // The list above is not made of words nobody prints: English screens carry them.
     let all: String = screens(Lang::En).into_iter().map(|(_, s)| s).collect();
-    for w in ["levels", "slope =", "stepping"] {
+    for w in ["levels", "slope =", "stepping", "batch GD", "mini-batch"] {
         assert!(all.contains(w), "no English screen shows {w:?}");
     }
 }

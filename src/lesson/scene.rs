@@ -93,6 +93,8 @@ impl Default for Dial {
 pub struct Racer {
     /// A short name for the legend: `momentum`, `η=0.9`, or the author's own.
     pub label: String,
+    /// The author's Chinese name for the legend, when it differs from `label`.
+    pub label_zh: Option<String>,
     /// The racer's objective: the scene's, except a model may use another batch size.
     pub objective: Objective,
     pub optimizer: Optimizer,
@@ -123,6 +125,8 @@ pub struct Naming {
     pub loss: Option<String>,
     /// The main run's legend; `None` for its optimizer and η.
     pub run: Option<String>,
+    /// Its Chinese text, when the author gave one.
+    pub run_zh: Option<String>,
 }
 
 /// Everything one page shows and steps.
@@ -185,6 +189,11 @@ impl Scene {
     /// The loss's letter as the page writes it: L unless the scene names it.
     pub fn loss_name(&self) -> &str {
         self.naming.loss.as_deref().unwrap_or("L")
+    }
+
+    /// The main run's Chinese label, when the author gave one (see [`Self::label`]).
+    pub fn label_zh(&self) -> Option<String> {
+        self.naming.run.as_ref().and(self.naming.run_zh.clone())
     }
 
     /// The label of the main run in a race legend: the scene's own, else the optimizer and η.

@@ -70,8 +70,28 @@ pub struct RawScene {
     pub param_names: Option<S<Vec<String>>>,
     /// The loss as the page's text writes it (`"J"`); default L.
     pub loss_name: Option<S<String>>,
-    /// The main run's legend (`"batch GD"`); default its optimizer and η.
-    pub label: Option<S<String>>,
+    /// The main run's legend (`"batch GD"`, or `{ zh = "批量 GD", en = "batch GD" }`);
+    /// default its optimizer and η.
+    pub label: Option<S<RawLabel>>,
+}
+
+/// A run's legend: one text for both languages, or one per language. The English one names
+/// the run in `[[check]] racer = ...`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawLabel {
+    Both(String),
+    Each { zh: String, en: String },
+}
+
+impl RawLabel {
+    /// The English text (the run's name in claims) and the Chinese one when it differs.
+    pub fn texts(&self) -> (&str, Option<&str>) {
+        match self {
+            RawLabel::Both(s) => (s, None),
+            RawLabel::Each { zh, en } => (en, Some(zh)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -101,7 +121,7 @@ pub struct RawDial {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRacer {
-    pub label: Option<S<String>>,
+    pub label: Option<S<RawLabel>>,
     pub optimizer: Option<S<String>>,
     pub lr: Option<S<f64>>,
     pub start: Option<S<Vec<f64>>>,

@@ -11,7 +11,7 @@ pub use limit::Edge;
 
 use crate::chart::{self as charts, FitOptions};
 use crate::descent::{Run, Status, StopOn, StopRule};
-use crate::lesson::{ChartKind, Scene};
+use crate::lesson::{ChartKind, Lang, Scene};
 use crate::math::optimizer::{Kind, Optimizer};
 use crate::math::{Formula, Objective};
 
@@ -37,7 +37,19 @@ pub struct TaylorStep {
 #[derive(Debug, Clone)]
 pub struct Runner {
     pub label: String,
+    /// The lesson's Chinese name for this run, when it has one.
+    pub label_zh: Option<String>,
     pub run: Run,
+}
+
+impl Runner {
+    /// The run's name in the legend, in the learner's language.
+    pub fn name(&self, lang: Lang) -> &str {
+        match (lang, &self.label_zh) {
+            (Lang::Zh, Some(zh)) => zh,
+            _ => &self.label,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -117,10 +129,16 @@ impl Stage {
     pub fn new(scene: Scene) -> Result<Stage, String> {
         let mut runners = vec![Runner {
             label: scene.label(),
+            label_zh: scene.label_zh(),
             run: scene.run()?,
         }];
-        for (label, run) in scene.racer_runs()? {
-            runners.push(Runner { label, run });
+        for (k, (label, run)) in scene.racer_runs()?.into_iter().enumerate() {
+            let label_zh = scene.race.get(k).and_then(|r| r.label_zh.clone());
+            runners.push(Runner {
+                label,
+                label_zh,
+                run,
+            });
         }
         let dial = scene.dial.unwrap_or_default();
         Ok(Stage {
@@ -193,12 +211,18 @@ impl Stage {
         if let Ok(main) = self.scene.run() {
             self.runners[0] = Runner {
                 label: self.scene.label(),
+                label_zh: self.scene.label_zh(),
                 run: main,
             };
         }
         if let Ok(racers) = self.scene.racer_runs() {
-            for (r, (label, run)) in self.runners[1..].iter_mut().zip(racers) {
-                *r = Runner { label, run };
+            for (k, (r, (label, run))) in self.runners[1..].iter_mut().zip(racers).enumerate() {
+                let label_zh = self.scene.race.get(k).and_then(|x| x.label_zh.clone());
+                *r = Runner {
+                    label,
+                    label_zh,
+                    run,
+                };
             }
         }
         self.playing = false;
@@ -278,6 +302,7 @@ impl Stage {
         let s = self.main();
         self.runners[0].label =
             format!("{} η={}", s.optimizer().kind, crate::numfmt::short(s.lr()));
+        self.runners[0].label_zh = None;
     }
 
     /// The two parameters the contour map shows, if the scene has two or more.

@@ -219,16 +219,26 @@ fn decay_rate(ctx: &mut Ctx, d: &S<f64>) -> Option<f64> {
 /// printable text, and there must be one parameter name per parameter.
 fn naming(ctx: &mut Ctx, s: &RawScene, names: &[String]) -> Option<Naming> {
     let mut bad = false;
-    let mut text = |ctx: &mut Ctx, v: &S<String>, key: &str| {
-        let t = printable(v.get_ref().trim()).into_owned();
+    let mut text = |ctx: &mut Ctx, v: &str, span: Range<usize>, key: &str| {
+        let t = printable(v.trim()).into_owned();
         if t.is_empty() || t.chars().count() > 24 {
-            ctx.at(v.span(), format!("{key} must be 1 to 24 characters"));
+            ctx.at(span, format!("{key} must be 1 to 24 characters"));
             bad = true;
         }
         t
     };
-    let loss = s.loss_name.as_ref().map(|v| text(ctx, v, "loss_name"));
-    let run = s.label.as_ref().map(|v| text(ctx, v, "label"));
+    let loss = s
+        .loss_name
+        .as_ref()
+        .map(|v| text(ctx, v.get_ref(), v.span(), "loss_name"));
+    let (run, run_zh) = match &s.label {
+        Some(l) => {
+            let (en, zh) = l.get_ref().texts();
+            let zh = zh.map(|z| text(ctx, z, l.span(), "label"));
+            (Some(text(ctx, en, l.span(), "label")), zh)
+        }
+        None => (None, None),
+    };
     let mut params = Vec::new();
     if let Some(list) = &s.param_names {
         if list.get_ref().len() != names.len() {
@@ -252,7 +262,12 @@ fn naming(ctx: &mut Ctx, s: &RawScene, names: &[String]) -> Option<Naming> {
             params.push(n);
         }
     }
-    (!bad).then_some(Naming { params, loss, run })
+    (!bad).then_some(Naming {
+        params,
+        loss,
+        run,
+        run_zh,
+    })
 }
 
 fn chart_kind(ctx: &mut Ctx, s: &RawScene, span: Range<usize>) -> Option<ChartKind> {
@@ -430,8 +445,15 @@ fn racer(
         }
     };
     let label = racer_label(ctx, raw, optimizer, lr, &objective, &start)?;
+    let label_zh = raw
+        .label
+        .as_ref()
+        .and_then(|l| l.get_ref().texts().1)
+        .map(|z| printable(z).trim().to_string())
+        .filter(|z| !z.is_empty());
     Some(Racer {
         label,
+        label_zh,
         objective,
         optimizer,
         lr,
@@ -449,8 +471,8 @@ fn racer_label(
     start: &[f64],
 ) -> Option<String> {
     Some(match &raw.label {
-        Some(l) if !printable(l.get_ref()).trim().is_empty() => {
-            printable(l.get_ref()).trim().to_string()
+        Some(l) if !printable(l.get_ref().texts().0).trim().is_empty() => {
+            printable(l.get_ref().texts().0).trim().to_string()
         }
         Some(l) => {
             ctx.at(l.span(), "label is empty");

@@ -402,7 +402,7 @@ fn race_table<'a>(
                 _ => crate::stage::RACE_MARKS[(k - 1) % crate::stage::RACE_MARKS.len()],
             };
             [
-                format!("{mark} {}", r.label),
+                format!("{mark} {}", r.name(lang)),
                 c.t.to_string(),
                 // Only the main run is the one a question is about.
                 shown(mask.loss && k == 0, crate::numfmt::sig(c.value, 4)),

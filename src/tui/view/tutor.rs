@@ -549,7 +549,7 @@ fn draw_history(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &
         .runners
         .iter()
         .zip(&values)
-        .map(|(r, v)| (r.label.as_str(), v.as_slice()))
+        .map(|(r, v)| (r.name(app.lang), v.as_slice()))
         .collect();
     let spec = HistorySpec {
         series: &series,
