@@ -511,7 +511,7 @@ fn missing_operator(prev: Option<&Lexed>, t: &Lexed, chars: &[char]) -> FormulaE
     let (en, zh) = match (prev.map(|p| &p.tok), &t.tok) {
         (Some(Token::Number(_)), Token::Var(_) | Token::Func(..)) if !t.spaced => (
             format!("write {p}*{n} at column {col}: a number next to a name needs '*'"),
-            format!("请写成 {p}*{n}（第 {col} 列：数和名字之间要写 *）"),
+            format!("请写成 {p}*{n}（第 {col} 列：数和名字之间要写 '*'）"),
         ),
         _ => (
             format!(
