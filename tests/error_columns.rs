@@ -69,8 +69,12 @@ fn the_caret_under_sin_stands_under_its_parenthesis() {
         // The message is there to its last word, wrapped rather than cut at the border.
         let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
         let flat = flat.replace("│ │", "").replace(" │", "").replace("│ ", "");
+        let (col, end) = match lang {
+            Lang::En => ("column 4", "closing ')'"),
+            Lang::Zh => ("第 4 列", "右括号 ')'"),
+        };
         assert!(
-            flat.contains("column 4") && flat.contains("closing ')'"),
+            flat.contains(col) && flat.contains(end),
             "{lang}: message cut\n{s}"
         );
     }

@@ -12,8 +12,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::predict::Graded;
 use super::text::Text;
-use crate::math::Formula;
 use crate::math::symbolic;
+use crate::math::{Formula, FormulaError};
 use crate::numfmt::pretty_name;
 
 /// Random points tried besides the simple ones.
@@ -161,7 +161,7 @@ impl Target {
         let vars = self.formula.vars();
         let typed = match Formula::parse(input) {
             Ok(f) => f,
-            Err(e) => return Graded::Unreadable(formula_error(&e.message)),
+            Err(e) => return Graded::Unreadable(formula_error(&e)),
         };
         if let Some(bad) = typed.vars().iter().find(|v| !vars.contains(v)) {
             let have: Vec<String> = vars.iter().map(|v| pretty_name(v)).collect();
@@ -173,7 +173,7 @@ impl Target {
         }
         let typed = match Formula::parse_with_vars(input, vars) {
             Ok(f) => f,
-            Err(e) => return Graded::Unreadable(formula_error(&e.message)),
+            Err(e) => return Graded::Unreadable(formula_error(&e)),
         };
         for (p, want) in &self.points {
             let got = typed.value(p);
@@ -226,19 +226,9 @@ fn long(v: f64) -> String {
     crate::numfmt::sig(v, 12).replace('-', "−")
 }
 
-/// The formula parser's message, and in Chinese the same advice: `2x` is "write 2*x".
-fn formula_error(message: &str) -> Text {
-    let zh = match message
-        .strip_prefix("write ")
-        .and_then(|m| m.split_once(" at column "))
-    {
-        Some((product, rest)) => {
-            let col = rest.split(':').next().unwrap_or("?");
-            format!("请写成 {product}（第 {col} 列：数和变量之间要写 *）")
-        }
-        None => format!("公式读不懂：{message}"),
-    };
-    Text::new(zh, message.to_string())
+/// The formula parser's own message in both languages (`2x` reads "write 2*x" / "请写成 2*x").
+fn formula_error(e: &FormulaError) -> Text {
+    Text::new(e.message_zh.clone(), e.message.clone())
 }
 
 /// Integer points inside `bounds`, simplest first: (0, 0), (0, 1), (1, 0), (0, −1), …

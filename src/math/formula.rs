@@ -8,26 +8,41 @@ use super::lexer;
 use super::program::{GradientIssue, Input, Program};
 
 /// What is wrong with a formula, and where (1-based character column), in words a learner
-/// can act on.
+/// can act on. The tutor is bilingual, so every error carries the same facts in English
+/// (`message`, also what `Display` prints and what the CLI shows) and in Chinese
+/// (`message_zh`); the math core keeps them as plain strings so it needs no UI type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct FormulaError {
     pub column: Option<usize>,
     pub message: String,
+    pub message_zh: String,
 }
 
 impl FormulaError {
-    pub(crate) fn new(message: String) -> Self {
+    pub(crate) fn new(message: String, message_zh: String) -> Self {
         FormulaError {
             column: None,
             message,
+            message_zh,
         }
     }
 
-    pub(crate) fn at(column: usize, message: String) -> Self {
+    pub(crate) fn at(column: usize, message: String, message_zh: String) -> Self {
         FormulaError {
             column: Some(column),
             message,
+            message_zh,
+        }
+    }
+
+    /// The message in Chinese when `chinese`, else in English: callers that know the
+    /// learner's language pick with one flag instead of matching on a UI type.
+    pub fn message_in(&self, chinese: bool) -> &str {
+        if chinese {
+            &self.message_zh
+        } else {
+            &self.message
         }
     }
 
@@ -84,22 +99,37 @@ impl Draft {
 /// `--vars θ1,θ2` matches a formula written with θ₁.
 pub fn normalize_name(name: &str) -> Result<String, FormulaError> {
     let name = name.trim();
-    let checked = lexer::check(name, None)
-        .map_err(|e| FormulaError::new(format!("'{name}' is not a valid variable name ({e})")))?;
+    let checked = lexer::check(name, None).map_err(|e| {
+        FormulaError::new(
+            format!("'{name}' is not a valid variable name ({e})"),
+            format!("'{name}' 不能作变量名（{}）", e.message_zh),
+        )
+    })?;
+    let not_a_name = || {
+        FormulaError::new(
+            format!("'{name}' is not a valid variable name: use letters, digits and _"),
+            format!("'{name}' 不能作变量名：只能用字母、数字和 _"),
+        )
+    };
     match checked.tokens.as_slice() {
         [t] => match t {
-            Token::Var(n) if super::functions::is_constant(n) => Err(FormulaError::new(format!(
-                "'{name}' is a constant and cannot be a variable"
-            ))),
+            Token::Var(n) if super::functions::is_constant(n) => Err(FormulaError::new(
+                format!("'{name}' is a constant and cannot be a variable"),
+                format!("'{name}' 是常数，不能作变量"),
+            )),
             Token::Var(n) => Ok(n.clone()),
-            _ => Err(FormulaError::new(format!(
-                "'{name}' is not a valid variable name: use letters, digits and _"
-            ))),
+            _ => Err(not_a_name()),
         },
-        _ => Err(FormulaError::new(format!(
-            "'{name}' is not a valid variable name: use letters, digits and _"
-        ))),
+        _ => Err(not_a_name()),
     }
+}
+
+/// meval's shunting-yard refusing what the lexer accepted: not expected, but said plainly.
+fn unordered(e: meval::shunting_yard::RPNError) -> FormulaError {
+    FormulaError::new(
+        format!("meval could not order the formula: {e}"),
+        format!("meval 无法排列这个公式：{e}"),
+    )
 }
 
 impl Formula {
@@ -119,15 +149,18 @@ impl Formula {
         for v in vars {
             let n = normalize_name(v.as_ref())?;
             if names.contains(&n) {
-                return Err(FormulaError::new(format!(
-                    "the variable '{}' is listed twice",
-                    v.as_ref()
-                )));
+                return Err(FormulaError::new(
+                    format!("the variable '{}' is listed twice", v.as_ref()),
+                    format!("变量 '{}' 列了两次", v.as_ref()),
+                ));
             }
             names.push(n);
         }
         if names.is_empty() {
-            return Err(FormulaError::new("the list of variables is empty".into()));
+            return Err(FormulaError::new(
+                "the list of variables is empty".into(),
+                "变量列表是空的".into(),
+            ));
         }
         Self::build(source, Some(names))
     }
@@ -137,11 +170,14 @@ impl Formula {
         let vars = vars.unwrap_or_else(|| checked.names.iter().map(|(n, _)| n.clone()).collect());
         // The lexer has checked meval's grammar already, so meval agreeing is the expected
         // case; if it ever disagrees, say so instead of guessing.
-        let rpn = meval::shunting_yard::to_rpn(&checked.tokens)
-            .map_err(|e| FormulaError::new(format!("meval could not order the formula: {e}")))?;
+        let rpn = meval::shunting_yard::to_rpn(&checked.tokens).map_err(unordered)?;
         let index_of = |name: &str| vars.iter().position(|v| v == name);
-        let program = Program::compile(&rpn, &index_of, vars.len())
-            .map_err(|e| FormulaError::new(format!("could not compile the formula: {}", e.0)))?;
+        let program = Program::compile(&rpn, &index_of, vars.len()).map_err(|e| {
+            FormulaError::new(
+                format!("could not compile the formula: {}", e.0),
+                format!("无法编译这个公式：{}", e.0),
+            )
+        })?;
         Ok(Formula {
             source: source.to_string(),
             vars,
@@ -161,8 +197,7 @@ impl Formula {
     /// reads the formula's structure instead of evaluating it: the symbolic derivative.
     pub fn rpn(&self) -> Result<Vec<meval::tokenizer::Token>, FormulaError> {
         let checked = lexer::check(&self.source, Some(&self.vars))?;
-        meval::shunting_yard::to_rpn(&checked.tokens)
-            .map_err(|e| FormulaError::new(format!("meval could not order the formula: {e}")))
+        meval::shunting_yard::to_rpn(&checked.tokens).map_err(unordered)
     }
 
     /// How many operations one evaluation runs: the work per point, bounded by the length

@@ -141,6 +141,7 @@ fn lex_number(chars: &[char], start: usize) -> Result<(Token, usize), FormulaErr
         return Err(FormulaError::at(
             start + 1,
             format!("'{text}' is not a number"),
+            format!("'{text}' 不是一个数"),
         ));
     };
     Ok((Token::Number(v), i))
@@ -204,6 +205,7 @@ fn lex_symbol(chars: &[char], i: usize) -> Result<(Token, usize), FormulaError> 
             return Err(FormulaError::at(
                 col,
                 format!("unexpected character '{c}' at column {col}"),
+                format!("第 {col} 列有不认识的字符 '{c}'"),
             ));
         }
     };
@@ -289,13 +291,16 @@ pub fn check(input: &str, vars: Option<&[String]>) -> Result<Checked, FormulaErr
 
 fn reject_long_or_blank(chars: &[char]) -> Result<(), FormulaError> {
     if chars.len() > MAX_LEN {
-        return Err(FormulaError::new(format!(
-            "the formula is {} characters long; the limit is {MAX_LEN}",
-            chars.len()
-        )));
+        return Err(FormulaError::new(
+            format!(
+                "the formula is {} characters long; the limit is {MAX_LEN}",
+                chars.len()
+            ),
+            format!("公式有 {} 个字符，上限是 {MAX_LEN} 个", chars.len()),
+        ));
     }
     if chars.iter().all(|c| c.is_whitespace()) {
-        return Err(FormulaError::new("the formula is empty".to_string()));
+        return Err(empty());
     }
     Ok(())
 }
@@ -330,6 +335,10 @@ impl Grammar<'_> {
                             "unknown function '{n}' at column {col} (known: {})",
                             functions::known_list()
                         ),
+                        format!(
+                            "第 {col} 列的函数 '{n}' 不认识（可用的有：{}）",
+                            functions::known_list()
+                        ),
                     ));
                 }
                 // The `(` ends the token; `end` is 0-based past it, so it is its 1-based column.
@@ -353,6 +362,7 @@ impl Grammar<'_> {
                 return Err(FormulaError::at(
                     col,
                     format!("unexpected '{}' at column {col}", show(t, self.chars)),
+                    format!("第 {col} 列不该出现 '{}'", show(t, self.chars)),
                 ));
             }
         }
@@ -360,6 +370,7 @@ impl Grammar<'_> {
             return Err(FormulaError::at(
                 col,
                 format!("parentheses nest deeper than {MAX_DEPTH} levels at column {col}"),
+                format!("第 {col} 列的括号嵌套超过了 {MAX_DEPTH} 层"),
             ));
         }
         Ok(())
@@ -375,6 +386,10 @@ impl Grammar<'_> {
                 col,
                 format!(
                     "unknown variable '{n}' at column {col} (the variables are {})",
+                    vars.join(", ")
+                ),
+                format!(
+                    "第 {col} 列的变量 '{n}' 不认识（变量是 {}）",
                     vars.join(", ")
                 ),
             ));
@@ -405,6 +420,7 @@ impl Grammar<'_> {
                         format!(
                             "unexpected ',' at column {col}: commas only separate a function's arguments"
                         ),
+                        format!("第 {col} 列不该有 ','：逗号只用来分隔函数的参数"),
                     ));
                 }
             },
@@ -425,6 +441,7 @@ impl Grammar<'_> {
             None => Err(FormulaError::at(
                 col,
                 format!("unbalanced parentheses: ')' at column {col} has no matching '('"),
+                format!("括号不配对：第 {col} 列的 ')' 没有对应的 '('"),
             )),
         }
     }
@@ -432,45 +449,58 @@ impl Grammar<'_> {
     /// After the last token: every parenthesis closed, and no operand still wanted.
     fn finish(&self, tokens: &[Lexed]) -> Result<(), FormulaError> {
         if let Some(open) = self.stack.last() {
-            let msg = match (&open.func, self.want_operand) {
-                (Some((name, 1)), true) if tokens.last().is_some_and(|t| t.end == open.paren) => {
-                    format!(
-                        "{name}( at column {} needs an argument and a closing ')'",
-                        open.paren
-                    )
-                }
-                _ => format!(
-                    "unbalanced parentheses: '(' at column {} is never closed",
-                    open.paren
+            let p = open.paren;
+            let (en, zh) = match (&open.func, self.want_operand) {
+                (Some((name, 1)), true) if tokens.last().is_some_and(|t| t.end == p) => (
+                    format!("{name}( at column {p} needs an argument and a closing ')'"),
+                    format!("第 {p} 列的 {name}( 还缺一个参数和右括号 ')'"),
+                ),
+                _ => (
+                    format!("unbalanced parentheses: '(' at column {p} is never closed"),
+                    format!("括号不配对：第 {p} 列的 '(' 没有闭合"),
                 ),
             };
-            return Err(FormulaError::at(open.paren, msg));
+            return Err(FormulaError::at(p, en, zh));
         }
         if self.want_operand {
             let Some(last) = tokens.last() else {
-                return Err(FormulaError::new("the formula is empty".to_string()));
+                return Err(empty());
             };
+            let (tok, col) = (show(last, self.chars), last.col);
             return Err(FormulaError::at(
-                last.col,
+                col,
                 format!(
-                    "the formula ends too early: a value is missing after '{}' at column {}",
-                    show(last, self.chars),
-                    last.col
+                    "the formula ends too early: a value is missing after '{tok}' at column {col}"
                 ),
+                format!("公式提前结束了：第 {col} 列的 '{tok}' 后面还缺一个值"),
             ));
         }
         Ok(())
     }
 }
 
+/// A formula with nothing in it.
+fn empty() -> FormulaError {
+    FormulaError::new("the formula is empty".to_string(), "公式是空的".to_string())
+}
+
 /// The error for a `)` at `col` where a value is still wanted.
 fn close_too_early(prev: Option<&Lexed>, col: usize) -> FormulaError {
-    let msg = match prev.map(|p| &p.tok) {
-        Some(Token::Func(n, _)) => format!("{n}() needs an argument (column {col})"),
-        Some(Token::LParen) => format!("empty parentheses at column {col}"),
-        _ => format!("unexpected ')' at column {col}: a value is missing before it"),
+    let (en, zh) = match prev.map(|p| &p.tok) {
+        Some(Token::Func(n, _)) => (
+            format!("{n}() needs an argument (column {col})"),
+            format!("{n}() 需要一个参数（第 {col} 列）"),
+        ),
+        Some(Token::LParen) => (
+            format!("empty parentheses at column {col}"),
+            format!("第 {col} 列的括号是空的"),
+        ),
+        _ => (
+            format!("unexpected ')' at column {col}: a value is missing before it"),
+            format!("第 {col} 列的 ')' 前面缺一个值"),
+        ),
     };
-    FormulaError::at(col, msg)
+    FormulaError::at(col, en, zh)
 }
 
 /// The error for an operand `t` right after another operand `prev`.
@@ -478,15 +508,19 @@ fn missing_operator(prev: Option<&Lexed>, t: &Lexed, chars: &[char]) -> FormulaE
     let col = t.col;
     let p = prev.map(|p| show(p, chars)).unwrap_or_default();
     let n = show(t, chars);
-    let msg = match (prev.map(|p| &p.tok), &t.tok) {
-        (Some(Token::Number(_)), Token::Var(_) | Token::Func(..)) if !t.spaced => {
-            format!("write {p}*{n} at column {col}: a number next to a name needs '*'")
-        }
-        _ => format!(
-            "missing operator between '{p}' and '{n}' at column {col} (write {p}*{n} for a product)"
+    let (en, zh) = match (prev.map(|p| &p.tok), &t.tok) {
+        (Some(Token::Number(_)), Token::Var(_) | Token::Func(..)) if !t.spaced => (
+            format!("write {p}*{n} at column {col}: a number next to a name needs '*'"),
+            format!("请写成 {p}*{n}（第 {col} 列：数和名字之间要写 '*'）"),
+        ),
+        _ => (
+            format!(
+                "missing operator between '{p}' and '{n}' at column {col} (write {p}*{n} for a product)"
+            ),
+            format!("第 {col} 列的 '{p}' 和 '{n}' 之间缺少运算符（乘积请写 {p}*{n}）"),
         ),
     };
-    FormulaError::at(col, msg)
+    FormulaError::at(col, en, zh)
 }
 
 fn check_arity(name: &str, args: usize, col: usize) -> Result<(), FormulaError> {
@@ -500,14 +534,18 @@ fn check_arity(name: &str, args: usize, col: usize) -> Result<(), FormulaError> 
     if ok {
         Ok(())
     } else {
-        let want = match f.arity {
-            Arity::Exactly(1) => "1 argument".to_string(),
-            Arity::Exactly(n) => format!("{n} arguments"),
-            Arity::AtLeastOne => "one or more arguments".to_string(),
+        let (want, want_zh) = match f.arity {
+            Arity::Exactly(1) => ("1 argument".to_string(), "1 个参数".to_string()),
+            Arity::Exactly(n) => (format!("{n} arguments"), format!("{n} 个参数")),
+            Arity::AtLeastOne => (
+                "one or more arguments".to_string(),
+                "至少一个参数".to_string(),
+            ),
         };
         Err(FormulaError::at(
             col,
             format!("{name} takes {want}, got {args} (column {col})"),
+            format!("{name} 要 {want_zh}，这里给了 {args} 个（第 {col} 列）"),
         ))
     }
 }

@@ -832,7 +832,6 @@ impl App {
     }
 
     fn accept_formula(&mut self, text: &str) {
-        let lang = self.lang;
         let Screen::Tutor(t) = &mut self.screen else {
             return;
         };
@@ -842,7 +841,7 @@ impl App {
         };
         let formula = parsed.and_then(|f| match check_descent(&f) {
             Ok(()) => Ok(f),
-            Err(e) => Err(descent_error(lang, e)),
+            Err(e) => Err(descent_error(e)),
         });
         let f = match formula {
             Ok(f) => f,
@@ -917,8 +916,10 @@ impl App {
                 end_round(t);
             }
             Err(e) => {
+                // The stage's refusal is English only; both fields carry it.
                 line.error = Some(FormulaError {
                     column: None,
+                    message_zh: e.clone(),
                     message: e,
                 })
             }
@@ -1093,25 +1094,23 @@ fn aim_of(stage: &Stage) -> Option<Aim> {
     })
 }
 
-/// The shared descent check ([`check_descent`]) worded for the learner, in their language.
-fn descent_error(lang: Lang, e: DescentError) -> FormulaError {
-    let message = match e {
-        DescentError::NoVariables => tr(
-            lang,
-            "the formula has no variable to descend on",
-            "公式里没有可以下降的变量",
-        )
-        .to_string(),
-        DescentError::TooManyVariables { count } => match lang {
-            Lang::En => {
-                format!("{count} variables is more than the tutor steps ({MAX_VARS} at most)")
-            }
-            Lang::Zh => format!("变量有 {count} 个，超过了上限（最多 {MAX_VARS} 个）"),
-        },
+/// The shared descent check ([`check_descent`]) worded for the learner, in both languages
+/// like every other formula error (the view picks the learner's).
+fn descent_error(e: DescentError) -> FormulaError {
+    let (message, message_zh) = match e {
+        DescentError::NoVariables => (
+            "the formula has no variable to descend on".to_string(),
+            "公式里没有可以下降的变量".to_string(),
+        ),
+        DescentError::TooManyVariables { count } => (
+            format!("{count} variables is more than the tutor steps ({MAX_VARS} at most)"),
+            format!("变量有 {count} 个，超过了上限（最多 {MAX_VARS} 个）"),
+        ),
     };
     FormulaError {
         column: None,
         message,
+        message_zh,
     }
 }
 
@@ -1134,6 +1133,7 @@ fn parse_start(text: &str, n: usize) -> Result<Vec<f64>, FormulaError> {
                 return Err(FormulaError {
                     column: None,
                     message: format!("value {}: '{}' is not a number", k + 1, part.trim()),
+                    message_zh: format!("第 {} 个值 '{}' 不是数", k + 1, part.trim()),
                 });
             }
         }
@@ -1142,6 +1142,7 @@ fn parse_start(text: &str, n: usize) -> Result<Vec<f64>, FormulaError> {
         return Err(FormulaError {
             column: None,
             message: format!("give {n} number(s) separated by commas, got {}", out.len()),
+            message_zh: format!("请给出 {n} 个用逗号分开的数，这里有 {} 个", out.len()),
         });
     }
     Ok(out)

@@ -421,7 +421,8 @@ fn entry_notes(lang: Lang, entry: &LineEntry, look: &Look, width: usize) -> Vec<
             if e.column.is_some() {
                 v.push(Line::raw(""));
             }
-            push_wrapped(&mut v, &format!("✗ {}", e.message), width, look.error());
+            let message = e.message_in(lang == Lang::Zh);
+            push_wrapped(&mut v, &format!("✗ {message}"), width, look.error());
         }
         None if entry.kind == LineKind::Formula && !entry.editor.text().is_empty() => {
             push_wrapped(
