@@ -343,12 +343,14 @@ fn tmux_pages_through_a_lesson_with_the_keys_the_footer_shows() {
             Lang::Zh => ("翻页", "本课完成", "下一课"),
             Lang::En => ("page", "lesson done", "next lesson"),
         };
-        let mut s = t.wait_for(&format!(" 1/{n}"), 10);
+        // Wait for the footer's own "page p/n" (the last row drawn), not the title's: a capture
+        // taken mid-frame has the title and no footer yet.
+        let mut s = t.wait_for(&format!("{page} 1/{n}"), 10);
         for p in 2..=n {
             let footer = s.lines().last().unwrap_or("").to_string();
             let key = footer_key(&footer, page).unwrap_or_else(|| panic!("no page key: {footer}"));
             t.keys(&[tmux_key(&key)]);
-            s = t.wait_for(&format!(" {p}/{n}"), 5);
+            s = t.wait_for(&format!("{page} {p}/{n}"), 5);
         }
         let s = t.wait_for(done, 5);
         let footer = s.lines().last().unwrap_or("").to_string();
