@@ -8,19 +8,7 @@ use super::predict::{DEFAULT_PREDICT_TOL, Step};
 use super::text::Text;
 use crate::math::optimizer::Kind;
 
-/// A number as the pages print it, with a true minus sign.
-fn short(v: f64) -> String {
-    crate::numfmt::short(v).replace('-', "−")
-}
-
-fn point(v: &[f64]) -> String {
-    if v.len() == 1 {
-        short(v[0])
-    } else {
-        let parts: Vec<String> = v.iter().map(|x| short(*x)).collect();
-        format!("({})", parts.join(", "))
-    }
-}
+use super::variant::{point, short};
 
 /// The question about `step`: the prompt names θ and η (what the learner needs), never θ next;
 /// the explanation works it out with the run's numbers.

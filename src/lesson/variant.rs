@@ -51,11 +51,12 @@ pub struct Instance {
 pub const ASKABLE: [&str; 4] = ["grad", "loss", "step", "next"];
 
 /// A number as the pages print it, with a true minus sign.
-fn short(v: f64) -> String {
+pub(crate) fn short(v: f64) -> String {
     crate::numfmt::short(v).replace('-', "−")
 }
 
-fn point(v: &[f64]) -> String {
+/// A point as the pages print it: `2` for one parameter, `(2, −1)` for several.
+pub(crate) fn point(v: &[f64]) -> String {
     if v.len() == 1 {
         short(v[0])
     } else {

@@ -124,18 +124,7 @@ impl PageParts {
             if t.lesson.is_none()
                 && let Some(ex) = app.exercise()
             {
-                let run = t
-                    .round
-                    .then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
-                exercise_lines(
-                    lang,
-                    ex,
-                    t.feedback.as_ref(),
-                    run.as_ref(),
-                    look,
-                    width,
-                    &mut pinned,
-                );
+                pin_question(lang, ex, t, t.round, look, width, &mut pinned);
             }
         } else if let Some(p) = page {
             text = page_rows(p.text.get(lang), width)
@@ -144,17 +133,7 @@ impl PageParts {
                 .collect();
             if let Some(ex) = app.exercise() {
                 // A prediction is about the lesson's own run as it stands.
-                let run = (!t.custom)
-                    .then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
-                exercise_lines(
-                    lang,
-                    ex,
-                    t.feedback.as_ref(),
-                    run.as_ref(),
-                    look,
-                    width,
-                    &mut pinned,
-                );
+                pin_question(lang, ex, t, !t.custom, look, width, &mut pinned);
                 // Once the answer is out, practice on a number not seen yet.
                 let more = p.vary.as_ref().is_some_and(|v| v.starts.len() > 1);
                 if more && !t.custom && !t.attempts.open() {
@@ -327,6 +306,29 @@ fn more_mark(lang: Lang, ascii: bool, top: u16, overflow: u16) -> String {
 
 /// The page's question, and the verdict on the last answer with its hint and explanation
 /// once they are earned, wrapped to `width`.
+/// The open question's lines, pinned under the page; `graded_run` says whether a prediction
+/// is graded against the run on stage (the lesson's, or the learner's in the sandbox round).
+fn pin_question(
+    lang: Lang,
+    ex: &Exercise,
+    t: &crate::tui::app::Tutor,
+    graded_run: bool,
+    look: &Look,
+    width: usize,
+    pinned: &mut Vec<Line<'static>>,
+) {
+    let run = graded_run.then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
+    exercise_lines(
+        lang,
+        ex,
+        t.feedback.as_ref(),
+        run.as_ref(),
+        look,
+        width,
+        pinned,
+    );
+}
+
 fn exercise_lines(
     lang: Lang,
     ex: &Exercise,
