@@ -1,7 +1,7 @@
 //! Exercises that make the learner think: `gradstep check` refuses a page that states its
 //! exercise's answer, and says where, while numbers that merely look alike pass.
 
-use assert_cmd::Command;
+mod common;
 
 const LESSON: &str = r#"id = "giveaway"
 order = 1
@@ -31,18 +31,10 @@ grad = [10]
 
 /// Runs `check` on the lesson with the two placeholder lines filled in.
 fn check(zh: &str, en: &str) -> (i32, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let text = LESSON.replace("PAGE_ZH", zh).replace("PAGE_EN", en);
-    std::fs::write(dir.path().join("giveaway.toml"), text).unwrap();
-    let out = Command::cargo_bin("gradstep")
-        .unwrap()
-        .arg("check")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let all =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), all)
+    common::check_lesson(
+        "giveaway.toml",
+        &LESSON.replace("PAGE_ZH", zh).replace("PAGE_EN", en),
+    )
 }
 
 #[test]

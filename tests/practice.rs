@@ -5,7 +5,7 @@
 
 mod tutor;
 
-use assert_cmd::Command;
+mod common;
 use crossterm::event::KeyCode;
 use gradstep::lesson::Lang;
 use gradstep::tui::app::Screen;
@@ -322,18 +322,10 @@ value = 16
 
 /// Runs `check` on the lesson with the formula and the extra starts filled in.
 fn check(formula: &str, starts: &str) -> (i32, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let text = VARIED.replace("FORMULA", formula).replace("STARTS", starts);
-    std::fs::write(dir.path().join("varied.toml"), text).unwrap();
-    let out = Command::cargo_bin("gradstep")
-        .unwrap()
-        .arg("check")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let all =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), all)
+    common::check_lesson(
+        "varied.toml",
+        &VARIED.replace("FORMULA", formula).replace("STARTS", starts),
+    )
 }
 
 #[test]
@@ -359,7 +351,6 @@ fn check_rejects_a_variant_given_away_by_the_page() {
     // f′(3) = 6 for x², and the page says 6.
     let (code, out) = check("x^2", "[3]");
     assert_eq!(code, 0, "{out}");
-    let dir = tempfile::tempdir().unwrap();
     let text = VARIED
         .replace("FORMULA", "x^2")
         .replace("STARTS", "[3]")
@@ -367,16 +358,8 @@ fn check_rejects_a_variant_given_away_by_the_page() {
             "Look at the slope.",
             "Look at the slope, 6 is a nice number.",
         );
-    std::fs::write(dir.path().join("varied.toml"), text).unwrap();
-    let out = Command::cargo_bin("gradstep")
-        .unwrap()
-        .arg("check")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let all =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{all}");
+    let (code, all) = common::check_lesson("varied.toml", &text);
+    assert_ne!(code, 0, "{all}");
     assert!(
         all.contains("varied.toml:11:26: page 1: the text states the exercise's answer ('6' = 6)")
             && all.contains("(variant 3, start [3])"),
@@ -386,22 +369,13 @@ fn check_rejects_a_variant_given_away_by_the_page() {
 
 #[test]
 fn check_names_an_unknown_placeholder_and_a_typed_answer() {
-    let dir = tempfile::tempdir().unwrap();
     let text = VARIED
         .replace("FORMULA", "x^2")
         .replace("STARTS", "[3]")
         .replace("= {answer}\" }", "= {answr}\" }")
         .replace("asks = \"grad\"", "asks = \"grad\"\nanswer = 8");
-    std::fs::write(dir.path().join("varied.toml"), text).unwrap();
-    let out = Command::cargo_bin("gradstep")
-        .unwrap()
-        .arg("check")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let all =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{all}");
+    let (code, all) = common::check_lesson("varied.toml", &text);
+    assert_ne!(code, 0, "{all}");
     assert!(all.contains("unknown placeholder {answr}"), "{all}");
     assert!(
         all.contains("a varied exercise's answer is computed at each start: remove answer"),

@@ -5,7 +5,6 @@
 mod common;
 mod tutor;
 
-use assert_cmd::Command;
 use common::{Tmux, have};
 use crossterm::event::KeyCode;
 use gradstep::lesson::Lang;
@@ -154,18 +153,10 @@ params = [2, 2.9]
 "#;
 
 fn check(page: &str, extra: &str) -> (i32, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let text = LESSON.replace("PAGE", page).replace("EXTRA", extra);
-    std::fs::write(dir.path().join("predict.toml"), text).unwrap();
-    let out = Command::cargo_bin("gradstep")
-        .unwrap()
-        .arg("check")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let all =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), all)
+    common::check_lesson(
+        "predict.toml",
+        &LESSON.replace("PAGE", page).replace("EXTRA", extra),
+    )
 }
 
 #[test]
@@ -201,20 +192,10 @@ fn check_refuses_a_typed_answer_or_a_foreign_asks_on_a_predict_exercise() {
 #[test]
 fn check_names_an_unknown_kind() {
     let text = LESSON.replace("kind = \"predict\"", "kind = \"guess\"");
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("predict.toml"),
-        text.replace("PAGE", "").replace("EXTRA", ""),
-    )
-    .unwrap();
-    let out = Command::cargo_bin("gradstep")
-        .unwrap()
-        .arg("check")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let all =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let (_, all) = common::check_lesson(
+        "predict.toml",
+        &text.replace("PAGE", "").replace("EXTRA", ""),
+    );
     assert!(
         all.contains("kind = 'guess' is not one of number, predict"),
         "{all}"

@@ -117,3 +117,18 @@ impl Drop for Tmux {
         let _ = self.cmd().arg("kill-server").status();
     }
 }
+
+/// Runs `gradstep check` on a directory holding one lesson file `name` with `text`: the exit
+/// code and everything it printed (stdout, then stderr), for tests of what `check` refuses.
+pub fn check_lesson(name: &str, text: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gradstep"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let all =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), all)
+}
