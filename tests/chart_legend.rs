@@ -137,4 +137,38 @@ mod marks {
             .collect();
         assert_eq!(right, vec!['#'], "\n{}", c.to_text());
     }
+
+    #[test]
+    fn a_later_racers_trail_never_hides_an_earlier_racers_point() {
+        // learning-rate p6: η = 0.9 lands on (−0.8, −0.8) and η = 1.1's trail from (1, 1) to
+        // (−1.2, −1.2) runs through that very cell; the 'o' must stay on the chart.
+        let main = [(1.0, 1.0), (0.8, 0.8)];
+        let slow = [(1.0, 1.0), (-0.8, -0.8)];
+        let wild = [(1.0, 1.0), (-1.2, -1.2)];
+        let others: [(&[(f64, f64)], char); 2] = [(&slow, 'o'), (&wild, '#')];
+        let spec = ContourSpec {
+            f: &bowl,
+            window: Window::new(-1.5, 1.5, -1.5, 1.5),
+            levels: Levels::Auto(5),
+            path: &main,
+            next: None,
+            others: &others,
+            x_label: "x",
+            y_label: "y",
+            glyphs: Glyphs::Ascii,
+        };
+        let c = contour(&spec, 44, 20);
+        let marks = |k: u8, ch: char| {
+            (0..c.height() as i32)
+                .flat_map(|y| (0..c.width() as i32).map(move |x| (x, y)))
+                .filter(|&(x, y)| {
+                    c.get(x, y)
+                        .is_some_and(|cell| cell.tag == Tag::Series(k) && cell.ch == ch)
+                })
+                .count()
+        };
+        // Both racers' start (1, 1) is under the main run's mark; each one's step shows.
+        assert_eq!(marks(0, 'o'), 1, "\n{}", c.to_text());
+        assert_eq!(marks(1, '#'), 1, "\n{}", c.to_text());
+    }
 }

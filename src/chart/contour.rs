@@ -646,21 +646,29 @@ fn overlay(spec: &ContourSpec, win: &Window, pw: u16, ph: u16) -> Vec<(i32, i32,
         Glyphs::Ascii => ':',
         Glyphs::Unicode => '·',
     };
-    // Other runs first, so the main run's marks stay on top where they cross.
-    for (k, (path, mark)) in spec.others.iter().enumerate() {
-        let tag = Tag::Series(k as u8);
-        let cells: Vec<P> = path.iter().map(|&p| to_cell(p, win, pw, ph)).collect();
+    // Other runs first, so the main run's marks stay on top where they cross. All their
+    // trails before any of their marks: a later racer's trail crossing an earlier racer's
+    // point must not hide it (η = 1.1 passes through η = 0.9's first point on a bowl).
+    let racers: Vec<Vec<P>> = spec
+        .others
+        .iter()
+        .map(|(path, _)| path.iter().map(|&p| to_cell(p, win, pw, ph)).collect())
+        .collect();
+    for (k, cells) in racers.iter().enumerate() {
         for w in cells.windows(2) {
             for (n, (i, j)) in raster::cells_along(w[0], w[1], pw, ph)
                 .into_iter()
                 .enumerate()
             {
                 if n % 2 == 1 {
-                    out.push((i, j, dot, tag));
+                    out.push((i, j, dot, Tag::Series(k as u8)));
                 }
             }
         }
-        for &p in &cells {
+    }
+    for (k, (cells, (_, mark))) in racers.iter().zip(spec.others.iter()).enumerate() {
+        let tag = Tag::Series(k as u8);
+        for &p in cells {
             if let Some((i, j)) = raster::cell_of(p, pw, ph) {
                 out.push((i, j, *mark, tag));
             }
