@@ -106,3 +106,46 @@ fn sandbox_charts_speak_chinese() {
     );
     assert!(s.contains("等高线 a="), "{s}");
 }
+
+/// A surface whose loss the lesson calls J, as least squares does.
+const NAMED_J: &str = r#"id = "named-j"
+order = 1
+title = { zh = "J", en = "J" }
+summary = { zh = "叫 J 的损失", en = "a loss called J" }
+
+[scene]
+view = "surface"
+formula = "x^2 + y^2"
+param_names = ["θ₁", "θ₀"]
+loss_name = "J"
+start = [1, 1]
+
+[[page]]
+zh = "一个碗。"
+en = "A bowl."
+
+[[check]]
+at = 0
+value = 2
+"#;
+
+#[test]
+fn the_chart_title_names_the_loss_as_the_lesson_does() {
+    let lesson = lesson::parse_lesson(NAMED_J, "named-j.toml", &|_: &str| {
+        Err(gradstep::math::DataError::Unreadable("none".into()))
+    })
+    .unwrap();
+    let mut a = App::new(gradstep::tui::AppOptions {
+        lang: Lang::En,
+        glyphs: gradstep::chart::Glyphs::Ascii,
+        color: false,
+        lessons: std::sync::Arc::from(vec![lesson]),
+        problems: Vec::new(),
+        progress: gradstep::progress::Progress::in_memory(),
+        notice: None,
+        open: Open::Lesson("named-j".into()),
+    });
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("J(x, y) = x^2 + y^2"), "{s}");
+    assert!(!s.contains("L(x, y)"), "{s}");
+}

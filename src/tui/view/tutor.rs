@@ -501,7 +501,14 @@ fn draw_line(
 fn chart_title(stage: &Stage, lang: Lang) -> String {
     let names: Vec<String> = stage.scene.names.iter().map(|s| pretty_name(s)).collect();
     match (&stage.scene.objective, stage.axes()) {
-        (Objective::Formula(f), _) => format!(" L({}) = {} ", names.join(", "), f.source()),
+        // The loss's own name (J for least squares, f where a lesson calls it f), as the
+        // Numbers panel and the page text write it.
+        (Objective::Formula(f), _) => format!(
+            " {}({}) = {} ",
+            stage.scene.loss_name(),
+            names.join(", "),
+            f.source()
+        ),
         (Objective::Model(m), Some((i, j))) => {
             let cur = &stage.main().current().params;
             let others: Vec<String> = (0..names.len())
@@ -518,7 +525,7 @@ fn chart_title(stage: &Stage, lang: Lang) -> String {
                 format!(" {what}, {} {} ", tr(lang, "at", "固定"), others.join(", "))
             }
         }
-        (Objective::Model(_), None) => " L ".into(),
+        (Objective::Model(_), None) => format!(" {} ", stage.scene.loss_name()),
     }
 }
 
