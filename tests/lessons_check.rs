@@ -101,6 +101,23 @@ fn lesson_prints_its_pages() {
         .stderr(predicate::str::contains("no lesson 'no-such-lesson'"));
 }
 
+#[test]
+fn a_chinese_printout_names_views_models_and_runs_in_chinese() {
+    let out = gradstep()
+        .args(["lesson", "linear-regression", "--lang", "zh", "--print"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("── 第 1/"), "{text}");
+    assert!(text.contains("模型 · 线性回归"), "{text}");
+    for english in ["page ", "model", "regression"] {
+        assert!(!text.contains(english), "'{english}' in: {text}");
+    }
+}
+
 const GOOD: &str = r#"id = "mini"
 order = 1
 title = { zh = "最小", en = "Minimal" }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::UsageError;
+use crate::lesson::ChartKind;
 use crate::lesson::{self, Lang, Loaded, claims};
+use crate::math::model::ModelKind;
 
 /// Lists the lessons in order: id and title.
 #[derive(Debug, Clone, Args, Default)]
@@ -181,27 +183,36 @@ pub fn show(
     writeln!(out, "# {}\n{}\n", l.title.get(lang), l.summary.get(lang)).map_err(io)?;
     for (i, p) in l.pages.iter().enumerate() {
         let s = &p.scene;
+        let page = match lang {
+            Lang::Zh => format!("第 {}/{} 页", i + 1, l.pages.len()),
+            Lang::En => format!("page {}/{}", i + 1, l.pages.len()),
+        };
+        let what = match &s.objective {
+            crate::math::Objective::Formula(f) => f.source().to_string(),
+            crate::math::Objective::Model(m) => match (lang, m.kind) {
+                (Lang::Zh, ModelKind::Logistic) => "逻辑回归".into(),
+                (Lang::Zh, ModelKind::Linear) => "线性回归".into(),
+                (Lang::En, kind) => format!("{kind} regression"),
+            },
+        };
         writeln!(
             out,
-            "── {} {}/{} ── {} · {} · η = {}",
-            match lang {
-                Lang::Zh => "第",
-                Lang::En => "page",
-            },
-            i + 1,
-            l.pages.len(),
-            s.view,
-            match &s.objective {
-                crate::math::Objective::Formula(f) => f.source().to_string(),
-                crate::math::Objective::Model(m) => format!("{} regression", m.kind),
-            },
+            "── {page} ── {} · {what} · η = {}",
+            view_name(s.view, lang),
             crate::numfmt::short(s.lr),
         )
         .map_err(io)?;
         writeln!(out, "{}", p.text.get(lang)).map_err(io)?;
         if !s.race.is_empty() && p.scene_changed {
-            let labels: Vec<String> = std::iter::once(s.label())
-                .chain(s.race.iter().map(|r| r.label.clone()))
+            let main = match lang {
+                Lang::Zh => s.label_zh().unwrap_or_else(|| s.label()),
+                Lang::En => s.label(),
+            };
+            let labels: Vec<String> = std::iter::once(main)
+                .chain(s.race.iter().map(|r| match (lang, &r.label_zh) {
+                    (Lang::Zh, Some(zh)) => zh.clone(),
+                    _ => r.label.clone(),
+                }))
                 .collect();
             writeln!(out, "  ⇉ {}", labels.join(" | ")).map_err(io)?;
         }
@@ -213,4 +224,16 @@ pub fn show(
         writeln!(out).map_err(io)?;
     }
     Ok(())
+}
+
+/// The page's view as a reader of the printout calls it (the lesson file's `view` names are
+/// English keywords).
+fn view_name(view: ChartKind, lang: Lang) -> &'static str {
+    match (lang, view) {
+        (Lang::En, v) => v.name(),
+        (Lang::Zh, ChartKind::Slope) => "斜率",
+        (Lang::Zh, ChartKind::Surface) => "曲面",
+        (Lang::Zh, ChartKind::Taylor) => "泰勒",
+        (Lang::Zh, ChartKind::Model) => "模型",
+    }
 }
