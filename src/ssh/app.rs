@@ -122,6 +122,7 @@ mod tests {
             peer: "127.0.0.1:1".parse().unwrap(),
             user: "a".into(),
             key_fingerprint: None,
+            teacher: false,
             terminal: Default::default(),
         };
         let mut a = f(&info);
@@ -142,6 +143,7 @@ mod tests {
             peer: "127.0.0.1:1".parse().unwrap(),
             user: "a".into(),
             key_fingerprint: None,
+            teacher: false,
             terminal: Default::default(),
         });
         anonymous.flush();

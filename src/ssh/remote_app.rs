@@ -40,6 +40,8 @@ pub struct Connection {
     pub key_fingerprint: Option<String>,
     /// The client's terminal facts, from its pty and env requests.
     pub terminal: ClientTerminal,
+    /// Logged in with a `--teacher-keys` key: gets the class console, not the tutor.
+    pub teacher: bool,
 }
 
 /// What the client said about its terminal: `TERM` from the pty request, and the only env
