@@ -106,6 +106,10 @@ impl Class {
             wake: Arc::new(Notify::new()),
             followed: AtomicBool::new(false),
         });
+        if lock(&seat.mail).broadcast.is_some() {
+            // The session finds it at its first wait.
+            seat.wake.notify_one();
+        }
         lock(&self.rows).push(Entry {
             row: Row {
                 id,

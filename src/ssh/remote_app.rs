@@ -28,6 +28,15 @@ pub trait RemoteApp: Send + 'static {
     fn shutdown_notice(&self) -> String {
         "gradstep: the server is shutting down; your progress is saved.".into()
     }
+    /// Something outside the session (the teacher's console) may have news for this app: the
+    /// session waits on this beside its input and calls [`woken`](Self::woken) when notified.
+    fn waker(&self) -> Option<Arc<tokio::sync::Notify>> {
+        None
+    }
+    /// Take the news the waker announced; then the session draws. False ends the session.
+    fn woken(&mut self) -> bool {
+        true
+    }
 }
 
 /// Who is on the other end of an SSH connection, and what their terminal told us.
