@@ -87,6 +87,10 @@ impl RemoteApp for Remote {
             self.app.apply_push(push);
         }
         if let Some(line) = mail.broadcast {
+            // The newest word from the teacher wins the footer row over an older notice.
+            if line.is_some() && mail.push.is_none() {
+                self.app.notice = None;
+            }
             self.broadcast = line;
         }
         true
