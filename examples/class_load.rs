@@ -273,7 +273,8 @@ async fn run(a: &Args, port: u16, pid: u32, key: &std::path::Path) -> anyhow::Re
     t.wait_for("following", Duration::from_secs(10)).await?;
     let mut broadcasts = 0;
     let mut follow_frames = 0;
-    while Instant::now() < end {
+    // It stops two seconds before the students do, so the student it follows is still there.
+    while Instant::now() + Duration::from_secs(2) < end {
         tokio::time::sleep(Duration::from_secs(1)).await;
         t.send(b"\x1b").await?;
         t.wait_for(" here", Duration::from_secs(10)).await?;
