@@ -9,7 +9,9 @@
 //! ```text
 //! cargo build --release && cargo run --release --example class_load -- --students 100 --secs 15
 //! ```
-//! Flags: --students N, --rate presses/s per student, --secs duration, --server PATH
+//! Flags: --students N, --rate presses/s per student, --secs duration, --broadcast-every S
+//! (default 1: far more often than a class needs; every broadcast redraws every student),
+//! --server PATH
 //! (default: the `gradstep` binary next to this example's target dir). Needs `ssh-keygen`
 //! for the teacher's key.
 
@@ -28,6 +30,8 @@ struct Args {
     students: usize,
     rate: f64,
     secs: u64,
+    /// Seconds between the teacher's broadcasts (each wakes and redraws every student).
+    every: u64,
     server: std::path::PathBuf,
 }
 
@@ -36,6 +40,7 @@ fn args() -> Args {
         students: 100,
         rate: 4.0,
         secs: 15,
+        every: 1,
         server: std::env::current_exe()
             .ok()
             .and_then(|p| Some(p.parent()?.parent()?.join("gradstep")))
@@ -48,6 +53,7 @@ fn args() -> Args {
             "--students" => a.students = v.parse().expect("--students N"),
             "--rate" => a.rate = v.parse().expect("--rate presses per second"),
             "--secs" => a.secs = v.parse().expect("--secs S"),
+            "--broadcast-every" => a.every = v.parse().expect("--broadcast-every S"),
             "--server" => a.server = v.into(),
             other => panic!("unknown flag {other}"),
         }
@@ -268,14 +274,15 @@ async fn run(a: &Args, port: u16, pid: u32, key: &std::path::Path) -> anyhow::Re
             anyhow::Ok(lat)
         }));
     }
-    // The teacher follows the first student and broadcasts a numbered line every second.
+    // The teacher follows the first student and broadcasts a numbered line every few seconds.
     t.send(b"f").await?;
     t.wait_for("following", Duration::from_secs(10)).await?;
     let mut broadcasts = 0;
     let mut follow_frames = 0;
     // It stops two seconds before the students do, so the student it follows is still there.
-    while Instant::now() + Duration::from_secs(2) < end {
-        tokio::time::sleep(Duration::from_secs(1)).await;
+    let every = Duration::from_secs(a.every.max(1));
+    while Instant::now() + every + Duration::from_secs(2) < end {
+        tokio::time::sleep(every).await;
         t.send(b"\x1b").await?;
         t.wait_for(" here", Duration::from_secs(10)).await?;
         broadcasts += 1;
