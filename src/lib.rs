@@ -9,10 +9,12 @@
 //! - [`chart`]: text charts (contour map, slope curve, cost history) from plain data, no terminal.
 //! - [`stage`]: what a learner steps: the runs of a scene, the chart window, the Taylor dial.
 //! - [`progress`]: lesson progress kept in the XDG data directory.
+//! - [`class`]: the classroom hub: roster, pushes, broadcast, follow (no terminal code).
 //! - [`tui`]: the tutor itself (state, update, view) and the local terminal adapter.
 //! - [`ssh`]: `gradstep serve`: a russh server, one tutor per connection, bytes → keys, limits.
 
 pub mod chart;
+pub mod class;
 pub mod cli;
 pub mod descent;
 pub mod lesson;

@@ -64,6 +64,7 @@ fn info() -> Connection {
         peer: "127.0.0.1:5555".parse().unwrap(),
         user: "t".into(),
         key_fingerprint: None,
+        teacher: false,
         terminal: Default::default(),
     }
 }

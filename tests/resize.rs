@@ -128,6 +128,7 @@ async fn ssh_session_survives_200_sizes_while_stepping_and_playing() {
         peer: "127.0.0.1:5555".parse().unwrap(),
         user: "t".into(),
         key_fingerprint: None,
+        teacher: false,
         terminal: Default::default(),
     };
     let factory = gradstep::ssh::app::factory(lesson::load_embedded(), Lang::En);

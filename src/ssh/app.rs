@@ -7,10 +7,18 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Clear, Paragraph};
+
 use super::remote_app::{AppFactory, Connection, RemoteApp};
 use crate::chart::Glyphs;
+use crate::class::{Class, Screen, Seat};
 use crate::lesson::{Lang, Loaded};
 use crate::progress::{self, Progress};
+use crate::tui::console::{self, Console, ConsoleOptions};
 use crate::tui::{Action, App, AppOptions, Open, local};
 
 struct Remote {
@@ -18,10 +26,19 @@ struct Remote {
     /// Progress goes to a file (the learner logged in with a key) and the last save worked:
     /// only then may the goodbye say it is saved.
     kept: bool,
+    /// This learner's row in the class: status out, the teacher's pushes in.
+    seat: Arc<Seat>,
+    /// The teacher's broadcast line, drawn in the footer row.
+    broadcast: Option<String>,
+    /// The learner typed since the last report (moves "last activity" on the roster).
+    active: bool,
 }
 
 impl RemoteApp for Remote {
     fn update(&mut self, action: Action) -> bool {
+        if matches!(action, Action::Key(_) | Action::Paste(_)) {
+            self.active = true;
+        }
         self.app.update(action)
     }
 
@@ -31,6 +48,52 @@ impl RemoteApp for Remote {
 
     fn draw(&mut self, frame: &mut ratatui::Frame) {
         crate::tui::draw_frame(&mut self.app, frame);
+        // The footer row is the app's notice when it has one (e.g. "from the teacher"), else
+        // the broadcast, in place of the key hints (`?` lists them all).
+        if let Some(line) = &self.broadcast
+            && self.app.notice.is_none()
+        {
+            let area = frame.area();
+            if area.height > 1 {
+                let row = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+                let label = match self.app.lang {
+                    Lang::Zh => "老师：",
+                    Lang::En => "teacher: ",
+                };
+                let style = Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED);
+                frame.render_widget(Clear, row);
+                frame.render_widget(
+                    Paragraph::new(Span::styled(format!(" {label}{line} "), style)),
+                    row,
+                );
+            }
+        }
+        // Once per batch: a copy of a small struct when something changed.
+        self.seat.report(&self.app.class_status(), self.active);
+        self.active = false;
+        if self.seat.followed() {
+            let area = frame.area();
+            self.seat.publish(screen_text(frame.buffer_mut(), area));
+        }
+    }
+
+    fn waker(&self) -> Option<Arc<tokio::sync::Notify>> {
+        Some(self.seat.waker())
+    }
+
+    fn woken(&mut self) -> bool {
+        let mail = self.seat.take_mail();
+        if let Some(push) = &mail.push {
+            self.app.apply_push(push);
+        }
+        if let Some(line) = mail.broadcast {
+            // The newest word from the teacher wins the footer row over an older notice.
+            if line.is_some() && mail.push.is_none() {
+                self.app.notice = None;
+            }
+            self.broadcast = line;
+        }
+        true
     }
 
     fn flush(&mut self) {
@@ -49,6 +112,73 @@ impl RemoteApp for Remote {
             }
             (Lang::En, false) => "gradstep: the server is shutting down.".into(),
         }
+    }
+}
+
+impl Drop for Remote {
+    fn drop(&mut self) {
+        self.seat.leave();
+    }
+}
+
+/// The teacher's console behind the same session machinery as a learner's tutor.
+struct Teacher {
+    console: Console,
+}
+
+/// How often the console reads the roster, and the followed screen while following.
+const ROSTER_TICK: Duration = Duration::from_millis(500);
+const FOLLOW_TICK: Duration = Duration::from_millis(100);
+
+impl RemoteApp for Teacher {
+    fn update(&mut self, action: Action) -> bool {
+        self.console.update(action)
+    }
+
+    fn tick_interval(&self) -> Option<Duration> {
+        Some(if self.console.following.is_some() {
+            FOLLOW_TICK
+        } else {
+            ROSTER_TICK
+        })
+    }
+
+    fn draw(&mut self, frame: &mut ratatui::Frame) {
+        console::view::draw(&self.console, frame);
+    }
+
+    fn shutdown_notice(&self) -> String {
+        match self.console.lang {
+            Lang::Zh => "gradstep：服务器正在关闭，学生的进度已保存。".into(),
+            Lang::En => {
+                "gradstep: the server is shutting down; students' progress is saved.".into()
+            }
+        }
+    }
+}
+
+/// The frame as text rows, a wide character's trailing cell skipped and trailing blanks cut:
+/// what the teacher following this learner sees.
+fn screen_text(buf: &Buffer, area: Rect) -> Screen {
+    let mut lines = Vec::with_capacity(area.height as usize);
+    for y in area.top()..area.bottom() {
+        let mut line = String::with_capacity(area.width as usize);
+        let mut skip = 0;
+        for x in area.left()..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            skip = Span::raw(sym).width().saturating_sub(1);
+        }
+        line.truncate(line.trim_end().len());
+        lines.push(line);
+    }
+    Screen {
+        width: area.width,
+        lines,
     }
 }
 
@@ -74,10 +204,22 @@ pub fn progress_path(fingerprint: &str) -> Option<PathBuf> {
     })
 }
 
-/// Makes a fresh tutor for each learner, from lessons loaded once at server start.
+/// Makes a fresh tutor for each learner, from lessons loaded once at server start, and the
+/// console for a teacher; one class hub joins them all.
 pub fn factory(lessons: Loaded, lang: Lang) -> AppFactory {
     let (lessons, problems) = lessons.into_shared();
+    let class = Class::new();
     Arc::new(move |info: &Connection| {
+        let term = &info.terminal;
+        if info.teacher {
+            let console = Console::new(ConsoleOptions {
+                lang: term.locale_lang().unwrap_or(lang),
+                color: local::color_wanted(term.no_color.as_deref()),
+                class: class.clone(),
+                lessons: lessons.clone(),
+            });
+            return Box::new(Teacher { console }) as Box<dyn RemoteApp>;
+        }
         let file = info.key_fingerprint.as_deref().and_then(progress_path);
         let kept = file.is_some();
         let (progress, notice) = match file {
@@ -86,7 +228,6 @@ pub fn factory(lessons: Loaded, lang: Lang) -> AppFactory {
         };
         // The client's terminal, not the server's: TERM from its pty request, LANG/LC_ALL and
         // NO_COLOR from its env requests (the server's --lang/locale when it sent none).
-        let term = &info.terminal;
         let app = App::new(AppOptions {
             lang: term.locale_lang().unwrap_or(lang),
             glyphs: if local::ascii_terminal(term.term.as_deref()) {
@@ -101,7 +242,14 @@ pub fn factory(lessons: Loaded, lang: Lang) -> AppFactory {
             notice,
             open: Open::Start,
         });
-        Box::new(Remote { app, kept }) as Box<dyn RemoteApp>
+        let seat = class.join(&info.user, info.key_fingerprint.as_deref());
+        Box::new(Remote {
+            app,
+            kept,
+            seat,
+            broadcast: None,
+            active: false,
+        }) as Box<dyn RemoteApp>
     })
 }
 
@@ -122,6 +270,7 @@ mod tests {
             peer: "127.0.0.1:1".parse().unwrap(),
             user: "a".into(),
             key_fingerprint: None,
+            teacher: false,
             terminal: Default::default(),
         };
         let mut a = f(&info);
@@ -142,6 +291,7 @@ mod tests {
             peer: "127.0.0.1:1".parse().unwrap(),
             user: "a".into(),
             key_fingerprint: None,
+            teacher: false,
             terminal: Default::default(),
         });
         anonymous.flush();

@@ -89,6 +89,75 @@ impl AuthPolicy {
     }
 }
 
+/// The keys of `--teacher-keys`: a login with one of them gets the teacher's console. They may
+/// log in whatever the student policy says (also when `--authorized-keys` does not list them).
+#[derive(Debug, Clone, Default)]
+pub struct Teachers {
+    keys: Vec<KeyData>,
+}
+
+/// With anonymous logins on, OpenSSH's first `none` attempt would let a teacher in as a
+/// student before their key is ever offered: a login as this user name is never anonymous,
+/// so the client goes on to offer its keys.
+pub const TEACHER_USER: &str = "teacher";
+
+impl Teachers {
+    pub fn new(keys: Vec<KeyData>) -> Teachers {
+        Teachers { keys }
+    }
+
+    /// Is this (already verified) key a teacher's?
+    pub fn contains(&self, key: &PublicKey) -> bool {
+        self.keys.iter().any(|k| k == key.key_data())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+/// Read `--teacher-keys` (authorized_keys format: one key per line, `#` comments and blank
+/// lines skipped). Every refusal names `file:line`, so the teacher can fix the file before
+/// class rather than find out when their login lands in the tutor.
+pub fn load_teacher_keys(path: &Path) -> Result<Teachers> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading --teacher-keys {}", path.display()))?;
+    let mut keys = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let at = format!("{}:{}", path.display(), i + 1);
+        let entry = line.trim();
+        if entry.is_empty() || entry.starts_with('#') {
+            continue;
+        }
+        let parsed = AuthorizedKeys::new(entry).next();
+        let key = match parsed {
+            Some(Ok(k)) => k,
+            Some(Err(e)) => bail!("{at}: not an OpenSSH public key line ({e})"),
+            None => continue,
+        };
+        if !key.config_opts().is_empty() {
+            bail!(
+                "{at}: the key has options ({}); gradstep serve does not enforce \
+                 authorized_keys options, remove them",
+                super::logsafe::escaped(key.config_opts().as_str())
+            );
+        }
+        keys.push(key.public_key().key_data().clone());
+    }
+    if keys.is_empty() {
+        bail!(
+            "{}: no keys in the --teacher-keys file, so no teacher could log in; add a line \
+             like `ssh-ed25519 AAAA... teacher`",
+            path.display()
+        );
+    }
+    Ok(Teachers::new(keys))
+}
+
 /// Loopback, including IPv4-mapped IPv6 (`::ffff:127.0.0.1`). The unspecified address
 /// (`0.0.0.0`, `::`) is every interface, so it is not loopback.
 pub fn is_loopback(ip: IpAddr) -> bool {
@@ -203,5 +272,37 @@ mod tests {
         );
         std::fs::write(&path, "ssh-ed25519 garbage\n").unwrap();
         assert!(load_authorized_keys(&path).is_err());
+    }
+
+    #[test]
+    fn teacher_keys_load_and_errors_name_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("teachers");
+        std::fs::write(&path, format!("# the teachers\n\n{KEY}\n")).unwrap();
+        let t = load_teacher_keys(&path).unwrap();
+        assert!(t.contains(&PublicKey::from_openssh(KEY).unwrap()));
+        assert_eq!(t.len(), 1);
+
+        std::fs::write(&path, format!("{KEY}\n# ok\nssh-ed25519 garbage\n")).unwrap();
+        let err = load_teacher_keys(&path).unwrap_err().to_string();
+        assert!(err.contains("teachers:3:"), "{err}");
+
+        std::fs::write(&path, format!("\ncommand=\"x\" {KEY}\n")).unwrap();
+        let err = load_teacher_keys(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("teachers:2:") && err.contains("options"),
+            "{err}"
+        );
+
+        std::fs::write(&path, "# nobody\n").unwrap();
+        let err = load_teacher_keys(&path).unwrap_err().to_string();
+        assert!(err.contains("no keys"), "{err}");
+
+        let missing = dir.path().join("nope");
+        let err = format!("{:#}", load_teacher_keys(&missing).unwrap_err());
+        assert!(
+            err.contains("--teacher-keys") && err.contains("nope"),
+            "{err}"
+        );
     }
 }

@@ -22,6 +22,11 @@ pub struct ServeArgs {
     /// OpenSSH authorized_keys file: only these public keys may log in.
     #[arg(long, value_name = "PATH")]
     pub authorized_keys: Option<PathBuf>,
+    /// OpenSSH authorized_keys file of teachers: a login with one of these keys gets the
+    /// class console (roster, push, broadcast, follow) instead of the tutor. With anonymous
+    /// logins on, the teacher logs in as `teacher@HOST`.
+    #[arg(long, value_name = "PATH")]
+    pub teacher_keys: Option<PathBuf>,
     /// Let anyone in without a key, even on a non-loopback address.
     #[arg(long)]
     pub allow_anonymous: bool,
@@ -46,6 +51,8 @@ pub struct ServeOptions {
     /// `None`: the XDG data dir default, see [`super::hostkey::default_path`].
     pub host_key: Option<PathBuf>,
     pub authorized_keys: Option<PathBuf>,
+    /// `--teacher-keys`: whose logins get the class console.
+    pub teacher_keys: Option<PathBuf>,
     pub allow_anonymous: bool,
     pub limits: Limits,
 }
@@ -91,6 +98,7 @@ impl Default for ServeOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 2222)),
             host_key: None,
             authorized_keys: None,
+            teacher_keys: None,
             allow_anonymous: false,
             limits: Limits::default(),
         }
@@ -103,6 +111,7 @@ impl ServeArgs {
             listen: self.listen,
             host_key: self.host_key,
             authorized_keys: self.authorized_keys,
+            teacher_keys: self.teacher_keys,
             allow_anonymous: self.allow_anonymous,
             limits: Limits {
                 max_sessions: self.max_sessions as usize,

@@ -55,6 +55,7 @@ pub struct Server {
     listener: TcpListener,
     local: SocketAddr,
     policy: auth::AuthPolicy,
+    teachers: auth::Teachers,
     host_key: russh::keys::PrivateKey,
     fingerprint: String,
     origin: hostkey::Origin,
@@ -73,6 +74,10 @@ impl Server {
             None => None,
         };
         let policy = auth::AuthPolicy::decide(opts.listen, keys, opts.allow_anonymous)?;
+        let teachers = match &opts.teacher_keys {
+            Some(path) => auth::load_teacher_keys(path)?,
+            None => auth::Teachers::default(),
+        };
 
         let key_path = match &opts.host_key {
             Some(p) => p.clone(),
@@ -89,6 +94,7 @@ impl Server {
             listener,
             local,
             policy,
+            teachers,
             host_key,
             fingerprint,
             origin,
@@ -124,6 +130,19 @@ impl Server {
             self.key_path.display()
         );
         let _ = writeln!(out, "auth: {}", self.policy.describe());
+        if !self.teachers.is_empty() {
+            let _ = writeln!(
+                out,
+                "teachers: {} key(s) get the class console{}",
+                self.teachers.len(),
+                match self.policy {
+                    auth::AuthPolicy::Anonymous { .. } => {
+                        format!(" (log in as {}@HOST)", auth::TEACHER_USER)
+                    }
+                    auth::AuthPolicy::Keys(_) => String::new(),
+                }
+            );
+        }
         let _ = writeln!(
             out,
             "limits: {} sessions, {} per IP, login within {}, idle timeout {}",
@@ -173,6 +192,7 @@ impl Server {
         let stopping = shutdown::Shutdown::new();
         let shared = Arc::new(handler::Shared {
             policy: self.policy,
+            teachers: self.teachers,
             factory,
             limits,
             shutdown: stopping.clone(),

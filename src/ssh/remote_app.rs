@@ -28,6 +28,15 @@ pub trait RemoteApp: Send + 'static {
     fn shutdown_notice(&self) -> String {
         "gradstep: the server is shutting down; your progress is saved.".into()
     }
+    /// Something outside the session (the teacher's console) may have news for this app: the
+    /// session waits on this beside its input and calls [`woken`](Self::woken) when notified.
+    fn waker(&self) -> Option<Arc<tokio::sync::Notify>> {
+        None
+    }
+    /// Take the news the waker announced; then the session draws. False ends the session.
+    fn woken(&mut self) -> bool {
+        true
+    }
 }
 
 /// Who is on the other end of an SSH connection, and what their terminal told us.
@@ -40,6 +49,8 @@ pub struct Connection {
     pub key_fingerprint: Option<String>,
     /// The client's terminal facts, from its pty and env requests.
     pub terminal: ClientTerminal,
+    /// Logged in with a `--teacher-keys` key: gets the class console, not the tutor.
+    pub teacher: bool,
 }
 
 /// What the client said about its terminal: `TERM` from the pty request, and the only env

@@ -261,6 +261,10 @@ async fn event_loop(
     let mut next_tick: Option<Instant> = None;
     let mut eof = false;
     let mut slow_noted = false;
+    let waker = match guarded("waker", info, || tutor.waker()) {
+        Err(()) => return Outcome::Panicked,
+        Ok(w) => w,
+    };
 
     loop {
         if let Err(end) = deliver(&mut events, info, tutor, terminal) {
@@ -302,6 +306,16 @@ async fn event_loop(
             _ = sleep_until(next_tick.unwrap_or_else(Instant::now)), if next_tick.is_some() => {
                 next_tick = interval.map(|d| Instant::now() + d);
                 if let Err(end) = went_on(guarded("tick", info, || tutor.update(Action::Tick))) {
+                    return end;
+                }
+            }
+            // The teacher pushed, broadcast or started following: take it and draw.
+            _ = async {
+                if let Some(w) = &waker {
+                    w.notified().await
+                }
+            }, if waker.is_some() => {
+                if let Err(end) = went_on(guarded("woken", info, || tutor.woken())) {
                     return end;
                 }
             }

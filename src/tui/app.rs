@@ -151,6 +151,13 @@ pub struct App {
     /// How many variants "again" has drawn: picks the next one without a clock or a random
     /// source, so every adapter and test sees the same sequence.
     draws: u64,
+    /// What the learner had on screen when the teacher pushed a scene or page: Back returns
+    /// to it (a second push keeps the first place, not the first push).
+    stash: Option<Screen>,
+    /// This session's counts for the teacher's roster: steps taken, graded answers.
+    steps: u64,
+    solved: u32,
+    tried: u32,
 }
 
 impl App {
@@ -172,6 +179,10 @@ impl App {
             formula_history: Vec::new(),
             start_history: Vec::new(),
             draws: 0,
+            stash: None,
+            steps: 0,
+            solved: 0,
+            tried: 0,
         };
         match opts.open {
             Open::Start => {}
@@ -415,7 +426,7 @@ impl App {
             }
             Msg::Back => {
                 self.leave_lesson();
-                self.screen = Screen::Start;
+                self.screen = self.stash.take().unwrap_or(Screen::Start);
             }
             Msg::Help => {
                 self.help = true;
@@ -494,7 +505,12 @@ impl App {
                 }
             }
             Msg::Line(edit) => self.edit_line(&edit),
-            _ => self.stage_msg(&msg),
+            _ => {
+                if msg == Msg::Step {
+                    self.steps += 1;
+                }
+                self.stage_msg(&msg)
+            }
         }
     }
 
@@ -619,6 +635,97 @@ impl App {
                 self.record_progress();
             }
             Err(e) => self.notice = Some(format!("{}: {e}", lesson.file)),
+        }
+    }
+
+    /// Where the learner is and what they did this session, for the teacher's roster.
+    pub fn class_status(&self) -> crate::class::Status {
+        let (lesson, page, pages, sandbox) = match &self.screen {
+            Screen::Start => (None, 0, 0, false),
+            Screen::Tutor(t) => match self.lesson() {
+                Some(l) => (Some(l.id.as_str()), t.page, l.pages.len(), false),
+                None => (None, 0, 0, true),
+            },
+        };
+        crate::class::Status {
+            lesson: lesson.map(String::from),
+            page,
+            pages,
+            sandbox,
+            steps: self.steps,
+            solved: self.solved,
+            tried: self.tried,
+        }
+    }
+
+    /// Opens what the teacher pushed, with a one-line notice saying so. The learner's own
+    /// screen is kept: Back (q / Esc) returns to it.
+    pub fn apply_push(&mut self, push: &crate::class::Push) {
+        let before = std::mem::replace(&mut self.screen, Screen::Start);
+        self.help = false;
+        let opened = match push {
+            crate::class::Push::Scene(spec) => {
+                self.open_sandbox(spec.clone());
+                matches!(self.screen, Screen::Tutor(_))
+            }
+            crate::class::Push::Page { lesson, page } => {
+                match self.lessons.iter().position(|l| &l.id == lesson) {
+                    Some(i) => self.open_page(i, *page),
+                    None => false,
+                }
+            }
+        };
+        if !opened {
+            self.screen = before;
+            return;
+        }
+        if self.stash.is_none() {
+            // A line half typed is the learner's too; it comes back with the screen.
+            self.stash = Some(before);
+        }
+        let zh = self.lang == Lang::Zh;
+        self.notice = Some(match push {
+            crate::class::Push::Scene(spec) => {
+                let f = spec.formula.source();
+                if zh {
+                    format!("老师发来的公式：{f}（q / Esc 回到你自己的内容）")
+                } else {
+                    format!("from the teacher: {f} (q / Esc: back to your work)")
+                }
+            }
+            crate::class::Push::Page { page, .. } => {
+                let title = self
+                    .lesson()
+                    .map(|l| l.title.get(self.lang).to_string())
+                    .unwrap_or_default();
+                let n = page + 1;
+                if zh {
+                    format!("老师发来的页面：{title} 第 {n} 页（q / Esc 回到你自己的内容）")
+                } else {
+                    format!("from the teacher: {title}, page {n} (q / Esc: back to your work)")
+                }
+            }
+        });
+    }
+
+    /// Opens lesson `i` at `page` (not where the learner's progress left it).
+    fn open_page(&mut self, i: usize, page: usize) -> bool {
+        let Some(lesson) = self.lessons.get(i) else {
+            return false;
+        };
+        let Some(scene) = lesson.scene(page) else {
+            return false;
+        };
+        match Stage::new(scene.clone()) {
+            Ok(stage) => {
+                self.screen = Screen::Tutor(Box::new(Tutor::new(Some(i), page, stage)));
+                self.record_progress();
+                true
+            }
+            Err(e) => {
+                self.notice = Some(format!("{}: {e}", lesson.file));
+                false
+            }
         }
     }
 
@@ -950,6 +1057,10 @@ impl App {
     /// Counts a graded answer to the page's question in the progress file (not practice on a
     /// formula the learner typed, nor the sandbox's questions: see [`Self::exercise_key`]).
     fn record_answer(&mut self, right: bool, shown: bool) {
+        self.tried = self.tried.saturating_add(1);
+        if right && !shown {
+            self.solved = self.solved.saturating_add(1);
+        }
         if let Some((lesson, id)) = self.exercise_key() {
             self.progress.answered(&lesson, &id, right, shown);
             if let Err(e) = self.progress.save() {
@@ -1114,6 +1225,15 @@ fn descent_error(e: DescentError) -> FormulaError {
     }
 }
 
+/// A formula checked exactly as the sandbox checks one typed into it (parse, then the shared
+/// descent check), with the same bilingual errors: the teacher's console uses this, so a
+/// formula the sandbox would refuse never reaches a student.
+pub fn sandbox_formula(text: &str) -> Result<Formula, FormulaError> {
+    let f = Formula::parse(text)?;
+    check_descent(&f).map_err(descent_error)?;
+    Ok(f)
+}
+
 /// The check while typing: the formula's first problem and its column, or nothing.
 fn live_check(line: &mut LineEntry) {
     line.error = match line.kind {
@@ -1123,7 +1243,7 @@ fn live_check(line: &mut LineEntry) {
 }
 
 /// Reads `1, 2` or `(1, 2)` as a start point with `n` coordinates.
-fn parse_start(text: &str, n: usize) -> Result<Vec<f64>, FormulaError> {
+pub fn parse_start(text: &str, n: usize) -> Result<Vec<f64>, FormulaError> {
     let inner = text.trim().trim_start_matches('(').trim_end_matches(')');
     let mut out = Vec::new();
     for (k, part) in inner.split(',').enumerate() {

@@ -73,6 +73,20 @@ pub enum Msg {
     /// Close the line, keeping what was there before.
     Cancel,
     Line(LineMsg),
+    /// The teacher's console: sort the roster by the next column.
+    ConsoleSort,
+    /// Forget the rows of students who left.
+    ConsoleClear,
+    /// Send to everyone, or to the selected student only.
+    ConsoleTarget,
+    /// Type a formula (then start, η, optimizer) to push.
+    ConsolePush,
+    /// Type a lesson and page to push.
+    ConsolePushPage,
+    /// Type the line every student's footer shows.
+    ConsoleBroadcast,
+    /// Watch the selected student's screen.
+    ConsoleFollow,
 }
 
 /// An edit of the line being typed.
@@ -301,6 +315,9 @@ pub enum Keymap {
     Line,
     /// The help overlay.
     Help,
+    /// The teacher's console (`gradstep serve --teacher-keys`): not a tutor screen, so not
+    /// in [`Keymap::ALL`], which lists the tutor's.
+    Console,
 }
 
 impl Keymap {
@@ -319,6 +336,7 @@ impl Keymap {
             Keymap::Taylor => TAYLOR,
             Keymap::Line => LINE,
             Keymap::Help => HELP,
+            Keymap::Console => CONSOLE,
         }
     }
 
@@ -886,6 +904,93 @@ static HELP: &[Row] = &[
         &[(Key::Any, Msg::CloseHelp)],
         ["closes this help", "关闭本帮助"],
     ),
+];
+
+static CONSOLE: &[Row] = &[
+    row(
+        &[(ch('q'), Msg::Quit), (Key::Ctrl('c'), Msg::Quit)],
+        [
+            "leave the console (students go on)",
+            "离开控制台（学生不受影响）",
+        ],
+        ["quit", "退出"],
+        Show::Always,
+    ),
+    row(
+        &[
+            (Key::Code(KeyCode::Up), Msg::SelectPrev),
+            (ch('k'), Msg::SelectPrev),
+            (Key::Code(KeyCode::Down), Msg::SelectNext),
+            (ch('j'), Msg::SelectNext),
+        ],
+        ["choose a student", "选择学生"],
+        ["choose", "选择"],
+        Show::IfRoom,
+    ),
+    row(
+        &[(ch('p'), Msg::ConsolePush)],
+        [
+            "push a formula (then start, η, optimizer)",
+            "发送公式（再输入起点、η、优化器）",
+        ],
+        ["push formula", "发公式"],
+        Show::Always,
+    ),
+    row(
+        &[(ch('g'), Msg::ConsolePushPage)],
+        ["push a lesson page", "发送课程页面"],
+        ["push page", "发页面"],
+        Show::IfRoom,
+    ),
+    row(
+        &[(ch('b'), Msg::ConsoleBroadcast)],
+        [
+            "broadcast a line to every footer (empty: clear)",
+            "向所有学生的底栏广播一行（留空：清除）",
+        ],
+        ["broadcast", "广播"],
+        Show::Always,
+    ),
+    row(
+        &[
+            (ch('f'), Msg::ConsoleFollow),
+            (Key::Code(KeyCode::Enter), Msg::ConsoleFollow),
+        ],
+        ["follow the chosen student's screen", "查看所选学生的屏幕"],
+        ["follow", "跟随"],
+        Show::Always,
+    ),
+    row(
+        &[(Key::Code(KeyCode::Esc), Msg::Back)],
+        ["stop following", "停止跟随"],
+        ["", ""],
+        Show::HelpOnly,
+    ),
+    row(
+        &[(ch('t'), Msg::ConsoleTarget)],
+        [
+            "send to everyone / to the chosen student",
+            "发给所有人 / 只发给所选学生",
+        ],
+        ["to", "发给"],
+        Show::IfRoom,
+    ),
+    row(
+        &[(ch('s'), Msg::ConsoleSort)],
+        [
+            "sort by name / lesson / idle / solved",
+            "按姓名 / 课程 / 空闲 / 答对数排序",
+        ],
+        ["sort", "排序"],
+        Show::IfRoom,
+    ),
+    row(
+        &[(ch('c'), Msg::ConsoleClear)],
+        ["clear students who left", "清除已离开的学生"],
+        ["clear", "清除"],
+        Show::IfRoom,
+    ),
+    LANG,
 ];
 
 #[cfg(test)]

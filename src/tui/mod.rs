@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod console;
 mod editor;
 mod frame;
 pub mod keys;
