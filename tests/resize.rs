@@ -130,7 +130,8 @@ async fn ssh_session_survives_200_sizes_while_stepping_and_playing() {
         key_fingerprint: None,
         terminal: Default::default(),
     };
-    let factory = gradstep::ssh::app::factory(lesson::load_embedded(), Lang::En);
+    let factory =
+        gradstep::ssh::app::factory(lesson::load_embedded(), Lang::En, Default::default());
     let h = tokio::spawn(run(
         info,
         factory,
