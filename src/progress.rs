@@ -300,6 +300,13 @@ pub fn data_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("gradstep"))
 }
 
+/// The folder of progress kept by user name, inside [`server_dir`]. A key's file name never
+/// holds a '/', so no name's file can be a key's.
+pub const NAMES_DIR: &str = "names";
+
+/// Longest learner name saved in a file, in characters (a client may send a huge user name).
+const MAX_NAME_CHARS: usize = 100;
+
 /// Where `gradstep serve` keeps its learners' progress, one file each, and where
 /// `gradstep class report` reads it: `ssh-progress` in [`data_dir`].
 pub fn server_dir() -> Option<PathBuf> {
@@ -447,7 +454,7 @@ impl Progress {
     /// Records who this progress belongs to, saved with it for the report: the SSH user name
     /// and, when a key logged in, its fingerprint.
     pub fn set_learner(&mut self, name: &str, fingerprint: Option<&str>) {
-        self.file.name = Some(name.to_string());
+        self.file.name = Some(name.chars().take(MAX_NAME_CHARS).collect());
         self.file.fingerprint = fingerprint.map(str::to_string);
     }
 
@@ -519,10 +526,13 @@ impl Progress {
     /// Records that the learner is on `page` of `pages`; reaching the last page marks it done.
     /// A page further back does not lower what was reached.
     pub fn visit(&mut self, lesson: &str, page: usize, pages: usize) {
+        // A lesson from a file older than `seen`: pages turn one at a time, so every page up
+        // to the furthest one reached was shown.
+        let reached = self.file.lessons.get(lesson).map(|p| p.page);
         self.file
             .seen
             .entry(lesson.to_string())
-            .or_default()
+            .or_insert_with(|| reached.map(|p| (0..=p).collect()).unwrap_or_default())
             .insert(page);
         let entry = self.file.lessons.entry(lesson.to_string()).or_default();
         entry.page = entry.page.max(page);

@@ -90,10 +90,6 @@ pub enum KeepProgress {
     ByKeyOrName,
 }
 
-/// The folder of progress kept by user name, inside the server's progress folder. A
-/// fingerprint's file name never holds a '/', so no name can reach a key's file.
-pub const NAMES_DIR: &str = "names";
-
 /// Longest file stem made from a user name (file names stop at 255 bytes).
 const MAX_NAME_STEM: usize = 200;
 
@@ -134,7 +130,7 @@ fn progress_file(dir: &Path, info: &Connection, keep: KeepProgress) -> Result<Pa
         (Some(fp), _) => Ok(dir.join(format!("{}.toml", file_stem(fp)))),
         (None, KeepProgress::ByKey) => Err(NoFile::Anonymous),
         (None, KeepProgress::ByKeyOrName) => name_stem(&info.user)
-            .map(|stem| dir.join(NAMES_DIR).join(format!("{stem}.toml")))
+            .map(|stem| dir.join(progress::NAMES_DIR).join(format!("{stem}.toml")))
             .ok_or(NoFile::OddName),
     }
 }
@@ -171,7 +167,7 @@ pub fn describe_progress(anonymous: bool, keep: KeepProgress) -> String {
         (true, KeepProgress::ByKeyOrName) => format!(
             "progress: per SSH user name, in {}; names are NOT authenticated: anyone can log in \
              as any name and see or continue that name's progress",
-            Path::new(&dir).join(NAMES_DIR).display()
+            Path::new(&dir).join(progress::NAMES_DIR).display()
         ),
     }
 }
