@@ -379,6 +379,9 @@ impl Progress {
         }
         // Held while deciding, so a concurrent save cannot write between our read and the move.
         let _lock = lock(path).ok();
+        if _lock.is_some() {
+            remove_leftovers(path);
+        }
         let why = match read_capped(path) {
             Ok(None) => return (progress, None),
             Ok(Some(text)) => match parse(&text) {
@@ -644,6 +647,12 @@ impl Progress {
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| e.to_string())?;
         tmp.persist(path).map_err(|e| e.error.to_string())?;
+        // The rename is durable only once the folder is written too (a power cut otherwise
+        // may bring back the old file). Best effort: the save itself has succeeded.
+        #[cfg(unix)]
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
         self.file = merged;
         for spent in self.pending.values_mut() {
             *spent = Duration::from_nanos(u64::from(spent.subsec_nanos()));
@@ -759,6 +768,38 @@ fn read_capped(path: &Path) -> Result<Option<String>, Unusable> {
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| Unusable::NotUtf8)
+}
+
+/// Deletes the temporary files of saves that died before their rename (a killed server, a
+/// power cut): only ever written under the file's lock, so with the lock held any one left is
+/// dead. The file itself is untouched: it still holds the last finished save.
+fn remove_leftovers(path: &Path) {
+    let (Some(dir), name) = (path.parent(), file_name(path)) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name();
+        let Some(rest) = entry_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|n| n.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        // Exactly tempfile's random part: a longer name with dots is another file's.
+        if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Moves an unusable file to the first free `NAME.corrupt`, `NAME.corrupt.1`, … so that an
