@@ -179,7 +179,7 @@ fn who(path: &Path, p: &Progress) -> String {
 }
 
 /// `gradstep class report`: prints the rows, names each unusable file on `err`; returns the
-/// exit status.
+/// exit status. A reader that stops early (`| head`) is not an error.
 pub fn report(
     args: &ReportArgs,
     lessons: &Loaded,
@@ -194,33 +194,34 @@ pub fn report(
         })?,
     };
     let (students, unread) = read_dir(&dir)?;
-    let io = |e: std::io::Error| UsageError(format!("could not write the report: {e}"));
     let rows = rows(&students, lessons);
-    match args.format {
-        Format::Table => write_table(&rows, lang, out).map_err(io)?,
-        Format::Csv => write_csv(&rows, out)?,
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &rows)
-                .map_err(|e| UsageError(format!("could not write the report: {e}")))?;
-            writeln!(out).map_err(io)?;
-        }
+    let written = match args.format {
+        Format::Table => write_table(&rows, lang, out),
+        Format::Csv => write_csv(&rows, out),
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &rows)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+    };
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
+        Err(e) => return Err(UsageError(format!("could not write the report: {e}"))),
     }
+    // Stderr is for the teacher; if it is gone there is no one left to tell.
     for u in &unread {
-        writeln!(
+        let _ = writeln!(
             err,
             "gradstep class report: {} {}; left out of the report",
             u.path.display(),
             u.why
-        )
-        .map_err(io)?;
+        );
     }
     if students.is_empty() && unread.is_empty() {
-        writeln!(
+        let _ = writeln!(
             err,
             "gradstep class report: no progress files in {} yet",
             dir.display()
-        )
-        .map_err(io)?;
+        );
     }
     Ok(if students.is_empty() && !unread.is_empty() {
         1
@@ -229,9 +230,8 @@ pub fn report(
     })
 }
 
-fn write_csv(rows: &[Row], out: &mut dyn Write) -> Result<(), UsageError> {
+fn write_csv(rows: &[Row], out: &mut dyn Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    let fail = |e: csv::Error| UsageError(format!("could not write the report: {e}"));
     w.write_record([
         "name",
         "fingerprint",
@@ -242,8 +242,7 @@ fn write_csv(rows: &[Row], out: &mut dyn Write) -> Result<(), UsageError> {
         "exercises",
         "attempts",
         "seconds",
-    ])
-    .map_err(fail)?;
+    ])?;
     let opt = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
     for r in rows {
         w.write_record([
@@ -256,11 +255,9 @@ fn write_csv(rows: &[Row], out: &mut dyn Write) -> Result<(), UsageError> {
             opt(r.exercises),
             r.attempts.to_string(),
             r.seconds.to_string(),
-        ])
-        .map_err(fail)?;
+        ])?;
     }
     w.flush()
-        .map_err(|e| UsageError(format!("could not write the report: {e}")))
 }
 
 /// `1h 02m`, `6m 05s`, `45s`.
@@ -276,14 +273,23 @@ pub fn human_time(seconds: u64) -> String {
 }
 
 fn write_table(rows: &[Row], lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
-    let header: [&str; 6] = match lang {
-        Lang::Zh => ["学生", "密钥指纹", "课", "看过的页", "答对/尝试", "用时"],
+    let header: [&str; 7] = match lang {
+        Lang::Zh => [
+            "学生",
+            "密钥指纹",
+            "课",
+            "看过的页",
+            "答对的题",
+            "作答次数",
+            "用时",
+        ],
         Lang::En => [
             "name",
             "key fingerprint",
             "lesson",
             "pages seen",
-            "solved/attempts",
+            "solved",
+            "attempts",
             "time",
         ],
     };
@@ -291,7 +297,7 @@ fn write_table(rows: &[Row], lang: Lang, out: &mut dyn Write) -> std::io::Result
         Some(t) => format!("{n}/{t}"),
         None => format!("{n}/?"),
     };
-    let cells: Vec<[String; 6]> = rows
+    let cells: Vec<[String; 7]> = rows
         .iter()
         .map(|r| {
             [
@@ -300,7 +306,8 @@ fn write_table(rows: &[Row], lang: Lang, out: &mut dyn Write) -> std::io::Result
                 r.fingerprint.clone().unwrap_or_else(|| "-".into()),
                 r.lesson.clone(),
                 of(r.pages_seen, r.pages),
-                format!("{}/{}", of(r.solved, r.exercises), r.attempts),
+                of(r.solved, r.exercises),
+                r.attempts.to_string(),
                 human_time(r.seconds),
             ]
         })
