@@ -72,9 +72,15 @@ pub struct Unread {
     pub why: String,
 }
 
+/// One student's progress file, as read.
+pub type Student = (PathBuf, Progress);
+
+/// What a progress folder held: the files read, and those that could not be.
+pub type Folder = (Vec<Student>, Vec<Unread>);
+
 /// Every student's file in `dir`: keys' files at the top, names' in `names/`. Lock files,
 /// temporary files and files set aside (`.corrupt`) are not progress and are skipped.
-pub fn read_dir(dir: &Path) -> Result<(Vec<(PathBuf, Progress)>, Vec<Unread>), UsageError> {
+pub fn read_dir(dir: &Path) -> Result<Folder, UsageError> {
     let mut paths = progress_files(dir).map_err(|e| {
         UsageError(format!(
             "cannot read the progress folder {}: {e}{}",
@@ -102,7 +108,7 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<(PathBuf, Progress)>, Vec<Unread>), U
     Ok((read, unread))
 }
 
-fn read_all(paths: Vec<PathBuf>) -> (Vec<(PathBuf, Progress)>, Vec<Unread>) {
+fn read_all(paths: Vec<PathBuf>) -> Folder {
     let mut read = Vec::new();
     let mut unread = Vec::new();
     for path in paths {
@@ -132,9 +138,9 @@ fn progress_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// The rows for every student: each lesson of the course in course order, then any lesson
 /// the file has that the course does not. Students by name, then fingerprint.
-pub fn rows(students: &[(PathBuf, Progress)], lessons: &Loaded) -> Vec<Row> {
+pub fn rows(students: &[Student], lessons: &Loaded) -> Vec<Row> {
     let mut out = Vec::new();
-    let mut order: Vec<&(PathBuf, Progress)> = students.iter().collect();
+    let mut order: Vec<&Student> = students.iter().collect();
     order.sort_by_key(|(path, p)| (who(path, p), p.fingerprint().map(str::to_string)));
     for (path, p) in order {
         let name = who(path, p);
