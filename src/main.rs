@@ -10,7 +10,8 @@ fn main() {
         Launch::Exit(code) => code,
         Launch::Tutor(req) => gradstep::tui::local::launch(req),
         Launch::Serve(args, lessons, lang) => {
-            ssh::run_serve(args, ssh::app::factory(lessons, lang))
+            let keep = args.keep_progress();
+            ssh::run_serve(args, ssh::app::factory(lessons, lang, keep))
         }
     };
     std::process::exit(code);

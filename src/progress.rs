@@ -14,9 +14,21 @@
 //! attempts = 2             # answers graded right or wrong (unreadable ones do not count)
 //! shown = false            # the answer was shown ("show me", or after two wrong tries)
 //! ```
-//! A file from before per-exercise progress has no `exercises` table and loads as it is; keys
-//! this version does not know (at the top level, in a lesson's or an exercise's table) are kept on
-//! save.
+//! On a server (`gradstep serve`) the file also says whose it is and how the time went, for
+//! `gradstep class report`:
+//! ```toml
+//! name = "alice"               # the SSH user name (not authenticated without a key)
+//! fingerprint = "SHA256:…"     # the key that logged in; absent for a session by name
+//!
+//! [lessons.slope]
+//! page = 3
+//! done = false
+//! seen = [0, 1, 2, 3]          # distinct pages shown, 0-based
+//! active_seconds = 412         # time between inputs, each gap capped at [`IDLE_CAP`]
+//! ```
+//! A file from before per-exercise progress has no `exercises` table, one from before the
+//! report has no `name`, `seen` or `active_seconds`; both load as they are. Keys this version
+//! does not know (at the top level, in a lesson's or an exercise's table) are kept on save.
 //!
 //! Progress is a convenience, never a reason to fail, and never a reason to lose work:
 //! - a file that cannot be read (no permission, not UTF-8, not TOML, too large, not a regular
@@ -30,7 +42,7 @@
 //! - messages for a learner on a server name no server path ([`Progress::load_for_learner`]);
 //!   the full message, path included, goes to the server's log.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -43,6 +55,10 @@ pub const MAX_BYTES: u64 = 1 << 20;
 
 /// How long a save waits for another session holding the same file's lock.
 const LOCK_WAIT: Duration = Duration::from_secs(2);
+
+/// The longest gap between two inputs that counts as time spent: a learner who walks away
+/// for lunch has not spent an hour on the lesson. Two minutes covers reading a long page.
+pub const IDLE_CAP: Duration = Duration::from_secs(120);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct LessonProgress {
@@ -108,6 +124,10 @@ pub struct Tally {
 /// The file as written: a lesson's table may hold keys a newer version added, kept on save.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 struct LessonsFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
     #[serde(default)]
     lessons: BTreeMap<String, LessonEntry>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -120,15 +140,31 @@ struct LessonsFile {
 struct LessonEntry {
     page: usize,
     done: bool,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    seen: BTreeSet<usize>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    active_seconds: u64,
     #[serde(flatten)]
     extra: BTreeMap<String, toml::Value>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl From<LessonsFile> for Lessons {
     fn from(f: LessonsFile) -> Lessons {
         let mut lessons = BTreeMap::new();
         let mut lesson_extra = BTreeMap::new();
+        let mut seen = BTreeMap::new();
+        let mut seconds = BTreeMap::new();
         for (id, e) in f.lessons {
+            if !e.seen.is_empty() {
+                seen.insert(id.clone(), e.seen);
+            }
+            if e.active_seconds > 0 {
+                seconds.insert(id.clone(), e.active_seconds);
+            }
             lessons.insert(
                 id.clone(),
                 LessonProgress {
@@ -141,8 +177,12 @@ impl From<LessonsFile> for Lessons {
             }
         }
         Lessons {
+            name: f.name,
+            fingerprint: f.fingerprint,
             lessons,
             lesson_extra,
+            seen,
+            seconds,
             exercises: f.exercises,
             extra: f.extra,
         }
@@ -159,12 +199,16 @@ impl From<Lessons> for LessonsFile {
                 let entry = LessonEntry {
                     page: p.page,
                     done: p.done,
+                    seen: l.seen.remove(&id).unwrap_or_default(),
+                    active_seconds: l.seconds.remove(&id).unwrap_or_default(),
                     extra,
                 };
                 (id, entry)
             })
             .collect();
         LessonsFile {
+            name: l.name,
+            fingerprint: l.fingerprint,
             lessons,
             exercises: l.exercises,
             extra: l.extra,
@@ -175,9 +219,16 @@ impl From<Lessons> for LessonsFile {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(from = "LessonsFile", into = "LessonsFile")]
 struct Lessons {
+    /// Who the file belongs to, as the server last saw them (the report's name column).
+    name: Option<String>,
+    fingerprint: Option<String>,
     lessons: BTreeMap<String, LessonProgress>,
     /// Keys of a lesson's table written by a newer version.
     lesson_extra: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    /// Lesson id → the distinct pages shown (only lessons visited since this was recorded).
+    seen: BTreeMap<String, BTreeSet<usize>>,
+    /// Lesson id → active seconds, as saved (see [`IDLE_CAP`]).
+    seconds: BTreeMap<String, u64>,
     /// Lesson id → exercise id → record. Absent in files from before per-exercise progress.
     exercises: BTreeMap<String, BTreeMap<String, ExerciseProgress>>,
     /// Top-level keys written by a newer version, kept as they were.
@@ -185,7 +236,20 @@ struct Lessons {
 }
 
 impl Lessons {
+    /// Folds in another session's record. Seconds are not merged here: each session adds only
+    /// the time it spent since its last save (see [`Progress::save_to`]), so two sessions'
+    /// times add up instead of the larger one winning.
     fn merge(&mut self, other: &Lessons) {
+        // The newest session says who the learner is now (a renamed key comment, say).
+        if other.name.is_some() {
+            self.name.clone_from(&other.name);
+        }
+        if other.fingerprint.is_some() {
+            self.fingerprint.clone_from(&other.fingerprint);
+        }
+        for (id, pages) in &other.seen {
+            self.seen.entry(id.clone()).or_default().extend(pages);
+        }
         for (id, p) in &other.lessons {
             let entry = self.lessons.entry(id.clone()).or_default();
             *entry = entry.merge(*p);
@@ -224,11 +288,29 @@ pub struct Progress {
     path: Option<PathBuf>,
     audience: Audience,
     file: Lessons,
+    /// Active time per lesson not yet added to the file (saves add it and keep the fraction).
+    pending: BTreeMap<String, Duration>,
+    /// The last input and the lesson open after it: the gap to the next input is that
+    /// lesson's time.
+    last_input: Option<(Instant, Option<String>)>,
 }
 
 /// `$XDG_DATA_HOME/gradstep` (or the platform's data directory), if there is one.
 pub fn data_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("gradstep"))
+}
+
+/// The folder of progress kept by user name, inside [`server_dir`]. A key's file name never
+/// holds a '/', so no name's file can be a key's.
+pub const NAMES_DIR: &str = "names";
+
+/// Longest learner name saved in a file, in characters (a client may send a huge user name).
+const MAX_NAME_CHARS: usize = 100;
+
+/// Where `gradstep serve` keeps its learners' progress, one file each, and where
+/// `gradstep class report` reads it: `ssh-progress` in [`data_dir`].
+pub fn server_dir() -> Option<PathBuf> {
+    data_dir().map(|d| d.join("ssh-progress"))
 }
 
 /// Why a file on disk could not be used.
@@ -289,7 +371,7 @@ impl Progress {
         let mut progress = Progress {
             path: Some(path.to_path_buf()),
             audience,
-            file: Lessons::default(),
+            ..Progress::default()
         };
         if std::fs::symlink_metadata(path).is_err() {
             // Nothing there (or nothing we may look at, which the first save reports).
@@ -297,6 +379,9 @@ impl Progress {
         }
         // Held while deciding, so a concurrent save cannot write between our read and the move.
         let _lock = lock(path).ok();
+        if _lock.is_some() {
+            remove_leftovers(path);
+        }
         let why = match read_capped(path) {
             Ok(None) => return (progress, None),
             Ok(Some(text)) => match parse(&text) {
@@ -353,6 +438,90 @@ impl Progress {
         }
     }
 
+    /// Reads a file without changing anything on disk (no lock, nothing moved aside): for
+    /// `gradstep class report`, which must never touch a learner's file. The error says why
+    /// the file cannot be used, without its path.
+    pub fn read_only(path: &Path) -> Result<Progress, String> {
+        match read_capped(path) {
+            Ok(Some(text)) => parse(&text)
+                .map(|file| Progress {
+                    file,
+                    ..Progress::default()
+                })
+                .map_err(|why| why.to_string()),
+            Ok(None) => Err("does not exist".into()),
+            Err(why) => Err(why.to_string()),
+        }
+    }
+
+    /// Records who this progress belongs to, saved with it for the report: the SSH user name
+    /// and, when a key logged in, its fingerprint.
+    pub fn set_learner(&mut self, name: &str, fingerprint: Option<&str>) {
+        self.file.name = Some(name.chars().take(MAX_NAME_CHARS).collect());
+        self.file.fingerprint = fingerprint.map(str::to_string);
+    }
+
+    /// The learner's name as last saved (see [`Progress::set_learner`]).
+    pub fn name(&self) -> Option<&str> {
+        self.file.name.as_deref()
+    }
+
+    /// The key fingerprint as last saved; `None` for a session by name.
+    pub fn fingerprint(&self) -> Option<&str> {
+        self.file.fingerprint.as_deref()
+    }
+
+    /// Every lesson id the file has a record of (pages or exercises), sorted.
+    pub fn lesson_ids(&self) -> BTreeSet<&str> {
+        self.file
+            .lessons
+            .keys()
+            .chain(self.file.exercises.keys())
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Distinct pages of `lesson` shown. A file from before this was recorded has only the
+    /// furthest page: pages are turned one at a time, so every page up to it was shown once.
+    pub fn pages_seen(&self, lesson: &str) -> usize {
+        match self.file.seen.get(lesson) {
+            Some(pages) => pages.len(),
+            None => self
+                .file
+                .lessons
+                .get(lesson)
+                .map_or(0, |p| p.page.saturating_add(1)),
+        }
+    }
+
+    /// Exercises of `lesson` recorded, solved, and answers tried, over every exercise the
+    /// file knows (also exercises a lesson no longer has).
+    pub fn exercise_totals(&self, lesson: &str) -> (usize, u64) {
+        self.file.exercises.get(lesson).map_or((0, 0), |records| {
+            (
+                records.values().filter(|r| r.solved).count(),
+                records.values().map(|r| u64::from(r.attempts)).sum(),
+            )
+        })
+    }
+
+    /// Active time in `lesson`: what was saved plus what this session spent since.
+    pub fn active_time(&self, lesson: &str) -> Duration {
+        let saved = self.file.seconds.get(lesson).copied().unwrap_or(0);
+        Duration::from_secs(saved) + self.pending.get(lesson).copied().unwrap_or_default()
+    }
+
+    /// One input from the learner at `at` (a key or a paste, not a tick or a resize), with
+    /// `lesson` open after it. The time since the previous input, at most [`IDLE_CAP`], goes
+    /// to the lesson that was open in between; time outside lessons counts for none.
+    pub fn input(&mut self, at: Instant, lesson: Option<&str>) {
+        if let Some((before, Some(open))) = self.last_input.take() {
+            let gap = at.saturating_duration_since(before).min(IDLE_CAP);
+            *self.pending.entry(open).or_default() += gap;
+        }
+        self.last_input = Some((at, lesson.map(str::to_string)));
+    }
+
     pub fn get(&self, lesson: &str) -> LessonProgress {
         self.file.lessons.get(lesson).copied().unwrap_or_default()
     }
@@ -360,6 +529,14 @@ impl Progress {
     /// Records that the learner is on `page` of `pages`; reaching the last page marks it done.
     /// A page further back does not lower what was reached.
     pub fn visit(&mut self, lesson: &str, page: usize, pages: usize) {
+        // A lesson from a file older than `seen`: pages turn one at a time, so every page up
+        // to the furthest one reached was shown.
+        let reached = self.file.lessons.get(lesson).map(|p| p.page);
+        self.file
+            .seen
+            .entry(lesson.to_string())
+            .or_insert_with(|| reached.map(|p| (0..=p).collect()).unwrap_or_default())
+            .insert(page);
         let entry = self.file.lessons.entry(lesson.to_string()).or_default();
         entry.page = entry.page.max(page);
         if pages > 0 && page + 1 >= pages {
@@ -451,6 +628,12 @@ impl Progress {
         };
         let mut merged = on_disk;
         merged.merge(&self.file);
+        // Add only this session's unsaved time to what is on disk (another session's saves
+        // are already in it); the fraction of a second waits for the next save.
+        for (lesson, spent) in &self.pending {
+            let total = merged.seconds.entry(lesson.clone()).or_default();
+            *total = total.saturating_add(spent.as_secs());
+        }
         let text =
             toml::to_string(&merged).map_err(|e| format!("could not encode progress: {e}"))?;
         let name = file_name(path);
@@ -464,7 +647,16 @@ impl Progress {
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| e.to_string())?;
         tmp.persist(path).map_err(|e| e.error.to_string())?;
+        // The rename is durable only once the folder is written too (a power cut otherwise
+        // may bring back the old file). Best effort: the save itself has succeeded.
+        #[cfg(unix)]
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
         self.file = merged;
+        for spent in self.pending.values_mut() {
+            *spent = Duration::from_nanos(u64::from(spent.subsec_nanos()));
+        }
         Ok(())
     }
 
@@ -576,6 +768,38 @@ fn read_capped(path: &Path) -> Result<Option<String>, Unusable> {
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| Unusable::NotUtf8)
+}
+
+/// Deletes the temporary files of saves that died before their rename (a killed server, a
+/// power cut): only ever written under the file's lock, so with the lock held any one left is
+/// dead. The file itself is untouched: it still holds the last finished save.
+fn remove_leftovers(path: &Path) {
+    let (Some(dir), name) = (path.parent(), file_name(path)) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name();
+        let Some(rest) = entry_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|n| n.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        // Exactly tempfile's random part: a longer name with dots is another file's.
+        if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Moves an unusable file to the first free `NAME.corrupt`, `NAME.corrupt.1`, … so that an
@@ -706,5 +930,74 @@ mod tests {
         p.visit("slope", 3, 5);
         p.visit("slope", 1, 5);
         assert_eq!(p.get("slope").page, 3);
+    }
+
+    #[test]
+    fn active_time_caps_idle_gaps_and_skips_time_outside_lessons() {
+        let mut p = Progress::in_memory();
+        let t0 = Instant::now();
+        let at = |s: u64| t0 + Duration::from_secs(s);
+        p.input(at(0), None); // start screen
+        p.input(at(30), Some("slope")); // 30 s on the start screen: nobody's
+        p.input(at(40), Some("slope")); // 10 s
+        p.input(at(3640), Some("taylor")); // an hour away: 2 min
+        p.input(at(3645), None); // 5 s in taylor, then back to the start
+        p.input(at(4000), Some("slope"));
+        assert_eq!(p.active_time("slope"), Duration::from_secs(10 + 120));
+        assert_eq!(p.active_time("taylor"), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn two_sessions_times_add_up_and_seen_pages_join() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        let t0 = Instant::now();
+        let (mut a, _) = Progress::load(&path);
+        let (mut b, _) = Progress::load(&path);
+        a.visit("slope", 0, 5);
+        a.visit("slope", 1, 5);
+        a.input(t0, Some("slope"));
+        a.input(t0 + Duration::from_millis(40_500), Some("slope"));
+        b.visit("slope", 3, 5);
+        b.input(t0, Some("slope"));
+        b.input(t0 + Duration::from_secs(20), Some("slope"));
+        a.save().unwrap();
+        b.save().unwrap();
+        // a's second save adds nothing new but the half second it kept back.
+        a.input(t0 + Duration::from_millis(41_000), Some("slope"));
+        a.save().unwrap();
+        let q = saved_file(&path);
+        assert_eq!(q.active_time("slope"), Duration::from_secs(61));
+        assert_eq!(q.pages_seen("slope"), 3);
+    }
+
+    fn saved_file(path: &Path) -> Progress {
+        Progress::read_only(path).unwrap()
+    }
+
+    #[test]
+    fn the_learner_is_saved_and_the_newest_session_names_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        let (mut p, _) = Progress::load(&path);
+        p.set_learner("alice", Some("SHA256:abc"));
+        p.save().unwrap();
+        let (mut p, _) = Progress::load(&path);
+        p.set_learner("alice2", Some("SHA256:abc"));
+        p.save().unwrap();
+        let q = saved_file(&path);
+        assert_eq!(q.name(), Some("alice2"));
+        assert_eq!(q.fingerprint(), Some("SHA256:abc"));
+    }
+
+    #[test]
+    fn reading_for_the_report_moves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        std::fs::write(&path, "lessons = [[[").unwrap();
+        let err = Progress::read_only(&path).unwrap_err();
+        assert!(err.contains("not valid progress TOML"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "lessons = [[[");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

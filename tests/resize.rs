@@ -131,7 +131,8 @@ async fn ssh_session_survives_200_sizes_while_stepping_and_playing() {
         teacher: false,
         terminal: Default::default(),
     };
-    let factory = gradstep::ssh::app::factory(lesson::load_embedded(), Lang::En);
+    let factory =
+        gradstep::ssh::app::factory(lesson::load_embedded(), Lang::En, Default::default());
     let h = tokio::spawn(run(
         info,
         factory,

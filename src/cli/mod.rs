@@ -1,5 +1,6 @@
 //! The command line: parsing (clap) and the headless commands. No terminal UI here.
 
+pub mod class;
 pub mod diff;
 pub mod docs;
 pub mod lessons;
@@ -64,6 +65,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Serve the tutor over SSH: every learner gets their own session, nothing to install.
     Serve(crate::ssh::ServeArgs),
+    /// What a class did on the server: `gradstep class report` (table, CSV or JSON).
+    Class(class::ClassArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions(docs::CompletionsArgs),
     /// Print the man page (roff) to stdout.
@@ -144,6 +147,9 @@ pub fn dispatch() -> Launch {
             args.dir = args.dir.or(cli.lessons);
             report("lesson", |out, err| lessons::show(&args, lang, out, err))
         }
+        Some(Command::Class(class::ClassArgs {
+            command: class::ClassCommand::Report(args),
+        })) => class_report(&args, flag, lang),
         Some(Command::Check(mut args)) => {
             args.dir = args.dir.or(cli.lessons);
             check_lessons(&args)
@@ -239,6 +245,26 @@ fn run_steps(args: &run::RunArgs) -> i32 {
         Err(e) => {
             let _ = out.flush();
             eprintln!("gradstep run: {e}");
+            2
+        }
+    }
+}
+
+/// `gradstep class report`: the lessons give each row its page and exercise counts.
+fn class_report(args: &class::ReportArgs, lessons: Option<&Path>, lang: Lang) -> i32 {
+    let loaded = match lessons_for("gradstep class report", lessons) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let mut out = stdout.lock();
+    let result = class::report(args, &loaded, lang, &mut out, &mut stderr.lock());
+    let _ = out.flush();
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gradstep class report: {e}");
             2
         }
     }

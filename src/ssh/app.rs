@@ -1,11 +1,12 @@
 //! The real tutor behind `gradstep serve`: one [`App`] per connection, the very core the local
 //! terminal drives, fed the events the server decodes. Progress is kept per public key, so a
 //! learner who logs in with the same key finds their place again; anonymous learners keep
-//! progress for the session only.
+//! progress for the session only, unless the server keeps it per SSH user name
+//! ([`KeepProgress::ByKeyOrName`], `serve --progress-by-name`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -36,10 +37,17 @@ struct Remote {
 
 impl RemoteApp for Remote {
     fn update(&mut self, action: Action) -> bool {
-        if matches!(action, Action::Key(_) | Action::Paste(_)) {
+        // Keys and pastes are the learner at work; ticks and resizes are not.
+        let input = matches!(action, Action::Key(_) | Action::Paste(_));
+        if input {
             self.active = true;
         }
-        self.app.update(action)
+        let go_on = self.app.update(action);
+        if input {
+            let open = self.app.lesson().map(|l| l.id.clone());
+            self.app.progress.input(Instant::now(), open.as_deref());
+        }
+        go_on
     }
 
     fn tick_interval(&self) -> Option<Duration> {
@@ -198,38 +206,133 @@ fn file_stem(fingerprint: &str) -> String {
 
 /// Where a key's progress lives: `$XDG_DATA_HOME/gradstep/ssh-progress/<fingerprint>.toml`.
 pub fn progress_path(fingerprint: &str) -> Option<PathBuf> {
-    progress::data_dir().map(|d| {
-        d.join("ssh-progress")
-            .join(format!("{}.toml", file_stem(fingerprint)))
-    })
+    progress::server_dir().map(|d| d.join(format!("{}.toml", file_stem(fingerprint))))
+}
+
+/// Whose progress the server keeps on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeepProgress {
+    /// Learners who logged in with a key; anonymous ones keep theirs for the session only.
+    #[default]
+    ByKey,
+    /// Also anonymous learners, per SSH user name. Names are not authenticated: anyone may
+    /// log in as anyone and continue (never erase) their progress. Opt-in for that reason.
+    ByKeyOrName,
+}
+
+/// Longest file stem made from a user name (file names stop at 255 bytes).
+const MAX_NAME_STEM: usize = 200;
+
+/// A user name → a file stem, or `None` for a name that cannot be one (empty, blank, with
+/// control characters, or too long). ASCII letters, digits, '-' and '_' stay; every other
+/// byte becomes `%XX`, so two names never share a file, and no stem is `.`, `..`, hidden, or
+/// holds a '/'.
+pub fn name_stem(user: &str) -> Option<String> {
+    if user.trim().is_empty() || user.chars().any(char::is_control) {
+        return None;
+    }
+    let mut stem = String::new();
+    for b in user.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            stem.push(char::from(b));
+        } else {
+            stem.push_str(&format!("%{b:02X}"));
+        }
+        if stem.len() > MAX_NAME_STEM {
+            return None;
+        }
+    }
+    Some(stem)
+}
+
+/// Why a session keeps no progress file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NoFile {
+    /// Anonymous, and the server keeps progress by key only (or has no data directory).
+    Anonymous,
+    /// Kept by name, but this name cannot name a file.
+    OddName,
+}
+
+/// The file this connection's progress goes to, inside `dir` (the server's progress folder).
+fn progress_file(dir: &Path, info: &Connection, keep: KeepProgress) -> Result<PathBuf, NoFile> {
+    match (&info.key_fingerprint, keep) {
+        (Some(fp), _) => Ok(dir.join(format!("{}.toml", file_stem(fp)))),
+        (None, KeepProgress::ByKey) => Err(NoFile::Anonymous),
+        (None, KeepProgress::ByKeyOrName) => name_stem(&info.user)
+            .map(|stem| dir.join(progress::NAMES_DIR).join(format!("{stem}.toml")))
+            .ok_or(NoFile::OddName),
+    }
+}
+
+/// The learner's notice when their user name cannot keep progress.
+fn odd_name_notice(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => {
+            "你的 SSH 用户名不能用来保存进度（为空、太长或含控制字符），进度只保留到本次会话结束；\
+                     下次请用简单的名字登录：ssh 名字@主机"
+                .into()
+        }
+        Lang::En => "your SSH user name cannot keep progress (empty, too long or with control \
+                     characters), so it lasts this session only; next time log in with a plain \
+                     name: ssh NAME@host"
+            .into(),
+    }
+}
+
+/// The banner's line about where progress goes, so a teacher knows before class what is
+/// kept, where `gradstep class report` finds it, and that names prove nothing.
+pub fn describe_progress(anonymous: bool, keep: KeepProgress) -> String {
+    let dir = progress::server_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_else(|| "nowhere (no data directory)".into());
+    match (anonymous, keep) {
+        (false, KeepProgress::ByKey) => format!("progress: per key, in {dir}"),
+        (false, KeepProgress::ByKeyOrName) => format!(
+            "progress: per key, in {dir} (--progress-by-name has no effect: every login uses a key)"
+        ),
+        (true, KeepProgress::ByKey) => "progress: anonymous sessions keep none after they end \
+             (--progress-by-name keeps it per SSH user name)"
+            .into(),
+        (true, KeepProgress::ByKeyOrName) => format!(
+            "progress: per SSH user name, in {}; names are NOT authenticated: anyone can log in \
+             as any name and see or continue that name's progress",
+            Path::new(&dir).join(progress::NAMES_DIR).display()
+        ),
+    }
 }
 
 /// Makes a fresh tutor for each learner, from lessons loaded once at server start, and the
 /// console for a teacher; one class hub joins them all.
-pub fn factory(lessons: Loaded, lang: Lang) -> AppFactory {
+pub fn factory(lessons: Loaded, lang: Lang, keep: KeepProgress) -> AppFactory {
     let (lessons, problems) = lessons.into_shared();
     let class = Class::new();
     Arc::new(move |info: &Connection| {
+        // The client's terminal, not the server's: TERM from its pty request, LANG/LC_ALL and
+        // NO_COLOR from its env requests (the server's --lang/locale when it sent none).
         let term = &info.terminal;
+        let lang = term.locale_lang().unwrap_or(lang);
         if info.teacher {
             let console = Console::new(ConsoleOptions {
-                lang: term.locale_lang().unwrap_or(lang),
+                lang,
                 color: local::color_wanted(term.no_color.as_deref()),
                 class: class.clone(),
                 lessons: lessons.clone(),
             });
             return Box::new(Teacher { console }) as Box<dyn RemoteApp>;
         }
-        let file = info.key_fingerprint.as_deref().and_then(progress_path);
-        let kept = file.is_some();
-        let (progress, notice) = match file {
-            Some(path) => Progress::load_for_learner(&path),
-            None => (Progress::in_memory(), None),
+        let file = progress::server_dir()
+            .ok_or(NoFile::Anonymous)
+            .and_then(|dir| progress_file(&dir, info, keep));
+        let kept = file.is_ok();
+        let (mut progress, notice) = match file {
+            Ok(path) => Progress::load_for_learner(&path),
+            Err(NoFile::OddName) => (Progress::in_memory(), Some(odd_name_notice(lang))),
+            Err(NoFile::Anonymous) => (Progress::in_memory(), None),
         };
-        // The client's terminal, not the server's: TERM from its pty request, LANG/LC_ALL and
-        // NO_COLOR from its env requests (the server's --lang/locale when it sent none).
+        progress.set_learner(&info.user, info.key_fingerprint.as_deref());
         let app = App::new(AppOptions {
-            lang: term.locale_lang().unwrap_or(lang),
+            lang,
             glyphs: if local::ascii_terminal(term.term.as_deref()) {
                 Glyphs::Ascii
             } else {
@@ -263,9 +366,74 @@ mod tests {
         assert!(!file_stem("../../etc/passwd").contains('/'));
     }
 
+    fn anonymous(user: &str) -> Connection {
+        Connection {
+            peer: "127.0.0.1:1".parse().unwrap(),
+            user: user.into(),
+            key_fingerprint: None,
+            terminal: Default::default(),
+            teacher: false,
+        }
+    }
+
+    #[test]
+    fn names_become_files_of_their_own_beside_no_key() {
+        let dir = Path::new("/srv/p");
+        let by_name = |user: &str| progress_file(dir, &anonymous(user), KeepProgress::ByKeyOrName);
+        assert_eq!(by_name("alice"), Ok(dir.join("names/alice.toml")));
+        // Two names never share a file; nothing climbs out or hides.
+        assert_eq!(by_name("a.b"), Ok(dir.join("names/a%2Eb.toml")));
+        assert_ne!(by_name("a.b"), by_name("a_b"));
+        assert_ne!(by_name("a%2Eb"), by_name("a.b"));
+        assert_eq!(by_name(".."), Ok(dir.join("names/%2E%2E.toml")));
+        assert_eq!(by_name("../x"), Ok(dir.join("names/%2E%2E%2Fx.toml")));
+        assert_eq!(
+            by_name("李雷"),
+            Ok(dir.join("names/%E6%9D%8E%E9%9B%B7.toml"))
+        );
+        // A key's file is never in names/, whatever the user name says.
+        let mut keyed = anonymous("SHA256_abc");
+        keyed.key_fingerprint = Some("SHA256:abc".into());
+        assert_eq!(
+            progress_file(dir, &keyed, KeepProgress::ByKeyOrName),
+            Ok(dir.join("SHA256_abc.toml"))
+        );
+        assert_eq!(
+            progress_file(dir, &anonymous("alice"), KeepProgress::ByKey),
+            Err(NoFile::Anonymous)
+        );
+    }
+
+    #[test]
+    fn odd_names_keep_no_file_and_say_why() {
+        for odd in ["", "   ", "a\u{1b}[2J", &"x".repeat(201), &"名".repeat(30)] {
+            assert_eq!(name_stem(odd), None, "{odd:?}");
+        }
+        assert!(name_stem(&"x".repeat(200)).is_some());
+        let f = factory(
+            crate::lesson::load_embedded(),
+            Lang::En,
+            KeepProgress::ByKeyOrName,
+        );
+        let mut app = f(&anonymous(""));
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        term.draw(|frame| app.draw(frame)).unwrap();
+        let screen = format!("{:?}", term.backend().buffer());
+        assert!(screen.contains("cannot keep progress"), "{screen}");
+        app.flush();
+        assert_eq!(
+            app.shutdown_notice(),
+            "gradstep: the server is shutting down."
+        );
+    }
+
     #[test]
     fn each_session_gets_its_own_app() {
-        let f = factory(crate::lesson::load_embedded(), Lang::En);
+        let f = factory(
+            crate::lesson::load_embedded(),
+            Lang::En,
+            KeepProgress::ByKey,
+        );
         let info = Connection {
             peer: "127.0.0.1:1".parse().unwrap(),
             user: "a".into(),
@@ -286,7 +454,11 @@ mod tests {
 
     #[test]
     fn the_shutdown_notice_claims_saved_progress_only_for_a_key() {
-        let f = factory(crate::lesson::load_embedded(), Lang::En);
+        let f = factory(
+            crate::lesson::load_embedded(),
+            Lang::En,
+            KeepProgress::ByKey,
+        );
         let mut anonymous = f(&Connection {
             peer: "127.0.0.1:1".parse().unwrap(),
             user: "a".into(),

@@ -30,6 +30,10 @@ pub struct ServeArgs {
     /// Let anyone in without a key, even on a non-loopback address.
     #[arg(long)]
     pub allow_anonymous: bool,
+    /// Keep anonymous learners' progress per SSH user name (`ssh NAME@host`), for
+    /// `gradstep class report`. Names are not authenticated: anyone can use any name.
+    #[arg(long)]
+    pub progress_by_name: bool,
     /// Most connections at once (logged in or still logging in).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub max_sessions: u32,
@@ -54,6 +58,8 @@ pub struct ServeOptions {
     /// `--teacher-keys`: whose logins get the class console.
     pub teacher_keys: Option<PathBuf>,
     pub allow_anonymous: bool,
+    /// Only for the start banner; the app factory is told separately.
+    pub keep_progress: super::app::KeepProgress,
     pub limits: Limits,
 }
 
@@ -100,14 +106,25 @@ impl Default for ServeOptions {
             authorized_keys: None,
             teacher_keys: None,
             allow_anonymous: false,
+            keep_progress: Default::default(),
             limits: Limits::default(),
         }
     }
 }
 
 impl ServeArgs {
+    /// Whose progress `--progress-by-name` asks the server to keep.
+    pub fn keep_progress(&self) -> super::app::KeepProgress {
+        if self.progress_by_name {
+            super::app::KeepProgress::ByKeyOrName
+        } else {
+            super::app::KeepProgress::ByKey
+        }
+    }
+
     pub fn into_options(self) -> ServeOptions {
         ServeOptions {
+            keep_progress: self.keep_progress(),
             listen: self.listen,
             host_key: self.host_key,
             authorized_keys: self.authorized_keys,

@@ -61,6 +61,7 @@ pub struct Server {
     origin: hostkey::Origin,
     key_path: std::path::PathBuf,
     limits: Limits,
+    keep_progress: app::KeepProgress,
     /// Set by [`serve`], which owns the process: the descriptor limit it raised.
     fd_limit: Option<fdlimit::Raised>,
 }
@@ -100,6 +101,7 @@ impl Server {
             origin,
             key_path,
             limits: opts.limits,
+            keep_progress: opts.keep_progress,
             fd_limit: None,
         })
     }
@@ -143,6 +145,12 @@ impl Server {
                 }
             );
         }
+        let anonymous = matches!(self.policy, auth::AuthPolicy::Anonymous { .. });
+        let _ = writeln!(
+            out,
+            "{}",
+            app::describe_progress(anonymous, self.keep_progress)
+        );
         let _ = writeln!(
             out,
             "limits: {} sessions, {} per IP, login within {}, idle timeout {}",
