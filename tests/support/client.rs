@@ -342,13 +342,19 @@ impl Grid {
 
     /// Whether one row holds `needle`.
     pub fn contains(&self, needle: &str) -> bool {
-        let needle: Vec<char> = needle.chars().collect();
-        if needle.is_empty() {
+        let mut chars = needle.chars();
+        let Some(first) = chars.next() else {
             return true;
-        }
-        self.cells
-            .chunks(self.cols)
-            .any(|row| row.windows(needle.len()).any(|w| w == needle.as_slice()))
+        };
+        let rest = chars.as_str();
+        self.cells.chunks(self.cols).any(|row| {
+            row.iter().enumerate().any(|(i, &c)| {
+                c == first && {
+                    let mut at = row[i + 1..].iter();
+                    rest.chars().all(|r| at.next() == Some(&r))
+                }
+            })
+        })
     }
 
     pub fn contents(&self) -> String {
