@@ -193,8 +193,9 @@ pub struct SshBackend {
     outbox: Arc<Outbox>,
     size: Size,
     cursor: Position,
-    /// A [`Painter`] sends the frames' cells; `draw` leaves ratatui's diff unread.
-    painted: bool,
+    /// With a [`Painter`], the frames' cells are its bytes: `draw` sends those and leaves
+    /// ratatui's diff unread.
+    painted: Option<Arc<Mutex<Vec<u8>>>>,
     /// Set when the client's screen was cleared: the painter's idea of it is then blank.
     cleared: Arc<AtomicBool>,
 }
@@ -209,7 +210,7 @@ impl SshBackend {
             outbox,
             size: Size::new(cols, rows),
             cursor: Position::ORIGIN,
-            painted: false,
+            painted: None,
             cleared: Arc::new(AtomicBool::new(true)),
         }
     }
@@ -219,26 +220,16 @@ impl SshBackend {
     /// terminal keeps the cursor, clears and resizes. The viewport must span the whole
     /// backend size (as the session's does), so that every clear is a clear of the screen.
     pub fn painter(&mut self) -> Painter {
-        self.painted = true;
+        let painted = Arc::new(Mutex::new(Vec::new()));
+        self.painted = Some(painted.clone());
         Painter {
             shown: Buffer::empty(ratatui::layout::Rect::ZERO),
-            out: CrosstermBackend::new(FrameWriter {
-                buf: Vec::new(),
-                outbox: self.outbox.clone(),
-            }),
+            bytes: Vec::new(),
+            painted,
             cleared: self.cleared.clone(),
             emit: Vec::new(),
             sync: Vec::new(),
         }
-    }
-
-    /// A clear must reach the outbox before the painter's next frame does.
-    fn cleared_screen(&mut self) -> io::Result<()> {
-        self.cleared.store(true, Ordering::Relaxed);
-        if self.painted {
-            Write::flush(&mut self.inner)?;
-        }
-        Ok(())
     }
 
     /// The size frames are drawn at.
@@ -302,8 +293,12 @@ impl Backend for SshBackend {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        if self.painted {
-            // ratatui's diff is lazy: left unread, it costs nothing (the painter sent the cells).
+        if let Some(painted) = &self.painted {
+            // ratatui's diff is lazy: left unread, it costs nothing. The painter's bytes go
+            // where the cells would have, so the frame stays one chunk, before the cursor.
+            let mut bytes = painted.lock().unwrap_or_else(PoisonError::into_inner);
+            self.inner.write_all(&bytes)?;
+            bytes.clear();
             return Ok(());
         }
         self.inner.draw(content)
@@ -329,13 +324,13 @@ impl Backend for SshBackend {
     }
 
     fn clear(&mut self) -> io::Result<()> {
-        self.inner.clear()?;
-        self.cleared_screen()
+        self.cleared.store(true, Ordering::Relaxed);
+        self.inner.clear()
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
-        self.inner.clear_region(clear_type)?;
-        self.cleared_screen()
+        self.cleared.store(true, Ordering::Relaxed);
+        self.inner.clear_region(clear_type)
     }
 
     fn size(&self) -> io::Result<Size> {
@@ -365,7 +360,9 @@ impl Backend for SshBackend {
 pub struct Painter {
     /// What the client's screen holds, as far as the bytes sent say.
     shown: Buffer,
-    out: CrosstermBackend<FrameWriter>,
+    /// Escape codes of the cells, handed to the backend's `draw` through `painted`.
+    bytes: Vec<u8>,
+    painted: Arc<Mutex<Vec<u8>>>,
     cleared: Arc<AtomicBool>,
     /// Reused between frames: cells to write, cells to copy into `shown`.
     emit: Vec<usize>,
@@ -392,8 +389,15 @@ impl Painter {
                 let (x, y) = ((i % width) as u16, (i / width) as u16);
                 (x0 + x, y0 + y, &next.content[i])
             });
-            self.out.draw(cells)?;
-            Write::flush(&mut self.out)?;
+            CrosstermBackend::new(&mut self.bytes).draw(cells)?;
+            let mut painted = self.painted.lock().unwrap_or_else(PoisonError::into_inner);
+            if painted.is_empty() {
+                // Hand over the bytes and take back last frame's emptied buffer: no copy.
+                std::mem::swap(&mut *painted, &mut self.bytes);
+            } else {
+                // A frame painted but never drawn (an error in between): keep both, in order.
+                painted.append(&mut self.bytes);
+            }
         }
         for &i in &self.sync {
             self.shown.content[i].clone_from(&next.content[i]);
