@@ -435,9 +435,9 @@ fn changed_cells(
         sync.extend(i + 1..new_end);
         // Columns a wide character covered before: redrawn, as some terminals leave its
         // right half behind.
-        for j in new_end..old_end {
+        for (j, cell) in next.iter().enumerate().take(old_end).skip(new_end) {
             sync.push(j);
-            if !is_skip(&next[j]) {
+            if !is_skip(cell) {
                 emit.push(j);
             }
         }
