@@ -39,6 +39,7 @@ struct Args {
     rows: u32,
     server: std::path::PathBuf,
     cipher: Option<String>,
+    client_threads: Option<usize>,
 }
 
 fn args() -> Args {
@@ -53,6 +54,7 @@ fn args() -> Args {
             .and_then(|p| Some(p.parent()?.parent()?.join("gradstep")))
             .unwrap_or_else(|| "target/release/gradstep".into()),
         cipher: None,
+        client_threads: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -65,6 +67,7 @@ fn args() -> Args {
             "--cols" => a.cols = v.parse().expect("--cols N"),
             "--rows" => a.rows = v.parse().expect("--rows N"),
             "--cipher" => a.cipher = Some(v),
+            "--client-threads" => a.client_threads = Some(v.parse().expect("--client-threads N")),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -168,9 +171,11 @@ fn main() -> anyhow::Result<()> {
     std::thread::sleep(Duration::from_millis(200));
     let rss0 = status_kb(pid, "VmRSS:");
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = a.client_threads {
+        rt.worker_threads(n.max(1));
+    }
+    let rt = rt.enable_all().build()?;
     let result = rt.block_on(run(&a, port, pid));
     let peak = status_kb(pid, "VmHWM:");
     stop(&mut server);
@@ -197,13 +202,14 @@ fn main() -> anyhow::Result<()> {
         a.secs
     );
     println!(
-        "CPU while pressing keys ({:.1} s wall): server {:.1} s ({:.0}% of one core; {:.0}% of it in the kernel), load client {:.1} s ({:.0}% of one core), client share of the two {:.0}%",
+        "CPU while pressing keys ({:.1} s wall): server {:.1} s ({:.0}% of one core; {:.0}% of it in the kernel), load client {:.1} s ({:.0}% of one core; {:.0}% of it in the kernel), client share of the two {:.0}%",
         cpu.wall,
         cpu.server,
         100.0 * cpu.server / cpu.wall,
         100.0 * cpu.server_sys / cpu.server.max(1e-9),
         cpu.client,
         100.0 * cpu.client / cpu.wall,
+        100.0 * cpu.client_sys / cpu.client.max(1e-9),
         100.0 * cpu.client / (cpu.client + cpu.server).max(1e-9)
     );
     println!(
@@ -227,6 +233,7 @@ struct Cpu {
     /// Of `server`, the part spent in the kernel (syscalls, TCP).
     server_sys: f64,
     client: f64,
+    client_sys: f64,
 }
 
 type Outcome = (usize, u64, u64, Vec<Duration>, usize, usize, Cpu);
@@ -268,7 +275,7 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     // Markers for a profiler watching the server (e.g. `callgrind_control -z` / `-d`).
     eprintln!("ssh_load: keys start ({} sessions)", terms.len());
     let start = Instant::now();
-    let (server0, client0) = (cpu_split(&pid.to_string()), cpu_secs("self"));
+    let (server0, client0) = (cpu_split(&pid.to_string()), cpu_split("self"));
     let end = start + Duration::from_secs(a.secs);
     let n = terms.len().max(1);
     let mut running = Vec::new();
@@ -310,7 +317,11 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
             wall: start.elapsed().as_secs_f64(),
             server: server.0 + server.1 - server0.0 - server0.1,
             server_sys: server.1 - server0.1,
-            client: cpu_secs("self") - client0,
+            client: {
+                let c = cpu_split("self");
+                c.0 + c.1 - client0.0 - client0.1
+            },
+            client_sys: cpu_split("self").1 - client0.1,
         };
         (status_kb(pid, "VmRSS:"), cpu)
     });
