@@ -20,6 +20,16 @@
 //! (default: the `gradstep` binary next to this example's target dir; may be a wrapper script
 //! such as `exec valgrind --tool=callgrind gradstep "$@"`), --cipher NAME (offer only this
 //! cipher, e.g. `aes256-gcm@openssh.com` or `chacha20-poly1305@openssh.com`).
+//! --client-threads N (worker threads of this client's runtime; default one per core).
+//!
+//! Where a key's server CPU goes, in instructions (the machine is shared, so wall time lies):
+//! ```text
+//! printf '#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%%p target/release/gradstep "$@"\n' > /tmp/cg.sh
+//! chmod +x /tmp/cg.sh
+//! target/release/examples/ssh_load --server /tmp/cg.sh --sessions 4 --secs 15 2>&1 | while read -r l; do
+//!   echo "$l"; case "$l" in *"keys start"*) callgrind_control -z;; *"keys end"*) callgrind_control -d;; esac; done
+//! callgrind_annotate --inclusive=yes /tmp/cg.*.1 | less   # the dump covers the key presses only
+//! ```
 //! (The server's flood and slow-client fixtures live in the tests, with the demo app under
 //! tests/support; the shipped binary serves only gradstep.)
 
