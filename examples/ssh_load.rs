@@ -96,12 +96,6 @@ fn status_kb(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// CPU seconds (user + system) a process has used, from /proc/PID/stat.
-fn cpu_secs(pid: &str) -> f64 {
-    let (user, sys) = cpu_split(pid);
-    user + sys
-}
-
 /// CPU seconds (user, system) a process has used, from /proc/PID/stat.
 fn cpu_split(pid: &str) -> (f64, f64) {
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
