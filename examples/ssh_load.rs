@@ -17,7 +17,19 @@
 //!
 //! Flags: --sessions N, --rate presses/s per session, --secs duration, --cols C --rows R
 //! (window, default 80×24), --server PATH
-//! (default: the `gradstep` binary next to this example's target dir).
+//! (default: the `gradstep` binary next to this example's target dir; may be a wrapper script
+//! such as `exec valgrind --tool=callgrind gradstep "$@"`), --cipher NAME (offer only this
+//! cipher, e.g. `aes256-gcm@openssh.com` or `chacha20-poly1305@openssh.com`).
+//! --client-threads N (worker threads of this client's runtime; default one per core).
+//!
+//! Where a key's server CPU goes, in instructions (the machine is shared, so wall time lies):
+//! ```text
+//! printf '#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%%p target/release/gradstep "$@"\n' > /tmp/cg.sh
+//! chmod +x /tmp/cg.sh
+//! target/release/examples/ssh_load --server /tmp/cg.sh --sessions 4 --secs 15 2>&1 | while read -r l; do
+//!   echo "$l"; case "$l" in *"keys start"*) callgrind_control -z;; *"keys end"*) callgrind_control -d;; esac; done
+//! callgrind_annotate --inclusive=yes /tmp/cg.*.1 | less   # the dump covers the key presses only
+//! ```
 //! (The server's flood and slow-client fixtures live in the tests, with the demo app under
 //! tests/support; the shipped binary serves only gradstep.)
 
@@ -36,6 +48,8 @@ struct Args {
     cols: u32,
     rows: u32,
     server: std::path::PathBuf,
+    cipher: Option<String>,
+    client_threads: Option<usize>,
 }
 
 fn args() -> Args {
@@ -49,6 +63,8 @@ fn args() -> Args {
             .ok()
             .and_then(|p| Some(p.parent()?.parent()?.join("gradstep")))
             .unwrap_or_else(|| "target/release/gradstep".into()),
+        cipher: None,
+        client_threads: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -60,6 +76,8 @@ fn args() -> Args {
             "--server" => a.server = v.into(),
             "--cols" => a.cols = v.parse().expect("--cols N"),
             "--rows" => a.rows = v.parse().expect("--rows N"),
+            "--cipher" => a.cipher = Some(v),
+            "--client-threads" => a.client_threads = Some(v.parse().expect("--client-threads N")),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -78,8 +96,8 @@ fn status_kb(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// CPU seconds (user + system) a process has used, from /proc/PID/stat.
-fn cpu_secs(pid: &str) -> f64 {
+/// CPU seconds (user, system) a process has used, from /proc/PID/stat.
+fn cpu_split(pid: &str) -> (f64, f64) {
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
@@ -89,9 +107,25 @@ fn cpu_secs(pid: &str) -> f64 {
             let f: Vec<&str> = rest.split_whitespace().collect();
             let utime: f64 = f.get(11)?.parse().ok()?;
             let stime: f64 = f.get(12)?.parse().ok()?;
-            Some((utime + stime) / ticks)
+            Some((utime / ticks, stime / ticks))
         })
-        .unwrap_or(0.0)
+        .unwrap_or((0.0, 0.0))
+}
+
+/// SIGTERM (the server's graceful shutdown, which also lets a profiler running it write its
+/// data), then SIGKILL if it is still there after 10 s.
+fn stop(server: &mut std::process::Child) {
+    // SAFETY: kill(2) on our own child's pid; no memory is involved.
+    unsafe { libc::kill(server.id() as libc::pid_t, libc::SIGTERM) };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = server.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -141,13 +175,14 @@ fn main() -> anyhow::Result<()> {
     std::thread::sleep(Duration::from_millis(200));
     let rss0 = status_kb(pid, "VmRSS:");
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = a.client_threads {
+        rt.worker_threads(n.max(1));
+    }
+    let rt = rt.enable_all().build()?;
     let result = rt.block_on(run(&a, port, pid));
     let peak = status_kb(pid, "VmHWM:");
-    let _ = server.kill();
-    let _ = server.wait();
+    stop(&mut server);
     let (held, rss_open, rss_end, mut lat, errors, exit0, cpu) = result?;
     lat.sort();
     let n = a.sessions.max(1) as f64;
@@ -171,13 +206,19 @@ fn main() -> anyhow::Result<()> {
         a.secs
     );
     println!(
-        "CPU while pressing keys ({:.1} s wall): server {:.1} s ({:.0}% of one core), load client {:.1} s ({:.0}% of one core), client share of the two {:.0}%",
+        "CPU while pressing keys ({:.1} s wall): server {:.1} s ({:.0}% of one core; {:.0}% of it in the kernel), load client {:.1} s ({:.0}% of one core; {:.0}% of it in the kernel), client share of the two {:.0}%",
         cpu.wall,
         cpu.server,
         100.0 * cpu.server / cpu.wall,
+        100.0 * cpu.server_sys / cpu.server.max(1e-9),
         cpu.client,
         100.0 * cpu.client / cpu.wall,
+        100.0 * cpu.client_sys / cpu.client.max(1e-9),
         100.0 * cpu.client / (cpu.client + cpu.server).max(1e-9)
+    );
+    println!(
+        "server CPU per keypress: {:.0} µs",
+        1e6 * cpu.server / (lat.len().max(1) as f64)
     );
     println!(
         "keypress-to-frame: p50 {:.1} ms  p90 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
@@ -193,7 +234,10 @@ fn main() -> anyhow::Result<()> {
 struct Cpu {
     wall: f64,
     server: f64,
+    /// Of `server`, the part spent in the kernel (syscalls, TCP).
+    server_sys: f64,
     client: f64,
+    client_sys: f64,
 }
 
 type Outcome = (usize, u64, u64, Vec<Duration>, usize, usize, Cpu);
@@ -205,9 +249,12 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     for _ in 0..a.sessions {
         let gate = gate.clone();
         let (cols, rows) = (a.cols, a.rows);
+        let cipher = a.cipher.clone();
         opening.push(tokio::spawn(async move {
             let _p = gate.acquire().await;
-            let mut t = client::open(port, cols, rows).await?;
+            let mut t = client::open_with(port, cols, rows, cipher.as_deref())
+                .await?
+                .light();
             t.wait_for("Sandbox", Duration::from_secs(30)).await?;
             t.send(b"G\r").await?;
             t.wait_for("(3, 4)", Duration::from_secs(30)).await?;
@@ -229,8 +276,10 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     let rss_open = status_kb(pid, "VmRSS:");
 
     let period = Duration::from_secs_f64(1.0 / a.rate);
+    // Markers for a profiler watching the server (e.g. `callgrind_control -z` / `-d`).
+    eprintln!("ssh_load: keys start ({} sessions)", terms.len());
     let start = Instant::now();
-    let (server0, client0) = (cpu_secs(&pid.to_string()), cpu_secs("self"));
+    let (server0, client0) = (cpu_split(&pid.to_string()), cpu_split("self"));
     let end = start + Duration::from_secs(a.secs);
     let n = terms.len().max(1);
     let mut running = Vec::new();
@@ -267,10 +316,16 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     // Memory and CPU under load, just before the sessions start quitting.
     let probe = tokio::spawn(async move {
         tokio::time::sleep_until((end - Duration::from_millis(300)).into()).await;
+        let server = cpu_split(&pid.to_string());
         let cpu = Cpu {
             wall: start.elapsed().as_secs_f64(),
-            server: cpu_secs(&pid.to_string()) - server0,
-            client: cpu_secs("self") - client0,
+            server: server.0 + server.1 - server0.0 - server0.1,
+            server_sys: server.1 - server0.1,
+            client: {
+                let c = cpu_split("self");
+                c.0 + c.1 - client0.0 - client0.1
+            },
+            client_sys: cpu_split("self").1 - client0.1,
         };
         (status_kb(pid, "VmRSS:"), cpu)
     });
@@ -290,6 +345,7 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
             }
         }
     }
+    eprintln!("ssh_load: keys end");
     let (rss_end, cpu) = probe.await?;
     Ok((held, rss_open, rss_end, all, errors, exit0, cpu))
 }

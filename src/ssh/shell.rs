@@ -19,7 +19,7 @@ use tokio::time::{Instant, sleep_until};
 use super::config::{Limits, clamp_window};
 use super::input::InputDecoder;
 use super::logsafe::Untrusted;
-use super::output::{Outbox, Sink, SshBackend, pump};
+use super::output::{Outbox, Painter, Sink, SshBackend, pump};
 use super::remote_app::{Action, AppFactory, Connection, RemoteApp};
 
 /// What the connection handler forwards to the session.
@@ -207,6 +207,7 @@ async fn drive(
     let mut backend = SshBackend::new(outbox.clone(), cols, rows);
     // Writing to the outbox cannot fail: these `Result`s are io's, from a Vec.
     let _ = backend.enter();
+    let mut painter = backend.painter();
     let Ok(mut terminal) = Terminal::with_options(
         backend,
         TerminalOptions {
@@ -220,7 +221,8 @@ async fn drive(
     let (outcome, notice) = match guarded("start", info, || factory(info)) {
         Err(()) => (Outcome::Panicked, None),
         Ok(mut tutor) => {
-            let lp = event_loop(info, limits, &mut *tutor, &mut terminal, &mut rx, outbox);
+            let screen = (&mut terminal, &mut painter);
+            let lp = event_loop(info, limits, &mut *tutor, screen, &mut rx, outbox);
             let outcome = tokio::select! {
                 outcome = lp => outcome,
                 _ = shutdown => Outcome::Shutdown,
@@ -247,7 +249,7 @@ async fn event_loop(
     info: &Connection,
     limits: &Limits,
     tutor: &mut dyn RemoteApp,
-    terminal: &mut Terminal<SshBackend>,
+    (terminal, painter): (&mut Terminal<SshBackend>, &mut Painter),
     rx: &mut mpsc::Receiver<Input>,
     outbox: &Outbox,
 ) -> Outcome {
@@ -273,7 +275,7 @@ async fn event_loop(
         if eof {
             return Outcome::Eof;
         }
-        if render(info, tutor, terminal, outbox, &mut slow_noted).is_err() {
+        if render(info, tutor, (terminal, painter), outbox, &mut slow_noted).is_err() {
             return Outcome::Panicked;
         }
         let interval = match guarded("tick_interval", info, || tutor.tick_interval()) {
@@ -392,14 +394,19 @@ fn read_batch(
 fn render(
     info: &Connection,
     tutor: &mut dyn RemoteApp,
-    terminal: &mut Terminal<SshBackend>,
+    (terminal, painter): (&mut Terminal<SshBackend>, &mut Painter),
     outbox: &Outbox,
     slow_noted: &mut bool,
 ) -> Result<(), ()> {
-    guarded("draw", info, || {
-        terminal.draw(|f| tutor.draw(f)).map(|_| ())
-    })?
-    .ok();
+    let mut draw = |terminal: &mut Terminal<SshBackend>| {
+        terminal
+            .draw(|f| {
+                tutor.draw(f);
+                let _ = painter.paint(f.buffer_mut());
+            })
+            .map(|_| ())
+    };
+    guarded("draw", info, || draw(terminal))?.ok();
     if outbox.take_resync() {
         if !*slow_noted {
             *slow_noted = true;
@@ -407,9 +414,7 @@ fn render(
         }
         let _ = terminal.backend_mut().begin_resync();
         let _ = terminal.clear();
-        let drawn = guarded("draw", info, || {
-            terminal.draw(|f| tutor.draw(f)).map(|_| ())
-        });
+        let drawn = guarded("draw", info, || draw(terminal));
         terminal.backend_mut().end_resync();
         drawn?.ok();
     }
