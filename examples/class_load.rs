@@ -195,6 +195,7 @@ async fn teacher(port: u16, key: &std::path::Path) -> anyhow::Result<client::Ter
         handle,
         channel,
         screen: vt100::Parser::new(NonZero::new(24).unwrap(), NonZero::new(80).unwrap(), 0),
+        light: None,
         exit_status: None,
         closed: false,
     })

@@ -29,6 +29,7 @@ async fn open_as(port: u16, user: &str) -> client::Term {
         handle,
         channel,
         screen: vt100::Parser::new(NonZero::new(30).unwrap(), NonZero::new(100).unwrap(), 0),
+        light: None,
         exit_status: None,
         closed: false,
     }
