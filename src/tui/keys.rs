@@ -3,6 +3,8 @@
 //! the footer and `?` help are drawn from these same rows, so what the learner reads and what a
 //! key does cannot drift apart. A key that is in no row of the screen's table does nothing.
 
+use std::sync::LazyLock;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::strings::tr;
@@ -210,7 +212,7 @@ impl Context {
 }
 
 /// One line of the help: the keys, the messages they send, and what it is called.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Row {
     pub keys: &'static [(Key, Msg)],
     /// The help's words, English and Chinese.
@@ -315,8 +317,8 @@ impl Keymap {
     pub fn rows(self) -> &'static [Row] {
         match self {
             Keymap::Start => START,
-            Keymap::Tutor => TUTOR,
-            Keymap::Taylor => TAYLOR,
+            Keymap::Tutor => &TUTOR,
+            Keymap::Taylor => &TAYLOR,
             Keymap::Line => LINE,
             Keymap::Help => HELP,
         }
@@ -489,12 +491,12 @@ static START: &[Row] = &[
         ["open", "打开"],
         Show::IfRoom,
     ),
-    row(
-        &[(ch('L'), Msg::SwitchLang)],
-        ["中文 / English", "中文 / English"],
-        ["中文", "English"],
-        Show::IfRoom,
-    ),
+    // The start screen names the other language in its footer: it is how a newcomer finds it.
+    Row {
+        hint: ["中文", "English"],
+        show: Show::IfRoom,
+        ..LANG
+    },
     GLYPHS,
     HELP_KEY,
     row(
@@ -675,128 +677,119 @@ const BACK: Row = row(
     Show::Always,
 );
 
-static TUTOR: &[Row] = &[
-    NEXT_LESSON,
-    SCROLL,
-    STEP,
-    UNDO,
-    RESET,
-    PLAY,
-    row(
-        &[
-            (ch('+'), Msg::RaiseLr),
-            (ch('='), Msg::RaiseLr),
-            (ch('-'), Msg::LowerLr),
-            (ch('_'), Msg::LowerLr),
-        ],
-        ["raise / lower the learning rate η", "增大 / 减小学习率 η"],
-        ["η", "η"],
-        Show::IfRoom,
-    ),
-    OPTIMIZER,
-    FORMULA,
-    START_POINT,
-    TOLERANCE,
-    ANSWER,
-    SHOW_ANSWER,
-    AGAIN,
-    PREDICT_ROUND,
-    ASK_DERIVATIVE,
-    Row {
-        when: When::InLesson,
-        ..row(
-            &[
-                (Key::Code(KeyCode::Right), Msg::NextPage),
-                (Key::Code(KeyCode::PageDown), Msg::NextPage),
-                (Key::Code(KeyCode::Left), Msg::PrevPage),
-                (Key::Code(KeyCode::PageUp), Msg::PrevPage),
-            ],
-            ["next / previous page", "下一页 / 上一页"],
-            ["page", "翻页"],
-            Show::Always,
-        )
-    },
-    ZOOM,
-    PAN,
-    GLYPHS,
-    LANG,
-    HELP_KEY,
-    BACK,
-    QUIT,
-];
+const LEARNING_RATE: Row = row(
+    &[
+        (ch('+'), Msg::RaiseLr),
+        (ch('='), Msg::RaiseLr),
+        (ch('-'), Msg::LowerLr),
+        (ch('_'), Msg::LowerLr),
+    ],
+    ["raise / lower the learning rate η", "增大 / 减小学习率 η"],
+    ["η", "η"],
+    Show::IfRoom,
+);
 
-// Turning v is what the Taylor view is for, so its keys come right after the step.
-static TAYLOR: &[Row] = &[
-    NEXT_LESSON,
-    SCROLL,
-    STEP,
-    row(
-        &[
-            (Key::Code(KeyCode::Left), Msg::Turn(15)),
-            (Key::Code(KeyCode::Right), Msg::Turn(-15)),
-        ],
-        ["turn v by 15°", "转动 v（15°）"],
-        ["turn v", "转动 v"],
-        Show::IfRoom,
-    ),
-    row(
-        &[
-            (ch('+'), Msg::WidenProbe),
-            (ch('='), Msg::WidenProbe),
-            (ch('-'), Msg::NarrowProbe),
-            (ch('_'), Msg::NarrowProbe),
-        ],
-        [
-            "lengthen / shorten the probe step ε",
-            "增大 / 减小探测步长 ε",
-        ],
-        ["ε", "ε"],
-        Show::IfRoom,
-    ),
-    UNDO,
-    RESET,
-    PLAY,
-    // ↑↓ scroll the page text on every screen, so the fine turn has keys of its own.
-    help_only(
-        &[
-            (ch(','), Msg::Turn(1)),
-            (ch('<'), Msg::Turn(1)),
-            (ch('.'), Msg::Turn(-1)),
-            (ch('>'), Msg::Turn(-1)),
-        ],
-        ["turn v by 1°", "微调 v（1°）"],
-    ),
-    help_only(
-        &[(ch('g'), Msg::AimDownhill)],
-        ["point v at −∇L", "v 指向 −∇L"],
-    ),
-    OPTIMIZER,
-    FORMULA,
-    START_POINT,
-    TOLERANCE,
-    ANSWER,
-    SHOW_ANSWER,
-    AGAIN,
+/// The page keys' words; each screen gives the keys (the Taylor view's arrows turn v).
+const fn pages(keys: &'static [(Key, Msg)]) -> Row {
     Row {
         when: When::InLesson,
         ..row(
-            &[
-                (Key::Code(KeyCode::PageDown), Msg::NextPage),
-                (Key::Code(KeyCode::PageUp), Msg::PrevPage),
-            ],
+            keys,
             ["next / previous page", "下一页 / 上一页"],
             ["page", "翻页"],
             Show::Always,
         )
-    },
-    ZOOM,
-    PAN,
-    GLYPHS,
-    LANG,
-    HELP_KEY,
-    BACK,
-    QUIT,
-];
+    }
+}
+const PAGES: Row = pages(&[
+    (Key::Code(KeyCode::Right), Msg::NextPage),
+    (Key::Code(KeyCode::PageDown), Msg::NextPage),
+    (Key::Code(KeyCode::Left), Msg::PrevPage),
+    (Key::Code(KeyCode::PageUp), Msg::PrevPage),
+]);
+const TAYLOR_PAGES: Row = pages(&[
+    (Key::Code(KeyCode::PageDown), Msg::NextPage),
+    (Key::Code(KeyCode::PageUp), Msg::PrevPage),
+]);
+
+const TURN: Row = row(
+    &[
+        (Key::Code(KeyCode::Left), Msg::Turn(15)),
+        (Key::Code(KeyCode::Right), Msg::Turn(-15)),
+    ],
+    ["turn v by 15°", "转动 v（15°）"],
+    ["turn v", "转动 v"],
+    Show::IfRoom,
+);
+const PROBE: Row = row(
+    &[
+        (ch('+'), Msg::WidenProbe),
+        (ch('='), Msg::WidenProbe),
+        (ch('-'), Msg::NarrowProbe),
+        (ch('_'), Msg::NarrowProbe),
+    ],
+    [
+        "lengthen / shorten the probe step ε",
+        "增大 / 减小探测步长 ε",
+    ],
+    ["ε", "ε"],
+    Show::IfRoom,
+);
+// ↑↓ scroll the page text on every screen, so the fine turn has keys of its own.
+const FINE_TURN: Row = help_only(
+    &[
+        (ch(','), Msg::Turn(1)),
+        (ch('<'), Msg::Turn(1)),
+        (ch('.'), Msg::Turn(-1)),
+        (ch('>'), Msg::Turn(-1)),
+    ],
+    ["turn v by 1°", "微调 v（1°）"],
+);
+const AIM: Row = help_only(
+    &[(ch('g'), Msg::AimDownhill)],
+    ["point v at −∇L", "v 指向 −∇L"],
+);
+
+/// What the learner came to the screen for, first: the next lesson on a finished last page,
+/// text not seen yet, then one step.
+const LEAD: [Row; 3] = [NEXT_LESSON, SCROLL, STEP];
+/// The page's question: answer it, see the answer, draw another variant.
+const QUESTION: [Row; 3] = [ANSWER, SHOW_ANSWER, AGAIN];
+const SANDBOX_QUIZ: [Row; 2] = [PREDICT_ROUND, ASK_DERIVATIVE];
+const MOVES: [Row; 3] = [UNDO, RESET, PLAY];
+const SETTINGS: [Row; 4] = [OPTIMIZER, FORMULA, START_POINT, TOLERANCE];
+const CHART_AND_LEAVE: [Row; 7] = [ZOOM, PAN, GLYPHS, LANG, HELP_KEY, BACK, QUIT];
+
+static TUTOR: LazyLock<Vec<Row>> = LazyLock::new(|| {
+    [
+        &LEAD[..],
+        &MOVES,
+        &[LEARNING_RATE],
+        &SETTINGS,
+        &QUESTION,
+        &SANDBOX_QUIZ,
+        &[PAGES],
+        &CHART_AND_LEAVE,
+    ]
+    .concat()
+});
+
+/// The tutor's table where the Taylor view differs: turning v is what it is for, so its keys
+/// come right after the step; `+`/`-` change the probe step, not η; the arrows turn v,
+/// so only PgDn/PgUp turn pages.
+static TAYLOR: LazyLock<Vec<Row>> = LazyLock::new(|| {
+    [
+        &LEAD[..],
+        &[TURN, PROBE],
+        &MOVES,
+        &[FINE_TURN, AIM],
+        &SETTINGS,
+        &QUESTION,
+        &[TAYLOR_PAGES],
+        &CHART_AND_LEAVE,
+    ]
+    .concat()
+});
 
 /// Any character types itself; the empty text stands for the character typed.
 const TYPED: &[(Key, Msg)] = &[(Key::Typed, Msg::Line(LineMsg::Insert(String::new())))];
@@ -1007,5 +1000,36 @@ mod tests {
             assert_eq!(labels(scrolls)[0], "more text");
             assert!(!labels(ctx).contains(&"more text"));
         }
+    }
+
+    /// The Taylor view is the tutor with v to turn: every other key says the same there.
+    #[test]
+    fn taylor_says_what_the_tutor_says_except_where_it_differs() {
+        let differs = |r: &Row| {
+            r.keys.iter().any(|(_, m)| {
+                matches!(
+                    m,
+                    Msg::RaiseLr
+                        | Msg::NextPage
+                        | Msg::PredictRound
+                        | Msg::AskDerivative
+                        | Msg::Turn(_)
+                        | Msg::WidenProbe
+                        | Msg::AimDownhill
+                )
+            })
+        };
+        let same = |rows: &[Row]| -> Vec<String> {
+            rows.iter()
+                .filter(|r| !differs(r))
+                .map(|r| format!("{:?} {:?} {:?}", r.keys, r.help, r.hint))
+                .collect()
+        };
+        assert_eq!(same(Keymap::Tutor.rows()), same(Keymap::Taylor.rows()));
+        let pages = |map: Keymap| {
+            let r = map.rows().iter().find(|r| r.hint[0] == "page").unwrap();
+            (r.help, r.show, r.when)
+        };
+        assert_eq!(pages(Keymap::Tutor), pages(Keymap::Taylor));
     }
 }
