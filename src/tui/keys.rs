@@ -224,11 +224,12 @@ pub struct Row {
 }
 
 impl Row {
-    /// What the footer adds after the words: where the learner is, on the page keys.
+    /// What the footer adds after the words: where the learner is, on the page keys, and
+    /// "lesson done" once the last page has no question left open (not while it still asks).
     fn extra(&self, ctx: Context, lang: Lang) -> String {
         let pages = self.keys.iter().any(|(_, m)| *m == Msg::NextPage);
         match ctx.page {
-            Some((p, n)) if pages && p == n => {
+            Some((p, n)) if pages && ctx.done() => {
                 format!(" {p}/{n} {}", tr(lang, "· lesson done", "· 本课完成"))
             }
             Some((p, n)) if pages => format!(" {p}/{n}"),
@@ -972,6 +973,12 @@ mod tests {
             assert_eq!(footer[0].keys, "Enter", "{footer:?}");
             let page = footer.iter().find(|h| h.label == "page").unwrap();
             assert_eq!(page.extra, " 4/4 · lesson done");
+            // Not while the last page's question is still open.
+            for lang in [Lang::En, Lang::Zh] {
+                let open = map.footer(asking, lang, 200);
+                let page = open.iter().find(|h| h.label == tr(lang, "page", "翻页"));
+                assert_eq!(page.map(|h| h.extra.as_str()), Some(" 4/4"), "{open:?}");
+            }
             let page = map.footer(middle, Lang::Zh, 200);
             assert!(page.iter().any(|h| h.extra == " 2/4"), "{page:?}");
         }
