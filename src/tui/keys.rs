@@ -592,7 +592,8 @@ const NEXT_LESSON: Row = Row {
         Show::IfRoom,
     )
 };
-/// Second: text the learner cannot see yet matters more than any other key.
+/// Right after the keys of a question on offer: text the learner cannot see yet matters more
+/// than any other key.
 const SCROLL: Row = Row {
     when: When::Scrolls,
     ..row(
@@ -751,10 +752,15 @@ const AIM: Row = help_only(
     ["point v at −∇L", "v 指向 −∇L"],
 );
 
-/// What the learner came to the screen for, first: the next lesson on a finished last page,
-/// text not seen yet, then one step.
-const LEAD: [Row; 3] = [NEXT_LESSON, SCROLL, STEP];
-/// The page's question: answer it, see the answer, draw another variant.
+/// Text not seen yet, then one step: what every screen with a stage leads with after the
+/// next lesson and the question's keys.
+const LEAD: [Row; 2] = [SCROLL, STEP];
+/// The page's question: answer it, see the answer, draw another variant. These keys come
+/// right after the next lesson: they apply only now and then, and when they do they are what
+/// the learner can do next, so the footer must have room for them at 80 columns (after every
+/// setting they never fitted). The footer drops everything after the first hint that does not
+/// fit, so they come before the scroll hint too: on a finished last page that scrolls, "Enter
+/// next lesson" and "A again" fill what room there is.
 const QUESTION: [Row; 3] = [ANSWER, SHOW_ANSWER, AGAIN];
 const SANDBOX_QUIZ: [Row; 2] = [PREDICT_ROUND, ASK_DERIVATIVE];
 const MOVES: [Row; 3] = [UNDO, RESET, PLAY];
@@ -763,12 +769,14 @@ const CHART_AND_LEAVE: [Row; 7] = [ZOOM, PAN, GLYPHS, LANG, HELP_KEY, BACK, QUIT
 
 static TUTOR: LazyLock<Vec<Row>> = LazyLock::new(|| {
     [
-        &LEAD[..],
+        &[NEXT_LESSON][..],
+        &QUESTION,
+        &LEAD,
+        // The sandbox has no page hint, so its quizzes fit after the step at 80 columns.
+        &SANDBOX_QUIZ,
         &MOVES,
         &[LEARNING_RATE],
         &SETTINGS,
-        &QUESTION,
-        &SANDBOX_QUIZ,
         &[PAGES],
         &CHART_AND_LEAVE,
     ]
@@ -780,12 +788,13 @@ static TUTOR: LazyLock<Vec<Row>> = LazyLock::new(|| {
 /// so only PgDn/PgUp turn pages.
 static TAYLOR: LazyLock<Vec<Row>> = LazyLock::new(|| {
     [
-        &LEAD[..],
+        &[NEXT_LESSON][..],
+        &QUESTION,
+        &LEAD,
         &[TURN, PROBE],
         &MOVES,
         &[FINE_TURN, AIM],
         &SETTINGS,
-        &QUESTION,
         &[TAYLOR_PAGES],
         &CHART_AND_LEAVE,
     ]
@@ -1038,5 +1047,69 @@ mod tests {
             (r.help, r.show, r.when)
         };
         assert_eq!(pages(Keymap::Tutor), pages(Keymap::Taylor));
+    }
+
+    /// `A`, `P` and `d` are in the footer whenever they apply, at 80 columns, in both
+    /// languages, and the footer still fits.
+    #[test]
+    fn again_predict_and_the_derivative_quiz_are_in_the_footer_when_they_apply() {
+        let footer_has = |map: Keymap, ctx: Context, lang: Lang, keys: &[&str]| {
+            let f = map.footer(ctx, lang, 80);
+            let width: usize = f.iter().map(Hint::width).sum();
+            assert!(
+                width < 80,
+                "{map:?} {lang:?} {ctx:?}: {width} columns {f:?}"
+            );
+            for k in keys {
+                assert!(
+                    f.iter().any(|h| h.keys == *k),
+                    "{map:?} {lang:?} {ctx:?}: no {k} in {f:?}"
+                );
+            }
+        };
+        for lang in [Lang::En, Lang::Zh] {
+            for map in [Keymap::Tutor, Keymap::Taylor] {
+                for (page, question, scrolls) in [
+                    ((2, 5), true, false),
+                    ((2, 5), true, true),
+                    ((2, 5), false, true),
+                    ((10, 10), true, true),
+                    ((10, 10), false, false),
+                ] {
+                    let ctx = Context {
+                        in_lesson: true,
+                        formula: true,
+                        page: Some(page),
+                        scrolls,
+                        question,
+                        varies: true,
+                        tolerance: false,
+                    };
+                    // The Taylor view's finished last page has "Enter next lesson" and its
+                    // long "PgDn/PgUp page n/n · lesson done": no room is left for A there.
+                    if !(map == Keymap::Taylor && ctx.done()) {
+                        footer_has(map, ctx, lang, &["A"]);
+                    }
+                    let plain = Context {
+                        varies: false,
+                        ..ctx
+                    };
+                    assert!(map.footer(plain, lang, 80).iter().all(|h| h.keys != "A"));
+                }
+            }
+            let sandbox = Context {
+                formula: true,
+                tolerance: true,
+                ..Context::default()
+            };
+            footer_has(Keymap::Tutor, sandbox, lang, &["P", "d"]);
+            let lesson = Context {
+                in_lesson: true,
+                page: Some((1, 4)),
+                ..sandbox
+            };
+            let f = Keymap::Tutor.footer(lesson, lang, 200);
+            assert!(f.iter().all(|h| h.keys != "P" && h.keys != "d"), "{f:?}");
+        }
     }
 }
