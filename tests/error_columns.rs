@@ -140,6 +140,25 @@ fn a_kink_is_reported_only_where_the_formula_has_no_derivative() {
     }
 }
 
+/// The stage's refusal (a start point without one value per parameter) is said in the
+/// learner's language, like every formula error.
+#[test]
+fn a_start_of_the_wrong_length_is_refused_in_the_learners_language() {
+    for (lang, words) in [
+        (
+            Lang::En,
+            "the start point has 1 value(s) but there are 2 parameter(s) (x, y)",
+        ),
+        (Lang::Zh, "起点有 1 个数，但参数有 2 个（x, y）"),
+    ] {
+        let mut a = sandbox("x^2 + y^2", vec![1.0], lang);
+        assert!(matches!(a.screen, Screen::Start), "{lang:?}");
+        let s = screen(&mut a, 100, 30);
+        let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(words), "{lang:?}\n{s}");
+    }
+}
+
 /// The numbers panel's rule row, e.g. `stop when  ‖∇L‖ < 1e-6  [/]`.
 fn rule_row(s: &str) -> String {
     s.lines()

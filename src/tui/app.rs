@@ -620,7 +620,7 @@ impl App {
                 self.screen = Screen::Tutor(Box::new(Tutor::new(Some(i), page, stage)));
                 self.record_progress();
             }
-            Err(e) => self.notice = Some(format!("{}: {e}", lesson.file)),
+            Err(e) => self.notice = Some(format!("{}: {}", lesson.file, e.get(self.lang))),
         }
     }
 
@@ -628,7 +628,7 @@ impl App {
         let scene = stage::formula_scene(spec.formula, spec.start, spec.lr, spec.optimizer);
         match Stage::new(scene) {
             Ok(stage) => self.screen = Screen::Tutor(Box::new(Tutor::new(None, 0, stage))),
-            Err(e) => self.notice = Some(e),
+            Err(e) => self.notice = Some(e.get(self.lang).to_string()),
         }
     }
 
@@ -883,7 +883,7 @@ impl App {
                     t.feedback = None;
                 }
             }
-            Err(e) => self.notice = Some(e),
+            Err(e) => self.notice = Some(e.get(self.lang).to_string()),
         }
     }
 
@@ -918,11 +918,10 @@ impl App {
                 end_round(t);
             }
             Err(e) => {
-                // The stage's refusal is English only; both fields carry it.
                 line.error = Some(FormulaError {
                     column: None,
-                    message_zh: e.clone(),
-                    message: e,
+                    message: e.message,
+                    message_zh: e.message_zh,
                 })
             }
         }
@@ -1008,9 +1007,10 @@ impl App {
         };
         let k = vary.next_index(t.variant, self.draws);
         self.draws += 1;
-        let made = vary
-            .instance(base, scene, k)
-            .and_then(|inst| Ok((Stage::new(inst.scene)?, inst.exercise)));
+        let made = vary.instance(base, scene, k).and_then(|inst| {
+            let stage = Stage::new(inst.scene).map_err(|e| e.get(lang).to_string())?;
+            Ok((stage, inst.exercise))
+        });
         match made {
             Ok((stage, exercise)) => {
                 t.stage = stage;
