@@ -54,6 +54,16 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
 
     let block = look.block(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
     let ni = block.inner(l.numbers);
+    if num_lines.len() > ni.height as usize {
+        num_lines = numbers::lines_fitting(
+            &t.stage,
+            lang,
+            &look,
+            ni.width as usize,
+            app.mask(),
+            ni.height as usize,
+        );
+    }
     frame.render_widget(block, l.numbers);
     frame.render_widget(Paragraph::new(num_lines), ni);
 
