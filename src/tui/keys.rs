@@ -174,8 +174,8 @@ pub enum When {
     Anytime,
     /// A lesson is open (the sandbox has no pages).
     InLesson,
-    /// The loss is a formula the learner may replace (not a model's).
-    Formula,
+    /// The loss is a formula the learner may replace (not a model's), in a lesson.
+    LessonFormula,
     /// The page text is longer than its panel.
     Scrolls,
     /// The last page of a lesson, with no question left open on it.
@@ -241,7 +241,7 @@ impl Row {
         match self.when {
             When::Anytime => true,
             When::InLesson => ctx.in_lesson,
-            When::Formula => ctx.formula,
+            When::LessonFormula => ctx.in_lesson && ctx.formula,
             When::Scrolls => ctx.scrolls,
             When::Done => ctx.done(),
             When::Question => ctx.question,
@@ -393,11 +393,18 @@ impl Keymap {
             .collect()
     }
 
-    /// The help: every row, keys and words.
+    /// The help: every row, keys and words, once (the sandbox's `f` and the lessons' are one
+    /// key in two places of the footer's order).
     pub fn help(self, lang: Lang) -> Vec<(String, &'static str)> {
-        self.rows()
-            .iter()
-            .map(|r| (r.help_keys(lang), tr(lang, r.help[0], r.help[1])))
+        let rows = self.rows();
+        rows.iter()
+            .enumerate()
+            .filter(|(i, r)| {
+                !rows[..*i]
+                    .iter()
+                    .any(|e| e.help == r.help && e.keys == r.keys)
+            })
+            .map(|(_, r)| (r.help_keys(lang), tr(lang, r.help[0], r.help[1])))
             .collect()
     }
 }
@@ -545,8 +552,10 @@ const OPTIMIZER: Row = row(
     ["optimizer", "优化器"],
     Show::IfRoom,
 );
+/// In a lesson, a setting among the others; the sandbox has its own row for it (see
+/// [`SANDBOX_FORMULA`]), the same words.
 const FORMULA: Row = Row {
-    when: When::Formula,
+    when: When::LessonFormula,
     ..row(
         &[(ch('f'), Msg::TypeFormula)],
         ["type a formula", "输入公式"],
@@ -762,7 +771,12 @@ const LEAD: [Row; 2] = [SCROLL, STEP];
 /// fit, so they come before the scroll hint too: on a finished last page that scrolls, "Enter
 /// next lesson" and "A again" fill what room there is.
 const QUESTION: [Row; 3] = [ANSWER, SHOW_ANSWER, AGAIN];
-const SANDBOX_QUIZ: [Row; 2] = [PREDICT_ROUND, ASK_DERIVATIVE];
+/// The sandbox is for the learner's own formula: `f` leads its keys, before its quizzes.
+const SANDBOX_FORMULA: Row = Row {
+    when: When::Sandbox,
+    ..FORMULA
+};
+const SANDBOX: [Row; 3] = [SANDBOX_FORMULA, PREDICT_ROUND, ASK_DERIVATIVE];
 const MOVES: [Row; 3] = [UNDO, RESET, PLAY];
 const SETTINGS: [Row; 4] = [OPTIMIZER, FORMULA, START_POINT, TOLERANCE];
 const CHART_AND_LEAVE: [Row; 7] = [ZOOM, PAN, GLYPHS, LANG, HELP_KEY, BACK, QUIT];
@@ -772,8 +786,9 @@ static TUTOR: LazyLock<Vec<Row>> = LazyLock::new(|| {
         &[NEXT_LESSON][..],
         &QUESTION,
         &LEAD,
-        // The sandbox has no page hint, so its quizzes fit after the step at 80 columns.
-        &SANDBOX_QUIZ,
+        // The sandbox has no page hint, so its formula and quizzes fit after the step at 80
+        // columns.
+        &SANDBOX,
         &MOVES,
         &[LEARNING_RATE],
         &SETTINGS,
@@ -1021,19 +1036,21 @@ mod tests {
     /// The Taylor view is the tutor with v to turn: every other key says the same there.
     #[test]
     fn taylor_says_what_the_tutor_says_except_where_it_differs() {
+        // The sandbox's rows are the tutor's alone: the Taylor view is a lesson's.
         let differs = |r: &Row| {
-            r.keys.iter().any(|(_, m)| {
-                matches!(
-                    m,
-                    Msg::RaiseLr
-                        | Msg::NextPage
-                        | Msg::PredictRound
-                        | Msg::AskDerivative
-                        | Msg::Turn(_)
-                        | Msg::WidenProbe
-                        | Msg::AimDownhill
-                )
-            })
+            r.when == When::Sandbox
+                || r.keys.iter().any(|(_, m)| {
+                    matches!(
+                        m,
+                        Msg::RaiseLr
+                            | Msg::NextPage
+                            | Msg::PredictRound
+                            | Msg::AskDerivative
+                            | Msg::Turn(_)
+                            | Msg::WidenProbe
+                            | Msg::AimDownhill
+                    )
+                })
         };
         let same = |rows: &[Row]| -> Vec<String> {
             rows.iter()
