@@ -140,11 +140,13 @@ fn nonsmooth_functions_say_where_the_formula_does_not_hold() {
     assert_eq!(notes("max(x, y)"), [Note::MaxMin]);
     assert_eq!(notes("floor(x)*y"), [Note::Steps]);
     assert_eq!(notes("x % y"), [Note::Rem]);
-    // The slope the tutor computes at the kink itself: relu's 0 at 0.
+    // Off the kink the printed formula is the tutor's slope; at the kink itself the tutor
+    // has none (relu's corner: the note is why the printed value there is no derivative).
     let f = Formula::parse("relu(x)").unwrap();
     let d = Formula::parse_with_vars(&partials("relu(x)")[0], &["x"]).unwrap();
-    assert_eq!(d.value(&[0.0]), f.gradient(&[0.0]).1[0]);
+    assert!(f.gradient(&[0.0]).1[0].is_nan());
     assert_eq!(d.value(&[-1.0]), f.gradient(&[-1.0]).1[0]);
+    assert_eq!(d.value(&[1.0]), f.gradient(&[1.0]).1[0]);
 }
 
 #[test]

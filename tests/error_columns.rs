@@ -104,6 +104,61 @@ fn a_corner_of_abs_says_no_gradient_instead_of_walking_away() {
     );
 }
 
+/// The status follows the math at a kink: |x|² is differentiable at 0 (slope 0), so it steps;
+/// relu(x) has a corner at 0 (slopes 0 and 1 on its two sides), so it says so and stays.
+#[test]
+fn a_kink_is_reported_only_where_the_formula_has_no_derivative() {
+    for formula in ["abs(x)^2 + y^2", "abs(x)*abs(x) + y^2", "relu(x)^2 + y^2"] {
+        let mut a = sandbox(formula, vec![0.0, 1.0], Lang::En);
+        let s = screen(&mut a, 100, 30);
+        assert!(!s.contains("no gradient here"), "{formula}\n{s}");
+        key(&mut a, 'n');
+        assert_eq!(stop(&a), None, "{formula}");
+        let p = params(&a);
+        assert!(
+            p[0] == 0.0 && (p[1] - 0.8).abs() < 1e-12,
+            "{formula}: {p:?}"
+        );
+    }
+    for (formula, lang, words) in [
+        ("relu(x) + y^2", Lang::En, "no gradient here"),
+        ("relu(x) + y^2", Lang::Zh, "此处不可导"),
+        (
+            "relu(x + y) - relu(x) - relu(y)",
+            Lang::En,
+            "no gradient here",
+        ),
+        ("abs(x)*y + y^2", Lang::En, "no gradient here"),
+    ] {
+        let start = vec![0.0, if formula.contains("y^2") { 1.0 } else { 0.0 }];
+        let mut a = sandbox(formula, start.clone(), lang);
+        key(&mut a, 'n');
+        assert_eq!(stop(&a), Some(Stop::NotDifferentiable), "{formula}");
+        assert_eq!(params(&a), start, "{formula}: it must not move");
+        let s = screen(&mut a, 100, 30);
+        assert!(s.contains(words), "{formula}\n{s}");
+    }
+}
+
+/// The stage's refusal (a start point without one value per parameter) is said in the
+/// learner's language, like every formula error.
+#[test]
+fn a_start_of_the_wrong_length_is_refused_in_the_learners_language() {
+    for (lang, words) in [
+        (
+            Lang::En,
+            "the start point has 1 value(s) but there are 2 parameter(s) (x, y)",
+        ),
+        (Lang::Zh, "起点有 1 个数，但参数有 2 个（x, y）"),
+    ] {
+        let mut a = sandbox("x^2 + y^2", vec![1.0], lang);
+        assert!(matches!(a.screen, Screen::Start), "{lang:?}");
+        let s = screen(&mut a, 100, 30);
+        let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(words), "{lang:?}\n{s}");
+    }
+}
+
 /// The numbers panel's rule row, e.g. `stop when  ‖∇L‖ < 1e-6  [/]`.
 fn rule_row(s: &str) -> String {
     s.lines()

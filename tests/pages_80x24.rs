@@ -295,6 +295,36 @@ fn the_last_page_opens_the_next_lesson() {
     }
 }
 
+/// A last page that asks something is not "done" until it is answered: the footer says so
+/// only after the right answer (slope's last page asks for f′ as a formula).
+#[test]
+fn a_last_page_with_an_open_question_is_not_done_until_answered() {
+    let lessons: Arc<[Lesson]> = lesson::load_embedded().lessons.into();
+    let slope = lessons.iter().find(|l| l.id == "slope").unwrap();
+    assert!(slope.pages.last().unwrap().exercise.is_some());
+    for lang in Lang::ALL {
+        let (done, next) = match lang {
+            Lang::Zh => ("本课完成", "Enter 下一课"),
+            Lang::En => ("lesson done", "Enter next lesson"),
+        };
+        let mut a = app(&lessons, lang, "slope");
+        for _ in 1..slope.pages.len() {
+            press(&mut a, KeyCode::PageDown);
+        }
+        let s = screen(&draw(&mut a));
+        let footer = s.lines().last().unwrap();
+        assert!(!footer.contains(done) && !footer.contains(next), "{footer}");
+        press(&mut a, KeyCode::Enter);
+        for c in "3*x^2 - 3".chars() {
+            press(&mut a, KeyCode::Char(c));
+        }
+        press(&mut a, KeyCode::Enter);
+        let s = screen(&draw(&mut a));
+        let footer = s.lines().last().unwrap();
+        assert!(footer.contains(done) && footer.contains(next), "{footer}");
+    }
+}
+
 /// The tmux key name for a key as the footer prints it.
 fn tmux_key(name: &str) -> &str {
     match name {

@@ -88,3 +88,55 @@ fn race_rows_keep_their_numbers_whole() {
     }
     assert!(checked >= 10, "only {checked} race rows on screen");
 }
+
+/// batch p4 at 80×24 after a few steps: the numbers panel is too short for every row and the
+/// race table; the table keeps all its rows and numbers (the main run's J and ‖∇J‖ are its
+/// first row), and θ, ∇J and θ next are still there.
+#[test]
+fn the_batch_race_table_fits_at_80x24() {
+    use gradstep::tui::app::Screen;
+    for lang in [Lang::En, Lang::Zh] {
+        let mut a = tutor::app(Open::Lesson("batch-minibatch".into()), lang);
+        for _ in 0..3 {
+            code(&mut a, KeyCode::PageDown);
+        }
+        tutor::key(&mut a, 'w');
+        for _ in 0..5 {
+            tutor::key(&mut a, 'n');
+        }
+        let s = screen(&mut a, 80, 24);
+        let Screen::Tutor(t) = &a.screen else {
+            panic!("not in the tutor")
+        };
+        assert_eq!(t.stage.runners.len(), 3);
+        for (k, r) in t.stage.runners.iter().enumerate() {
+            let mark = if k == 0 {
+                '@'
+            } else {
+                gradstep::stage::RACE_MARKS[k - 1]
+            };
+            let c = r.run.current();
+            let j = gradstep::numfmt::sig(c.value, 4);
+            let g = gradstep::numfmt::sig(t.stage.full_grad_norm(k), 4);
+            let row = s
+                .lines()
+                .find(|row| row.starts_with(&format!("|{mark} ")))
+                .unwrap_or_else(|| panic!("{lang}: no row for {}\n{s}", r.label));
+            assert!(
+                row.contains(&format!(" {j} ")) && row.contains(&format!(" {g}")),
+                "{lang}: {} shows J {j}, ‖∇J‖ {g} cut\n{s}",
+                r.label
+            );
+        }
+        let next = match lang {
+            Lang::En => "|θ next ",
+            Lang::Zh => "|下一点 θ",
+        };
+        for row in ["|θ  ", "|∇J(θ) (", "|Δθ = −η∇J", next] {
+            assert!(
+                s.lines().any(|l| l.starts_with(row)),
+                "{lang}: no {row}\n{s}"
+            );
+        }
+    }
+}

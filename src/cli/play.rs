@@ -151,7 +151,7 @@ pub fn plot(args: &PlotArgs, glyphs: Glyphs) -> Result<String, UsageError> {
         height: h,
     } = args.size;
     let scene = stage::formula_scene(spec.formula, spec.start, spec.lr, spec.optimizer);
-    let mut stage = Stage::new(scene).map_err(UsageError)?;
+    let mut stage = Stage::new(scene).map_err(|e| UsageError(e.to_string()))?;
     for _ in 0..steps {
         if !stage.step() {
             break;

@@ -234,14 +234,24 @@ impl Formula {
         out
     }
 
-    /// L(θ) and ∇L(θ), exact (forward-mode dual numbers, no finite differences).
+    /// L(θ) and ∇L(θ), exact (forward-mode dual numbers, no finite differences). At a kink
+    /// of |x| or relu the gradient is NaN unless the formula is differentiable there all the
+    /// same (|x|² at 0): then it is that derivative.
     pub fn gradient(&self, theta: &[f64]) -> (f64, Vec<f64>) {
-        let x = DVector::from_column_slice(&self.pad(theta));
+        let padded = self.pad(theta);
+        let x = DVector::from_column_slice(&padded);
         let (v, g) = num_dual::gradient(
             |xs: DVector<DualDVec64>| self.program.eval(xs.as_slice(), &mut Vec::new()),
             &x,
         );
-        (v, g.iter().copied().collect())
+        let mut g: Vec<f64> = g.iter().copied().collect();
+        if v.is_finite()
+            && g.iter().any(|d| !d.is_finite())
+            && let Some(k) = self.program.kink_gradient(&padded)
+        {
+            g = k;
+        }
+        (v, g)
     }
 
     /// Why ∇L(θ) is not a finite vector although L(θ) is finite ("not differentiable at this
@@ -286,5 +296,48 @@ mod tests {
         assert!(d.update("y + 1").is_none());
         assert_eq!(d.take("y + 2").unwrap().source(), "y + 2");
         assert!(d.take("y +").is_err());
+    }
+
+    /// |x| and relu have no slope at 0, but a formula built on them may (|x|², |x|·y at
+    /// y = 0): the gradient is that derivative where the one-sided slopes agree, NaN where
+    /// they do not.
+    #[test]
+    fn a_kink_has_a_gradient_only_where_the_formula_is_differentiable() {
+        let grad = |src: &str, at: &[f64]| Formula::parse(src).unwrap().gradient(at).1;
+        assert_eq!(grad("abs(x)^2", &[0.0]), [0.0]);
+        assert_eq!(grad("relu(x)^2", &[0.0]), [0.0]);
+        assert_eq!(grad("relu(x) - relu(-x)", &[0.0]), [1.0]);
+        assert_eq!(grad("abs(x)*y", &[0.0, 0.0]), [0.0, 0.0]);
+        assert_eq!(grad("abs(x)^2 + y^2", &[0.0, 1.0]), [0.0, 2.0]);
+        for (src, at) in [
+            ("abs(x)", vec![0.0]),
+            ("relu(x)", vec![0.0]),
+            ("abs(x) + abs(-x)", vec![0.0]),
+            ("abs(x)*y", vec![0.0, 1.0]),
+            ("abs(x - y)", vec![1.0, 1.0]),
+            ("relu(x + y) - relu(x) - relu(y)", vec![0.0, 0.0]),
+            ("sqrt(abs(x))", vec![0.0]),
+        ] {
+            let f = Formula::parse(src).unwrap();
+            let (v, g) = f.gradient(&at);
+            assert!(
+                v.is_finite() && g.iter().any(|d| d.is_nan()),
+                "{src}: {g:?}"
+            );
+            assert!(
+                matches!(
+                    f.gradient_issue(&at),
+                    Some(GradientIssue::NotDifferentiable { .. })
+                ),
+                "{src}"
+            );
+        }
+        assert_eq!(
+            Formula::parse("abs(x)^2").unwrap().gradient_issue(&[0.0]),
+            None
+        );
+        // Away from the kink nothing changes.
+        assert_eq!(grad("relu(x)", &[2.0]), [1.0]);
+        assert_eq!(grad("abs(x)", &[-2.0]), [-1.0]);
     }
 }

@@ -18,7 +18,7 @@
 //! value a learner sees and the value the gradient belongs to are the same bits.
 
 use meval::tokenizer::{Operation, Token};
-use num_dual::{Dual2DVec64, DualDVec64, DualNum};
+use num_dual::{Dual2DVec64, Dual64, DualDVec64, DualNum};
 
 use super::functions::{self, Fn1, FnKind};
 
@@ -134,7 +134,8 @@ impl Program {
             })
             .collect();
         let whole = self.eval(&duals, &mut Vec::new());
-        if !whole.re.is_finite() || whole.derivatives_finite() {
+        if !whole.re.is_finite() || whole.derivatives_finite() || self.kink_gradient(vars).is_some()
+        {
             return None;
         }
         let mut stack: Vec<DualDVec64> = Vec::with_capacity(self.max_depth);
@@ -157,6 +158,77 @@ impl Program {
             }
         }
         Some(GradientIssue::Overflows)
+    }
+
+    /// The one-sided slope of L at `vars` along `dir`: forward-mode with one direction, where
+    /// `abs` and `relu` at a kink take the side `dir` leads to (|u| changes by |du|, relu by
+    /// du's positive part) instead of a slope, which a kink does not have.
+    fn directional(&self, vars: &[f64], dir: &[f64]) -> f64 {
+        let duals: Vec<Dual64> = vars
+            .iter()
+            .zip(dir)
+            .map(|(&v, &d)| Dual64::new(v, d))
+            .collect();
+        let mut stack: Vec<Dual64> = Vec::with_capacity(self.max_depth);
+        for op in &self.ops {
+            match (*op, stack.last_mut()) {
+                (Op::F1(f @ (Fn1::Abs | Fn1::Relu)), Some(top)) if top.re == 0.0 => {
+                    let d = top.eps;
+                    top.eps = match f {
+                        Fn1::Abs => d.abs(),
+                        _ if d > 0.0 => d,
+                        _ if d.is_nan() => d,
+                        _ => 0.0,
+                    };
+                }
+                _ => step(*op, &duals, &mut stack),
+            }
+        }
+        stack.pop().map_or(f64::NAN, |v| v.eps)
+    }
+
+    /// ∇L where an `abs` or `relu` sits at its kink and L is differentiable all the same
+    /// (|x|² at 0 has slope 0, |x|·y at y = 0 too): the one-sided slopes along each axis, both
+    /// ways, and along a few oblique directions all agree with one linear map, that map's
+    /// vector. `None` where they do not (|x| or relu(x) at 0: a corner), where a slope is not
+    /// finite, or where no such function is in the formula. The dual numbers alone cannot
+    /// tell: they see |x|'s missing slope and give up, so the status said "not
+    /// differentiable" for |x|² at 0.
+    pub fn kink_gradient(&self, vars: &[f64]) -> Option<Vec<f64>> {
+        if !self
+            .ops
+            .iter()
+            .any(|op| matches!(op, Op::F1(Fn1::Abs | Fn1::Relu)))
+        {
+            return None;
+        }
+        let n = vars.len();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+        // Along v and −v the slopes must be opposite, and equal to g·v.
+        let linear = |v: &[f64], g: &[f64]| {
+            let want: f64 = v.iter().zip(g).map(|(a, b)| a * b).sum();
+            let neg: Vec<f64> = v.iter().map(|a| -a).collect();
+            let (up, down) = (self.directional(vars, v), self.directional(vars, &neg));
+            up.is_finite() && close(up, want) && close(down, -want)
+        };
+        let mut g = Vec::with_capacity(n);
+        for i in 0..n {
+            let axis: Vec<f64> = (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect();
+            g.push(self.directional(vars, &axis));
+        }
+        let axes_ok = (0..n).all(|i| {
+            let axis: Vec<f64> = (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect();
+            linear(&axis, &g)
+        });
+        // relu(x + y) − relu(x) − relu(y) at 0 is flat along both axes but not along (1, −1).
+        let oblique = [
+            (0..n)
+                .map(|j| if j % 2 == 0 { 1.0 } else { -1.0 })
+                .collect::<Vec<f64>>(),
+            (0..n).map(|j| (7.0 * j as f64 + 1.0).sin()).collect(),
+            (0..n).map(|j| (3.0 * j as f64 + 2.0).cos()).collect(),
+        ];
+        (axes_ok && oblique.iter().all(|v| linear(v, &g))).then_some(g)
     }
 
     /// Plain f64 evaluation with the stack in a fixed array: the hot path of single points.
@@ -462,6 +534,24 @@ impl Scalar for DualDVec64 {
     }
 }
 
+impl Scalar for Dual64 {
+    fn with_re(mut self, re: f64) -> Self {
+        self.re = re;
+        self
+    }
+    fn is_constant(&self) -> bool {
+        self.eps == 0.0
+    }
+    fn derivatives_finite(&self) -> bool {
+        self.eps.is_finite()
+    }
+    fn scaled(mut self, c: f64) -> Self {
+        self.re = times(c, self.re);
+        self.eps = times(c, self.eps);
+        self
+    }
+}
+
 impl Scalar for Dual2DVec64 {
     fn with_re(mut self, re: f64) -> Self {
         self.re = re;
@@ -743,7 +833,8 @@ pub(crate) fn value1(f: Fn1, x: f64) -> f64 {
 
 /// `(f'(x), f''(x))` given `f0 = f(x)`, in forms that stay finite wherever the slope is: sech²
 /// as `(1/cosh)²` (so tanh has slope 0, not NaN, far out), σ(x)·σ(−x) for the logistic.
-/// Kinks take the usual subgradient (|x|' = 1 and relu' = 0 at 0), steps a zero slope.
+/// Kinks (|x| and relu at 0) have no slope: NaN, which [`Program::kink_gradient`] resolves
+/// where the whole formula is differentiable all the same; steps take a zero slope.
 fn slopes1(f: Fn1, x: f64, f0: f64) -> (f64, f64) {
     match f {
         Fn1::Sqrt => {
@@ -803,6 +894,8 @@ fn slopes1(f: Fn1, x: f64, f0: f64) -> (f64, f64) {
             let f1 = f0 * sigmoid(-x);
             (f1, f1 * (1.0 - 2.0 * f0))
         }
+        // Like |x|: a corner at 0, whose one-sided slopes (0 and 1) are not a derivative.
+        Fn1::Relu if x == 0.0 => (f64::NAN, f64::NAN),
         Fn1::Relu => (if x > 0.0 { 1.0 } else { 0.0 }, 0.0),
         Fn1::Softplus => {
             let s = sigmoid(x);

@@ -126,13 +126,32 @@ impl Default for SandboxSpec {
 }
 
 impl Stage {
-    pub fn new(scene: Scene) -> Result<Stage, String> {
+    /// The scene's runs, ready to step; refused, in both languages, for a start point without
+    /// one value per parameter (the only thing a run refuses).
+    pub fn new(scene: Scene) -> Result<Stage, words::StageError> {
+        let n = scene.names.len();
+        if scene.start.len() != n {
+            return Err(words::wrong_start(None, scene.start.len(), &scene.names));
+        }
+        if let Some(r) = scene.race.iter().find(|r| r.start.len() != n) {
+            return Err(words::wrong_start(
+                Some(&r.label),
+                r.start.len(),
+                &scene.names,
+            ));
+        }
+        // Checked above: what is left of a refusal would be English only.
+        let untranslated = |e: String| words::StageError {
+            message_zh: e.clone(),
+            message: e,
+        };
         let mut runners = vec![Runner {
             label: scene.label(),
             label_zh: scene.label_zh(),
-            run: scene.run()?,
+            run: scene.run().map_err(untranslated)?,
         }];
-        for (k, (label, run)) in scene.racer_runs()?.into_iter().enumerate() {
+        let racers = scene.racer_runs().map_err(untranslated)?;
+        for (k, (label, run)) in racers.into_iter().enumerate() {
             let label_zh = scene.race.get(k).and_then(|r| r.label_zh.clone());
             runners.push(Runner {
                 label,

@@ -6,6 +6,40 @@ use crate::descent::{Stop, StopOn, StopRule};
 use crate::lesson::Lang;
 use crate::numfmt::short;
 
+/// Why a scene cannot go on stage, in both languages like [`crate::math::FormulaError`]:
+/// `Display` gives the English (the CLI's), [`StageError::get`] the learner's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct StageError {
+    pub message: String,
+    pub message_zh: String,
+}
+
+impl StageError {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.message,
+            Lang::Zh => &self.message_zh,
+        }
+    }
+}
+
+/// A start point (the main run's, or racer `racer`'s) without one value per parameter.
+pub fn wrong_start(racer: Option<&str>, given: usize, names: &[String]) -> StageError {
+    let (n, list) = (names.len(), names.join(", "));
+    let (who, who_zh) = match racer {
+        Some(r) => (
+            format!("racer '{r}''s start point"),
+            format!("对手「{r}」的起点"),
+        ),
+        None => ("the start point".to_string(), "起点".to_string()),
+    };
+    StageError {
+        message: format!("{who} has {given} value(s) but there are {n} parameter(s) ({list})"),
+        message_zh: format!("{who_zh}有 {given} 个数，但参数有 {n} 个（{list}）：每个参数一个数"),
+    }
+}
+
 fn pick(lang: Lang, en: &str, zh: &str) -> String {
     match lang {
         Lang::En => en.to_string(),

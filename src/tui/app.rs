@@ -593,7 +593,9 @@ impl App {
         // An open predict round asks about the run as it stands: a new η, optimizer or point
         // gives a new question (same tries), so its prompt never shows stale numbers.
         if t.round && t.attempts.open() {
-            t.exercise = Some(round::predict_round(&Step::of(t.stage.main())));
+            t.exercise = Some(round::predict_round(
+                &Step::of(t.stage.main()).with_loss(t.stage.scene.loss_name()),
+            ));
         }
     }
 
@@ -634,7 +636,7 @@ impl App {
                 self.screen = Screen::Tutor(Box::new(Tutor::new(Some(i), page, stage)));
                 self.record_progress();
             }
-            Err(e) => self.notice = Some(format!("{}: {e}", lesson.file)),
+            Err(e) => self.notice = Some(format!("{}: {}", lesson.file, e.get(self.lang))),
         }
     }
 
@@ -733,7 +735,7 @@ impl App {
         let scene = stage::formula_scene(spec.formula, spec.start, spec.lr, spec.optimizer);
         match Stage::new(scene) {
             Ok(stage) => self.screen = Screen::Tutor(Box::new(Tutor::new(None, 0, stage))),
-            Err(e) => self.notice = Some(e),
+            Err(e) => self.notice = Some(e.get(self.lang).to_string()),
         }
     }
 
@@ -988,7 +990,7 @@ impl App {
                     t.feedback = None;
                 }
             }
-            Err(e) => self.notice = Some(e),
+            Err(e) => self.notice = Some(e.get(self.lang).to_string()),
         }
     }
 
@@ -1023,11 +1025,10 @@ impl App {
                 end_round(t);
             }
             Err(e) => {
-                // The stage's refusal is English only; both fields carry it.
                 line.error = Some(FormulaError {
                     column: None,
-                    message_zh: e.clone(),
-                    message: e,
+                    message: e.message,
+                    message_zh: e.message_zh,
                 })
             }
         }
@@ -1042,8 +1043,11 @@ impl App {
         };
         // A prediction is graded against the run on stage as it stands now: the lesson's own,
         // or in the predict round the learner's.
-        let run = (!t.custom || t.round)
-            .then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
+        let run = (!t.custom || t.round).then(|| {
+            Step::of(t.stage.main())
+                .named(t.stage.scene.param_names())
+                .with_loss(t.stage.scene.loss_name())
+        });
         let feedback = t.attempts.submit_on(&ex, text, run.as_ref());
         let graded = graded(&feedback.verdict);
         let shown = t.attempts.shown;
@@ -1114,9 +1118,10 @@ impl App {
         };
         let k = vary.next_index(t.variant, self.draws);
         self.draws += 1;
-        let made = vary
-            .instance(base, scene, k)
-            .and_then(|inst| Ok((Stage::new(inst.scene)?, inst.exercise)));
+        let made = vary.instance(base, scene, k).and_then(|inst| {
+            let stage = Stage::new(inst.scene).map_err(|e| e.get(lang).to_string())?;
+            Ok((stage, inst.exercise))
+        });
         match made {
             Ok((stage, exercise)) => {
                 t.stage = stage;
@@ -1140,7 +1145,7 @@ impl App {
         if t.lesson.is_some() {
             return;
         }
-        let step = Step::of(t.stage.main());
+        let step = Step::of(t.stage.main()).with_loss(t.stage.scene.loss_name());
         if t.stage.status() != Status::Running || step.next.iter().any(|v| !v.is_finite()) {
             self.notice = Some(
                 tr(

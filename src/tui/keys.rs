@@ -3,6 +3,8 @@
 //! the footer and `?` help are drawn from these same rows, so what the learner reads and what a
 //! key does cannot drift apart. A key that is in no row of the screen's table does nothing.
 
+use std::sync::LazyLock;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::strings::tr;
@@ -186,8 +188,8 @@ pub enum When {
     Anytime,
     /// A lesson is open (the sandbox has no pages).
     InLesson,
-    /// The loss is a formula the learner may replace (not a model's).
-    Formula,
+    /// The loss is a formula the learner may replace (not a model's), in a lesson.
+    LessonFormula,
     /// The page text is longer than its panel.
     Scrolls,
     /// The last page of a lesson, with no question left open on it.
@@ -224,7 +226,7 @@ impl Context {
 }
 
 /// One line of the help: the keys, the messages they send, and what it is called.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Row {
     pub keys: &'static [(Key, Msg)],
     /// The help's words, English and Chinese.
@@ -236,11 +238,12 @@ pub struct Row {
 }
 
 impl Row {
-    /// What the footer adds after the words: where the learner is, on the page keys.
+    /// What the footer adds after the words: where the learner is, on the page keys, and
+    /// "lesson done" once the last page has no question left open (not while it still asks).
     fn extra(&self, ctx: Context, lang: Lang) -> String {
         let pages = self.keys.iter().any(|(_, m)| *m == Msg::NextPage);
         match ctx.page {
-            Some((p, n)) if pages && p == n => {
+            Some((p, n)) if pages && ctx.done() => {
                 format!(" {p}/{n} {}", tr(lang, "· lesson done", "· 本课完成"))
             }
             Some((p, n)) if pages => format!(" {p}/{n}"),
@@ -252,7 +255,7 @@ impl Row {
         match self.when {
             When::Anytime => true,
             When::InLesson => ctx.in_lesson,
-            When::Formula => ctx.formula,
+            When::LessonFormula => ctx.in_lesson && ctx.formula,
             When::Scrolls => ctx.scrolls,
             When::Done => ctx.done(),
             When::Question => ctx.question,
@@ -332,8 +335,8 @@ impl Keymap {
     pub fn rows(self) -> &'static [Row] {
         match self {
             Keymap::Start => START,
-            Keymap::Tutor => TUTOR,
-            Keymap::Taylor => TAYLOR,
+            Keymap::Tutor => &TUTOR,
+            Keymap::Taylor => &TAYLOR,
             Keymap::Line => LINE,
             Keymap::Help => HELP,
             Keymap::Console => CONSOLE,
@@ -408,11 +411,18 @@ impl Keymap {
             .collect()
     }
 
-    /// The help: every row, keys and words.
+    /// The help: every row, keys and words, once (the sandbox's `f` and the lessons' are one
+    /// key in two places of the footer's order).
     pub fn help(self, lang: Lang) -> Vec<(String, &'static str)> {
-        self.rows()
-            .iter()
-            .map(|r| (r.help_keys(lang), tr(lang, r.help[0], r.help[1])))
+        let rows = self.rows();
+        rows.iter()
+            .enumerate()
+            .filter(|(i, r)| {
+                !rows[..*i]
+                    .iter()
+                    .any(|e| e.help == r.help && e.keys == r.keys)
+            })
+            .map(|(_, r)| (r.help_keys(lang), tr(lang, r.help[0], r.help[1])))
             .collect()
     }
 }
@@ -507,12 +517,12 @@ static START: &[Row] = &[
         ["open", "打开"],
         Show::IfRoom,
     ),
-    row(
-        &[(ch('L'), Msg::SwitchLang)],
-        ["中文 / English", "中文 / English"],
-        ["中文", "English"],
-        Show::IfRoom,
-    ),
+    // The start screen names the other language in its footer: it is how a newcomer finds it.
+    Row {
+        hint: ["中文", "English"],
+        show: Show::IfRoom,
+        ..LANG
+    },
     GLYPHS,
     HELP_KEY,
     row(
@@ -560,8 +570,10 @@ const OPTIMIZER: Row = row(
     ["optimizer", "优化器"],
     Show::IfRoom,
 );
+/// In a lesson, a setting among the others; the sandbox has its own row for it (see
+/// [`SANDBOX_FORMULA`]), the same words.
 const FORMULA: Row = Row {
-    when: When::Formula,
+    when: When::LessonFormula,
     ..row(
         &[(ch('f'), Msg::TypeFormula)],
         ["type a formula", "输入公式"],
@@ -607,7 +619,8 @@ const NEXT_LESSON: Row = Row {
         Show::IfRoom,
     )
 };
-/// Second: text the learner cannot see yet matters more than any other key.
+/// Right after the keys of a question on offer: text the learner cannot see yet matters more
+/// than any other key.
 const SCROLL: Row = Row {
     when: When::Scrolls,
     ..row(
@@ -693,128 +706,133 @@ const BACK: Row = row(
     Show::Always,
 );
 
-static TUTOR: &[Row] = &[
-    NEXT_LESSON,
-    SCROLL,
-    STEP,
-    UNDO,
-    RESET,
-    PLAY,
-    row(
-        &[
-            (ch('+'), Msg::RaiseLr),
-            (ch('='), Msg::RaiseLr),
-            (ch('-'), Msg::LowerLr),
-            (ch('_'), Msg::LowerLr),
-        ],
-        ["raise / lower the learning rate η", "增大 / 减小学习率 η"],
-        ["η", "η"],
-        Show::IfRoom,
-    ),
-    OPTIMIZER,
-    FORMULA,
-    START_POINT,
-    TOLERANCE,
-    ANSWER,
-    SHOW_ANSWER,
-    AGAIN,
-    PREDICT_ROUND,
-    ASK_DERIVATIVE,
-    Row {
-        when: When::InLesson,
-        ..row(
-            &[
-                (Key::Code(KeyCode::Right), Msg::NextPage),
-                (Key::Code(KeyCode::PageDown), Msg::NextPage),
-                (Key::Code(KeyCode::Left), Msg::PrevPage),
-                (Key::Code(KeyCode::PageUp), Msg::PrevPage),
-            ],
-            ["next / previous page", "下一页 / 上一页"],
-            ["page", "翻页"],
-            Show::Always,
-        )
-    },
-    ZOOM,
-    PAN,
-    GLYPHS,
-    LANG,
-    HELP_KEY,
-    BACK,
-    QUIT,
-];
+const LEARNING_RATE: Row = row(
+    &[
+        (ch('+'), Msg::RaiseLr),
+        (ch('='), Msg::RaiseLr),
+        (ch('-'), Msg::LowerLr),
+        (ch('_'), Msg::LowerLr),
+    ],
+    ["raise / lower the learning rate η", "增大 / 减小学习率 η"],
+    ["η", "η"],
+    Show::IfRoom,
+);
 
-// Turning v is what the Taylor view is for, so its keys come right after the step.
-static TAYLOR: &[Row] = &[
-    NEXT_LESSON,
-    SCROLL,
-    STEP,
-    row(
-        &[
-            (Key::Code(KeyCode::Left), Msg::Turn(15)),
-            (Key::Code(KeyCode::Right), Msg::Turn(-15)),
-        ],
-        ["turn v by 15°", "转动 v（15°）"],
-        ["turn v", "转动 v"],
-        Show::IfRoom,
-    ),
-    row(
-        &[
-            (ch('+'), Msg::WidenProbe),
-            (ch('='), Msg::WidenProbe),
-            (ch('-'), Msg::NarrowProbe),
-            (ch('_'), Msg::NarrowProbe),
-        ],
-        [
-            "lengthen / shorten the probe step ε",
-            "增大 / 减小探测步长 ε",
-        ],
-        ["ε", "ε"],
-        Show::IfRoom,
-    ),
-    UNDO,
-    RESET,
-    PLAY,
-    // ↑↓ scroll the page text on every screen, so the fine turn has keys of its own.
-    help_only(
-        &[
-            (ch(','), Msg::Turn(1)),
-            (ch('<'), Msg::Turn(1)),
-            (ch('.'), Msg::Turn(-1)),
-            (ch('>'), Msg::Turn(-1)),
-        ],
-        ["turn v by 1°", "微调 v（1°）"],
-    ),
-    help_only(
-        &[(ch('g'), Msg::AimDownhill)],
-        ["point v at −∇L", "v 指向 −∇L"],
-    ),
-    OPTIMIZER,
-    FORMULA,
-    START_POINT,
-    TOLERANCE,
-    ANSWER,
-    SHOW_ANSWER,
-    AGAIN,
+/// The page keys' words; each screen gives the keys (the Taylor view's arrows turn v).
+const fn pages(keys: &'static [(Key, Msg)]) -> Row {
     Row {
         when: When::InLesson,
         ..row(
-            &[
-                (Key::Code(KeyCode::PageDown), Msg::NextPage),
-                (Key::Code(KeyCode::PageUp), Msg::PrevPage),
-            ],
+            keys,
             ["next / previous page", "下一页 / 上一页"],
             ["page", "翻页"],
             Show::Always,
         )
-    },
-    ZOOM,
-    PAN,
-    GLYPHS,
-    LANG,
-    HELP_KEY,
-    BACK,
-    QUIT,
-];
+    }
+}
+const PAGES: Row = pages(&[
+    (Key::Code(KeyCode::Right), Msg::NextPage),
+    (Key::Code(KeyCode::PageDown), Msg::NextPage),
+    (Key::Code(KeyCode::Left), Msg::PrevPage),
+    (Key::Code(KeyCode::PageUp), Msg::PrevPage),
+]);
+const TAYLOR_PAGES: Row = pages(&[
+    (Key::Code(KeyCode::PageDown), Msg::NextPage),
+    (Key::Code(KeyCode::PageUp), Msg::PrevPage),
+]);
+
+const TURN: Row = row(
+    &[
+        (Key::Code(KeyCode::Left), Msg::Turn(15)),
+        (Key::Code(KeyCode::Right), Msg::Turn(-15)),
+    ],
+    ["turn v by 15°", "转动 v（15°）"],
+    ["turn v", "转动 v"],
+    Show::IfRoom,
+);
+const PROBE: Row = row(
+    &[
+        (ch('+'), Msg::WidenProbe),
+        (ch('='), Msg::WidenProbe),
+        (ch('-'), Msg::NarrowProbe),
+        (ch('_'), Msg::NarrowProbe),
+    ],
+    [
+        "lengthen / shorten the probe step ε",
+        "增大 / 减小探测步长 ε",
+    ],
+    ["ε", "ε"],
+    Show::IfRoom,
+);
+// ↑↓ scroll the page text on every screen, so the fine turn has keys of its own.
+const FINE_TURN: Row = help_only(
+    &[
+        (ch(','), Msg::Turn(1)),
+        (ch('<'), Msg::Turn(1)),
+        (ch('.'), Msg::Turn(-1)),
+        (ch('>'), Msg::Turn(-1)),
+    ],
+    ["turn v by 1°", "微调 v（1°）"],
+);
+const AIM: Row = help_only(
+    &[(ch('g'), Msg::AimDownhill)],
+    ["point v at −∇L", "v 指向 −∇L"],
+);
+
+/// Text not seen yet, then one step: what every screen with a stage leads with after the
+/// next lesson and the question's keys.
+const LEAD: [Row; 2] = [SCROLL, STEP];
+/// The page's question: answer it, see the answer, draw another variant. These keys come
+/// right after the next lesson: they apply only now and then, and when they do they are what
+/// the learner can do next, so the footer must have room for them at 80 columns (after every
+/// setting they never fitted). The footer drops everything after the first hint that does not
+/// fit, so they come before the scroll hint too: on a finished last page that scrolls, "Enter
+/// next lesson" and "A again" fill what room there is.
+const QUESTION: [Row; 3] = [ANSWER, SHOW_ANSWER, AGAIN];
+/// The sandbox is for the learner's own formula: `f` leads its keys, before its quizzes.
+const SANDBOX_FORMULA: Row = Row {
+    when: When::Sandbox,
+    ..FORMULA
+};
+const SANDBOX: [Row; 3] = [SANDBOX_FORMULA, PREDICT_ROUND, ASK_DERIVATIVE];
+const MOVES: [Row; 3] = [UNDO, RESET, PLAY];
+const SETTINGS: [Row; 4] = [OPTIMIZER, FORMULA, START_POINT, TOLERANCE];
+const CHART_AND_LEAVE: [Row; 7] = [ZOOM, PAN, GLYPHS, LANG, HELP_KEY, BACK, QUIT];
+
+static TUTOR: LazyLock<Vec<Row>> = LazyLock::new(|| {
+    [
+        &[NEXT_LESSON][..],
+        &QUESTION,
+        &LEAD,
+        // The sandbox has no page hint, so its formula and quizzes fit after the step at 80
+        // columns.
+        &SANDBOX,
+        &MOVES,
+        &[LEARNING_RATE],
+        &SETTINGS,
+        &[PAGES],
+        &CHART_AND_LEAVE,
+    ]
+    .concat()
+});
+
+/// The tutor's table where the Taylor view differs: turning v is what it is for, so its keys
+/// come right after the step; `+`/`-` change the probe step, not η; the arrows turn v,
+/// so only PgDn/PgUp turn pages.
+static TAYLOR: LazyLock<Vec<Row>> = LazyLock::new(|| {
+    [
+        &[NEXT_LESSON][..],
+        &QUESTION,
+        &LEAD,
+        &[TURN, PROBE],
+        &MOVES,
+        &[FINE_TURN, AIM],
+        &SETTINGS,
+        &[TAYLOR_PAGES],
+        &CHART_AND_LEAVE,
+    ]
+    .concat()
+});
 
 /// Any character types itself; the empty text stands for the character typed.
 const TYPED: &[(Key, Msg)] = &[(Key::Typed, Msg::Line(LineMsg::Insert(String::new())))];
@@ -1084,6 +1102,12 @@ mod tests {
             assert_eq!(footer[0].keys, "Enter", "{footer:?}");
             let page = footer.iter().find(|h| h.label == "page").unwrap();
             assert_eq!(page.extra, " 4/4 · lesson done");
+            // Not while the last page's question is still open.
+            for lang in [Lang::En, Lang::Zh] {
+                let open = map.footer(asking, lang, 200);
+                let page = open.iter().find(|h| h.label == tr(lang, "page", "翻页"));
+                assert_eq!(page.map(|h| h.extra.as_str()), Some(" 4/4"), "{open:?}");
+            }
             let page = map.footer(middle, Lang::Zh, 200);
             assert!(page.iter().any(|h| h.extra == " 2/4"), "{page:?}");
         }
@@ -1111,6 +1135,103 @@ mod tests {
             };
             assert_eq!(labels(scrolls)[0], "more text");
             assert!(!labels(ctx).contains(&"more text"));
+        }
+    }
+
+    /// The Taylor view is the tutor with v to turn: every other key says the same there.
+    #[test]
+    fn taylor_says_what_the_tutor_says_except_where_it_differs() {
+        // The sandbox's rows are the tutor's alone: the Taylor view is a lesson's.
+        let differs = |r: &Row| {
+            r.when == When::Sandbox
+                || r.keys.iter().any(|(_, m)| {
+                    matches!(
+                        m,
+                        Msg::RaiseLr
+                            | Msg::NextPage
+                            | Msg::PredictRound
+                            | Msg::AskDerivative
+                            | Msg::Turn(_)
+                            | Msg::WidenProbe
+                            | Msg::AimDownhill
+                    )
+                })
+        };
+        let same = |rows: &[Row]| -> Vec<String> {
+            rows.iter()
+                .filter(|r| !differs(r))
+                .map(|r| format!("{:?} {:?} {:?}", r.keys, r.help, r.hint))
+                .collect()
+        };
+        assert_eq!(same(Keymap::Tutor.rows()), same(Keymap::Taylor.rows()));
+        let pages = |map: Keymap| {
+            let r = map.rows().iter().find(|r| r.hint[0] == "page").unwrap();
+            (r.help, r.show, r.when)
+        };
+        assert_eq!(pages(Keymap::Tutor), pages(Keymap::Taylor));
+    }
+
+    /// `A`, `P` and `d` are in the footer whenever they apply, at 80 columns, in both
+    /// languages, and the footer still fits.
+    #[test]
+    fn again_predict_and_the_derivative_quiz_are_in_the_footer_when_they_apply() {
+        let footer_has = |map: Keymap, ctx: Context, lang: Lang, keys: &[&str]| {
+            let f = map.footer(ctx, lang, 80);
+            let width: usize = f.iter().map(Hint::width).sum();
+            assert!(
+                width < 80,
+                "{map:?} {lang:?} {ctx:?}: {width} columns {f:?}"
+            );
+            for k in keys {
+                assert!(
+                    f.iter().any(|h| h.keys == *k),
+                    "{map:?} {lang:?} {ctx:?}: no {k} in {f:?}"
+                );
+            }
+        };
+        for lang in [Lang::En, Lang::Zh] {
+            for map in [Keymap::Tutor, Keymap::Taylor] {
+                for (page, question, scrolls) in [
+                    ((2, 5), true, false),
+                    ((2, 5), true, true),
+                    ((2, 5), false, true),
+                    ((10, 10), true, true),
+                    ((10, 10), false, false),
+                ] {
+                    let ctx = Context {
+                        in_lesson: true,
+                        formula: true,
+                        page: Some(page),
+                        scrolls,
+                        question,
+                        varies: true,
+                        tolerance: false,
+                    };
+                    // The Taylor view's finished last page has "Enter next lesson" and its
+                    // long "PgDn/PgUp page n/n · lesson done": no room is left for A there.
+                    if !(map == Keymap::Taylor && ctx.done()) {
+                        footer_has(map, ctx, lang, &["A"]);
+                    }
+                    let plain = Context {
+                        varies: false,
+                        ..ctx
+                    };
+                    assert!(map.footer(plain, lang, 80).iter().all(|h| h.keys != "A"));
+                }
+            }
+            let sandbox = Context {
+                formula: true,
+                tolerance: true,
+                ..Context::default()
+            };
+            footer_has(Keymap::Tutor, sandbox, lang, &["P", "d"]);
+            let lesson = Context {
+                in_lesson: true,
+                page: Some((1, 4)),
+                ..sandbox
+            };
+            let f = Keymap::Tutor.footer(lesson, lang, 200);
+            assert!(f.iter().all(|h| h.keys != "P" && h.keys != "d"), "{f:?}");
         }
     }
 }

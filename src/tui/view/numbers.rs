@@ -115,6 +115,43 @@ pub fn lines<'a>(
     width: usize,
     mask: Mask,
 ) -> Vec<Line<'a>> {
+    lines_in(stage, lang, look, width, mask, false)
+}
+
+/// The panel's lines in `height` rows where a race table would not fit under them (batch p4
+/// at 80×24 after a few steps): the main run's L and ‖∇L‖ rows give way, since its row of the
+/// table shows the same two numbers, as does a batch row saying "all examples" (the table's
+/// "batch GD"); θ and ∇L keep to one line where they can. If that is still too tall, the rows
+/// just above the table give way, never a row of the table.
+pub fn lines_fitting<'a>(
+    stage: &Stage,
+    lang: Lang,
+    look: &Look,
+    width: usize,
+    mask: Mask,
+    height: usize,
+) -> Vec<Line<'a>> {
+    let full = lines_in(stage, lang, look, width, mask, false);
+    if full.len() <= height || stage.runners.len() < 2 {
+        return full;
+    }
+    let mut out = lines_in(stage, lang, look, width, mask, true);
+    let table = stage.runners.len() + 1;
+    if out.len() > height && height >= table {
+        let keep = height - table;
+        out.drain(keep..out.len() - table);
+    }
+    out
+}
+
+fn lines_in<'a>(
+    stage: &Stage,
+    lang: Lang,
+    look: &Look,
+    width: usize,
+    mask: Mask,
+    race_compact: bool,
+) -> Vec<Line<'a>> {
     if stage.scene.view == ChartKind::Taylor {
         return taylor(stage, lang, look, width, mask);
     }
@@ -155,21 +192,22 @@ pub fn lines<'a>(
         ),
     }
     let theta = format!("θ = {}", names(stage));
-    row(
-        &mut out,
-        width,
-        &theta,
-        format!("= {}", tuple(&cur.params)),
-        look,
-    );
+    let value = tuple(&cur.params);
+    if race_compact && LABEL + Span::raw(value.as_str()).width() <= width {
+        row(&mut out, width, "θ", value, look);
+    } else {
+        row(&mut out, width, &theta, format!("= {value}"), look);
+    }
     let loss = stage.scene.loss_name();
-    row(
-        &mut out,
-        width,
-        &format!("{loss}(θ)"),
-        shown(mask.loss, short(cur.value)),
-        look,
-    );
+    if !race_compact {
+        row(
+            &mut out,
+            width,
+            &format!("{loss}(θ)"),
+            shown(mask.loss, short(cur.value)),
+            look,
+        );
+    }
     if let Objective::Model(m) = s.objective()
         && m.kind == ModelKind::Logistic
     {
@@ -189,13 +227,17 @@ pub fn lines<'a>(
     } else {
         format!("∇{loss}(θ)")
     };
-    row(
-        &mut out,
-        width,
-        &grad_label,
-        shown_tuple(mask.grad, &cur.grad),
-        look,
-    );
+    let grad = shown_tuple(mask.grad, &cur.grad);
+    let tight = Span::raw(grad_label.as_str()).width() + 1 + Span::raw(grad.as_str()).width();
+    if race_compact && tight <= width {
+        // One space after the label rather than a wrapped value: a row for the race table.
+        out.push(Line::from(vec![
+            Span::styled(format!("{grad_label} "), look.dim()),
+            Span::raw(grad),
+        ]));
+    } else {
+        row(&mut out, width, &grad_label, grad, look);
+    }
     // The length beside the full-data cost is the full-data gradient's; the step's own
     // gradient is the row above, labelled as the batch's.
     let norm_label = if batched {
@@ -203,13 +245,15 @@ pub fn lines<'a>(
     } else {
         format!("‖∇{loss}‖")
     };
-    row(
-        &mut out,
-        width,
-        &norm_label,
-        shown(mask.grad, short(stage.full_grad_norm(0))),
-        look,
-    );
+    if !race_compact {
+        row(
+            &mut out,
+            width,
+            &norm_label,
+            shown(mask.grad, short(stage.full_grad_norm(0))),
+            look,
+        );
+    }
     // The rule is on screen whenever no page text states it: under a step rule (its ‖Δθ‖ is
     // the quantity to watch), once any rule fired (the stop is read against it), and in the
     // sandbox, whose rule has no step budget. A lesson page under the gradient rule says its ε
@@ -285,7 +329,10 @@ pub fn lines<'a>(
             }
         }
     }
-    if let Objective::Model(m) = s.objective() {
+    if let Objective::Model(m) = s.objective()
+        // One batch of all the examples is what the race table's "batch GD" says already.
+        && !(race_compact && m.batches_per_epoch() == 1)
+    {
         let batch = m.batch_for_step(cur.t);
         let nb = m.batches_per_epoch();
         let which = examples(&batch);

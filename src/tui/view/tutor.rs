@@ -54,6 +54,16 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
 
     let block = look.block(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
     let ni = block.inner(l.numbers);
+    if num_lines.len() > ni.height as usize {
+        num_lines = numbers::lines_fitting(
+            &t.stage,
+            lang,
+            &look,
+            ni.width as usize,
+            app.mask(),
+            ni.height as usize,
+        );
+    }
     frame.render_widget(block, l.numbers);
     frame.render_widget(Paragraph::new(num_lines), ni);
 
@@ -317,7 +327,11 @@ fn pin_question(
     width: usize,
     pinned: &mut Vec<Line<'static>>,
 ) {
-    let run = graded_run.then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
+    let run = graded_run.then(|| {
+        Step::of(t.stage.main())
+            .named(t.stage.scene.param_names())
+            .with_loss(t.stage.scene.loss_name())
+    });
     exercise_lines(
         lang,
         ex,
