@@ -4,6 +4,9 @@
 //! Cells carry a *semantic* [`Tag`] rather than a colour, so one drawing serves the mono
 //! theme (NO_COLOR, ASCII terminals) and the colour theme alike; only [`Theme`] knows colours.
 
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -63,11 +66,70 @@ impl Cell {
 
 /// A `width × height` grid of cells. All drawing is clipped: any coordinate, however far off,
 /// is safe to pass.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Canvas {
     width: u16,
     height: u16,
     cells: Vec<Cell>,
+    /// The cached base this canvas was copied from, if any: [`Canvas::render`] then copies the
+    /// base's ready-made ratatui cells and draws only the cells that differ from it.
+    under: Option<Arc<Under>>,
+}
+
+/// Two canvases are equal when they show the same cells; where they came from does not count.
+impl PartialEq for Canvas {
+    fn eq(&self, other: &Canvas) -> bool {
+        self.width == other.width && self.height == other.height && self.cells == other.cells
+    }
+}
+
+impl Eq for Canvas {}
+
+impl fmt::Debug for Canvas {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Canvas")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("cells", &self.cells)
+            .field("under", &self.under.is_some())
+            .finish()
+    }
+}
+
+/// A canvas kept between frames (a contour map's base) with its cells as [`Canvas::render`]
+/// writes them into a blank buffer, made on first use per theme. A step frame changes a few
+/// dozen of a chart's thousands of cells; copying finished ratatui cells costs a fraction of
+/// styling and writing each one again.
+struct Under {
+    cells: Vec<Cell>,
+    width: u16,
+    height: u16,
+    /// `Mutex` rather than `RefCell` so a session's app stays `Send`; it is never contended.
+    drawn: Mutex<Option<(Theme, Arc<[ratatui::buffer::Cell]>)>>,
+}
+
+impl Under {
+    /// The base's cells rendered with `theme`, from the last frame when the theme is the same.
+    fn drawn(&self, theme: &Theme) -> Arc<[ratatui::buffer::Cell]> {
+        let mut slot = self.drawn.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((t, cells)) = &*slot
+            && t == theme
+        {
+            return cells.clone();
+        }
+        let plain = Canvas {
+            width: self.width,
+            height: self.height,
+            cells: self.cells.clone(),
+            under: None,
+        };
+        let area = Rect::new(0, 0, self.width, self.height);
+        let mut buf = Buffer::empty(area);
+        plain.render(area, &mut buf, theme);
+        let cells: Arc<[ratatui::buffer::Cell]> = buf.content.into();
+        *slot = Some((theme.clone(), cells.clone()));
+        cells
+    }
 }
 
 impl Canvas {
@@ -76,7 +138,26 @@ impl Canvas {
             width,
             height,
             cells: vec![Cell::EMPTY; width as usize * height as usize],
+            under: None,
         }
+    }
+
+    /// Marks this canvas as a base that copies of it are drawn over, frame after frame: the
+    /// copies then render by copying the base's finished cells (see [`Under`]).
+    pub(crate) fn into_base(mut self) -> Canvas {
+        self.under = Some(Arc::new(Under {
+            cells: self.cells.clone(),
+            width: self.width,
+            height: self.height,
+            drawn: Mutex::new(None),
+        }));
+        self
+    }
+
+    /// Forgets the base, so [`Canvas::render`] draws every cell itself (tests compare both ways).
+    pub fn without_base(mut self) -> Canvas {
+        self.under = None;
+        self
     }
 
     pub fn width(&self) -> u16 {
@@ -164,10 +245,21 @@ impl Canvas {
 
     /// Draws the canvas into `buf` at `area`'s top-left corner, clipped to `area`, the canvas
     /// and the buffer. Empty cells are written as blanks so the chart owns its area.
+    ///
+    /// The area is expected blank (as every frame's buffer starts): a canvas copied from a base
+    /// copies the base's rendered cells and redraws only the cells that differ from it, which
+    /// gives the very cells drawing each one would.
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let area = area.intersection(buf.area);
         let w = area.width.min(self.width) as usize;
         let h = area.height.min(self.height);
+        if let Some(under) = &self.under
+            && under.width == self.width
+            && under.height == self.height
+        {
+            self.render_over(under, area, w, h, buf, theme);
+            return;
+        }
         // Every frame writes every chart cell, so this loop is a step frame's largest cost
         // after ratatui's diff: rows are copied slice to slice, a style is looked up once per
         // run of equal tags (bands and blanks come in long runs), and a blank is not written
@@ -194,6 +286,42 @@ impl Canvas {
                     cell.set_char(c.ch);
                 }
                 cell.set_style(style);
+            }
+        }
+    }
+
+    /// [`Canvas::render`] by way of `under`: its rendered rows copied, then each cell that
+    /// differs from the base cleared and drawn as `render` draws it on a blank buffer.
+    fn render_over(
+        &self,
+        under: &Under,
+        area: Rect,
+        w: usize,
+        h: u16,
+        buf: &mut Buffer,
+        theme: &Theme,
+    ) {
+        let drawn = under.drawn(theme);
+        let stride = self.width as usize;
+        for y in 0..h as usize {
+            let start = buf.index_of(area.x, area.y + y as u16);
+            let row = &mut buf.content[start..start + w];
+            let from = y * stride;
+            row.clone_from_slice(&drawn[from..from + w]);
+            let mine = &self.cells[from..from + w];
+            let base = &under.cells[from..from + w];
+            for ((cell, c), b) in row.iter_mut().zip(mine).zip(base) {
+                if c == b {
+                    continue;
+                }
+                cell.reset();
+                if c.ch == WIDE_TAIL {
+                    continue;
+                }
+                if c.ch != ' ' {
+                    cell.set_char(c.ch);
+                }
+                cell.set_style(theme.style(c.tag));
             }
         }
     }
@@ -344,6 +472,41 @@ mod tests {
                 assert_eq!(got.symbol(), want.ch.to_string(), "({x}, {y})");
                 assert_eq!(got.fg, theme.style(want.tag).fg.unwrap_or_default());
             }
+        }
+    }
+
+    /// Renders `c` into a blank buffer of `w × h` at (1, 1).
+    fn drawn(c: &Canvas, w: u16, h: u16, theme: &Theme) -> Buffer {
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+        c.render(Rect::new(1, 1, w, h), &mut buf, theme);
+        buf
+    }
+
+    #[test]
+    fn a_copy_of_a_base_renders_the_cells_it_would_render_alone() {
+        let mut base = Canvas::new(8, 3);
+        base.text(0, 0, "等高 ab", Tag::Label);
+        base.put(1, 1, '-', Tag::Level(2));
+        base.put(2, 1, ' ', Tag::Band(1));
+        let base = base.into_base();
+        for theme in [Theme::color(), Theme::mono()] {
+            let mut c = base.clone();
+            // Over a label, over a wide character's tail, a blank over an isoline, text.
+            c.put(4, 0, '@', Tag::Current);
+            c.text(1, 0, "x", Tag::Path);
+            c.put(1, 1, ' ', Tag::Empty);
+            c.text(5, 2, "高", Tag::Label);
+            let plain = c.clone().without_base();
+            // Clipped by the area and the buffer, too.
+            for (w, h) in [(9, 4), (6, 3), (3, 2)] {
+                assert_eq!(drawn(&c, w, h, &theme), drawn(&plain, w, h, &theme));
+            }
+            // The unchanged base as well, and the second frame (cells reused) the same.
+            assert_eq!(
+                drawn(&base, 9, 4, &theme),
+                drawn(&base.clone().without_base(), 9, 4, &theme)
+            );
+            assert_eq!(drawn(&c, 9, 4, &theme), drawn(&plain, 9, 4, &theme));
         }
     }
 

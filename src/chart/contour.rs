@@ -404,7 +404,7 @@ impl ContourBase {
         }
         let low = lowest_cell(&grid, cols, pw, ph);
         ContourBase {
-            canvas: c,
+            canvas: c.into_base(),
             plot: Some(Plot {
                 win,
                 frame,
