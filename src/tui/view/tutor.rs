@@ -4,10 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::layout::{self, inner};
 use super::numbers;
+use super::paint::Rows;
 use super::panels::{footer, language_tag};
 use super::{Drawn, Look};
 use crate::chart::{self, HistorySpec};
@@ -47,15 +47,16 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
         ),
         None => format!(" gradstep › {}", tr(lang, "Sandbox", "沙盒")),
     };
-    frame.render_widget(Paragraph::new(Span::styled(title, look.title())), l.title);
+    let title = Line::from(Span::styled(title, look.title()));
+    frame.render_widget(Rows(&[title]), l.title);
     language_tag(app, frame, l.title);
 
     let page_overflow = draw_text(app, t, frame, l.text, &look, page);
 
-    let block = look.block(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
+    let block = look.panel(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
     let ni = block.inner(l.numbers);
     frame.render_widget(block, l.numbers);
-    frame.render_widget(Paragraph::new(num_lines), ni);
+    frame.render_widget(Rows(&num_lines), ni);
 
     let chart = l.chart.map(|c| {
         let inside = inner(c);
@@ -68,7 +69,7 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
 
     if let Some(n) = &app.notice {
         frame.render_widget(
-            Paragraph::new(Span::styled(format!(" {n}"), look.error())),
+            Rows(&[Line::from(Span::styled(format!(" {n}"), look.error()))]),
             l.footer,
         );
     } else {
@@ -214,7 +215,7 @@ fn draw_text(
         Some(_) => tr(lang, " Page ", " 本页 "),
         None => tr(lang, " Your formula ", " 你的公式 "),
     };
-    let mut block = look.block(Span::styled(title, look.title()));
+    let mut block = look.panel(Span::styled(title, look.title()));
     let body = block.inner(area);
     let mut parts = match wrapped {
         Some((width, parts)) if width == body.width => parts,
@@ -233,7 +234,7 @@ fn draw_text(
     let ascii = matches!(look.glyphs, crate::chart::Glyphs::Ascii);
     if top > 0 {
         let mark = if ascii { " ^ " } else { " ▲ " };
-        block = block.title(Line::from(Span::styled(mark, look.key())).right_aligned());
+        block = block.right_title(Span::styled(mark, look.key()));
     }
     frame.render_widget(block, area);
 
@@ -249,12 +250,12 @@ fn draw_text(
         height: scroll.shown,
         ..body
     };
-    frame.render_widget(Paragraph::new(text), text_area);
+    frame.render_widget(Rows(&text), text_area);
     y += scroll.shown;
     if scroll.mark_row && y < body.y + body.height {
         let mark = more_mark(lang, ascii, top, scroll.overflow);
         frame.render_widget(
-            Paragraph::new(Line::from(Span::styled(mark, look.dim()))),
+            Rows(&[Line::from(Span::styled(mark, look.dim()))]),
             Rect {
                 y,
                 height: 1,
@@ -265,7 +266,7 @@ fn draw_text(
     }
     let pinned_rows = (parts.pinned.len() as u16).min((body.y + body.height).saturating_sub(y));
     frame.render_widget(
-        Paragraph::new(parts.pinned),
+        Rows(&parts.pinned),
         Rect {
             y,
             height: pinned_rows,
@@ -470,7 +471,7 @@ fn draw_line(
         Span::styled(prompt.clone(), look.key()),
         Span::raw(shown),
     ]);
-    frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
+    frame.render_widget(Rows(&[line]), Rect { height: 1, ..area });
     let cx = area.x + (pw + cur - offset) as u16;
     frame.set_cursor_position(Position::new(
         cx.min(area.x + area.width.saturating_sub(1)),
@@ -495,7 +496,7 @@ fn draw_line(
             Line::from(Span::styled("<", look.error()))
         };
     }
-    frame.render_widget(Paragraph::new(lines), below);
+    frame.render_widget(Rows(&lines), below);
 }
 
 fn chart_title(stage: &Stage, lang: Lang) -> String {
@@ -523,7 +524,7 @@ fn chart_title(stage: &Stage, lang: Lang) -> String {
 }
 
 fn draw_chart(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Look) {
-    let block = look.block(Span::styled(chart_title(stage, app.lang), look.title()));
+    let block = look.panel(Span::styled(chart_title(stage, app.lang), look.title()));
     let area_in = inner(area);
     frame.render_widget(block, area);
     let canvas = stage.chart(
@@ -537,7 +538,7 @@ fn draw_chart(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Lo
 }
 
 fn draw_history(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Look) {
-    let block = look.block(Span::styled(
+    let block = look.panel(Span::styled(
         tr(app.lang, " cost history ", " 代价历史 "),
         look.title(),
     ));
