@@ -83,9 +83,7 @@ impl Look {
     }
 
     pub fn block<'a>(&self, title: impl Into<ratatui::text::Line<'a>>) -> Block<'a> {
-        Block::bordered()
-            .border_set(self.border_set())
-            .title(title)
+        Block::bordered().border_set(self.border_set()).title(title)
     }
 
     /// The same panel as [`Look::block`], drawn without `Block`'s per-cell style pass.

@@ -114,42 +114,60 @@ impl Widget for Rows<'_, '_> {
             return;
         }
         for (y, line) in (area.top()..area.bottom()).zip(self.0) {
-            let fits = |w: u16| w <= area.width;
-            // What a `LineTruncator` keeps: graphemes up to the width, none wider than it.
-            let mut width = 0u16;
-            for g in line.styled_graphemes(Style::default()) {
-                let w = g.symbol.cell_width();
-                if !fits(w) {
-                    continue;
-                }
-                if !fits(width + w) {
-                    break;
-                }
-                width += w;
-            }
-            let mut x = area.x
-                + match line.alignment.unwrap_or(Alignment::Left) {
+            let alignment = line.alignment.unwrap_or(Alignment::Left);
+            let indent = if alignment == Alignment::Left {
+                0
+            } else {
+                let mut width = 0u16;
+                kept_graphemes(line, area.width, |_, w, _| width += w);
+                match alignment {
                     Alignment::Center => (area.width / 2).saturating_sub(width / 2),
-                    Alignment::Right => area.width.saturating_sub(width),
-                    Alignment::Left => 0,
-                };
-            let mut used = 0u16;
-            for g in line.styled_graphemes(Style::default()) {
-                let w = g.symbol.cell_width();
-                if !fits(w) {
-                    continue;
+                    _ => area.width.saturating_sub(width),
                 }
-                if !fits(used + w) {
-                    break;
-                }
-                used += w;
+            };
+            let mut x = area.x + indent;
+            kept_graphemes(line, area.width, |symbol, w, style| {
                 if w == 0 {
-                    continue;
+                    return;
                 }
-                let symbol = if g.symbol.is_empty() { " " } else { g.symbol };
-                buf[(x, y)].set_symbol(symbol).set_style(g.style);
+                let symbol = if symbol.is_empty() { " " } else { symbol };
+                buf[(x, y)].set_symbol(symbol).set_style(style);
                 x += w;
+            });
+        }
+    }
+}
+
+/// Calls `f(symbol, width, style)` for each grapheme a `LineTruncator` of `max` cells keeps:
+/// graphemes in order up to the width, skipping any wider than it and control characters (as
+/// `Line::styled_graphemes`). Printable ASCII is one grapheme per byte, so it skips the
+/// grapheme segmentation that is most of a text row's cost.
+fn kept_graphemes<'a>(line: &'a Line<'a>, max: u16, mut f: impl FnMut(&'a str, u16, Style)) {
+    let base = Style::default().patch(line.style);
+    let mut used = 0u16;
+    for span in &line.spans {
+        let style = base.patch(span.style);
+        let content: &'a str = span.content.as_ref();
+        if content.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            for k in 0..content.len() {
+                if used + 1 > max {
+                    return;
+                }
+                used += 1;
+                f(&content[k..k + 1], 1, style);
             }
+            continue;
+        }
+        for g in span.styled_graphemes(base) {
+            let w = g.symbol.cell_width();
+            if w > max {
+                continue;
+            }
+            if used + w > max {
+                return;
+            }
+            used += w;
+            f(g.symbol, w, g.style);
         }
     }
 }
@@ -193,7 +211,10 @@ mod tests {
         let screen = Rect::new(0, 0, 30, 8);
         for set in sets {
             for left in titles() {
-                for right in [None, Some(Line::from(Span::styled(" ▲ ", Style::new().cyan())))] {
+                for right in [
+                    None,
+                    Some(Line::from(Span::styled(" ▲ ", Style::new().cyan()))),
+                ] {
                     for (x, y, w, h) in [
                         (0, 0, 30, 8),
                         (2, 1, 12, 5),
@@ -234,6 +255,14 @@ mod tests {
             Span::styled("rev", Style::new().add_modifier(Modifier::REVERSED)),
         ]));
         lines.push(Line::from("tab\there"));
+        lines.push(
+            Line::from(vec![
+                Span::raw("ab "),
+                Span::styled("c", Style::new().bold()),
+            ])
+            .style(Style::new().fg(Color::Green))
+            .right_aligned(),
+        );
         lines.push(Line::from("e\u{301}\u{200b}x"));
         let screen = Rect::new(0, 0, 40, 14);
         for (x, y, w, h) in [
