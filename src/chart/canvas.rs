@@ -74,6 +74,8 @@ pub struct Canvas {
     /// The cached base this canvas was copied from, if any: [`Canvas::render`] then copies the
     /// base's ready-made ratatui cells and draws only the cells that differ from it.
     under: Option<Arc<Under>>,
+    /// With a base: the cells written since the copy, which are all that can differ from it.
+    touched: Vec<usize>,
 }
 
 /// Two canvases are equal when they show the same cells; where they came from does not count.
@@ -105,12 +107,20 @@ struct Under {
     width: u16,
     height: u16,
     /// `Mutex` rather than `RefCell` so a session's app stays `Send`; it is never contended.
-    drawn: Mutex<Option<(Theme, Arc<[ratatui::buffer::Cell]>)>>,
+    drawn: Mutex<Option<(Theme, Arc<Drawn>)>>,
+}
+
+/// A base as rendered into a blank buffer.
+struct Drawn {
+    cells: Vec<ratatui::buffer::Cell>,
+    /// The runs `[from, to)` of cells that are not blank, none across a row's end, in order:
+    /// only these need copying into a blank area.
+    runs: Vec<(usize, usize)>,
 }
 
 impl Under {
     /// The base's cells rendered with `theme`, from the last frame when the theme is the same.
-    fn drawn(&self, theme: &Theme) -> Arc<[ratatui::buffer::Cell]> {
+    fn drawn(&self, theme: &Theme) -> Arc<Drawn> {
         let mut slot = self.drawn.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((t, cells)) = &*slot
             && t == theme
@@ -122,13 +132,31 @@ impl Under {
             height: self.height,
             cells: self.cells.clone(),
             under: None,
+            touched: Vec::new(),
         };
         let area = Rect::new(0, 0, self.width, self.height);
         let mut buf = Buffer::empty(area);
         plain.render(area, &mut buf, theme);
-        let cells: Arc<[ratatui::buffer::Cell]> = buf.content.into();
-        *slot = Some((theme.clone(), cells.clone()));
-        cells
+        let cells = buf.content;
+        let mut runs = Vec::new();
+        for (y, row) in cells.chunks(self.width.max(1) as usize).enumerate() {
+            let at = y * self.width as usize;
+            let mut x = 0;
+            while x < row.len() {
+                if row[x] == ratatui::buffer::Cell::EMPTY {
+                    x += 1;
+                    continue;
+                }
+                let from = x;
+                while x < row.len() && row[x] != ratatui::buffer::Cell::EMPTY {
+                    x += 1;
+                }
+                runs.push((at + from, at + x));
+            }
+        }
+        let drawn = Arc::new(Drawn { cells, runs });
+        *slot = Some((theme.clone(), drawn.clone()));
+        drawn
     }
 }
 
@@ -139,6 +167,7 @@ impl Canvas {
             height,
             cells: vec![Cell::EMPTY; width as usize * height as usize],
             under: None,
+            touched: Vec::new(),
         }
     }
 
@@ -151,12 +180,14 @@ impl Canvas {
             height: self.height,
             drawn: Mutex::new(None),
         }));
+        self.touched.clear();
         self
     }
 
     /// Forgets the base, so [`Canvas::render`] draws every cell itself (tests compare both ways).
     pub fn without_base(mut self) -> Canvas {
         self.under = None;
+        self.touched.clear();
         self
     }
 
@@ -185,6 +216,9 @@ impl Canvas {
     pub fn put(&mut self, x: i32, y: i32, ch: char, tag: Tag) {
         if let Some(i) = self.index(x, y) {
             self.cells[i] = Cell { ch, tag };
+            if self.under.is_some() {
+                self.touched.push(i);
+            }
         }
     }
 
@@ -246,9 +280,9 @@ impl Canvas {
     /// Draws the canvas into `buf` at `area`'s top-left corner, clipped to `area`, the canvas
     /// and the buffer. Empty cells are written as blanks so the chart owns its area.
     ///
-    /// The area is expected blank (as every frame's buffer starts): a canvas copied from a base
-    /// copies the base's rendered cells and redraws only the cells that differ from it, which
-    /// gives the very cells drawing each one would.
+    /// The area must be blank (as every frame's buffer starts) for a canvas copied from a base:
+    /// it copies the base's rendered cells that are not blank and redraws only the cells
+    /// written since the copy, which gives the very cells drawing each one would.
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let area = area.intersection(buf.area);
         let w = area.width.min(self.width) as usize;
@@ -290,8 +324,9 @@ impl Canvas {
         }
     }
 
-    /// [`Canvas::render`] by way of `under`: its rendered rows copied, then each cell that
-    /// differs from the base cleared and drawn as `render` draws it on a blank buffer.
+    /// [`Canvas::render`] by way of `under`: the base's rendered cells that are not blank
+    /// copied, then each cell written since the copy cleared and drawn as `render` draws it on
+    /// a blank buffer.
     fn render_over(
         &self,
         under: &Under,
@@ -303,26 +338,34 @@ impl Canvas {
     ) {
         let drawn = under.drawn(theme);
         let stride = self.width as usize;
-        for y in 0..h as usize {
-            let start = buf.index_of(area.x, area.y + y as u16);
-            let row = &mut buf.content[start..start + w];
-            let from = y * stride;
-            row.clone_from_slice(&drawn[from..from + w]);
-            let mine = &self.cells[from..from + w];
-            let base = &under.cells[from..from + w];
-            for ((cell, c), b) in row.iter_mut().zip(mine).zip(base) {
-                if c == b {
-                    continue;
-                }
-                cell.reset();
-                if c.ch == WIDE_TAIL {
-                    continue;
-                }
-                if c.ch != ' ' {
-                    cell.set_char(c.ch);
-                }
-                cell.set_style(theme.style(c.tag));
+        for &(from, to) in &drawn.runs {
+            let (x, y) = (from % stride, from / stride);
+            if y >= h as usize {
+                break;
             }
+            if x >= w {
+                continue;
+            }
+            let len = (to - from).min(w - x);
+            let start = buf.index_of(area.x + x as u16, area.y + y as u16);
+            buf.content[start..start + len].clone_from_slice(&drawn.cells[from..from + len]);
+        }
+        for &i in &self.touched {
+            let (x, y) = (i % stride, i / stride);
+            if x >= w || y >= h as usize {
+                continue;
+            }
+            let c = self.cells[i];
+            let at = buf.index_of(area.x + x as u16, area.y + y as u16);
+            let cell = &mut buf.content[at];
+            cell.reset();
+            if c.ch == WIDE_TAIL {
+                continue;
+            }
+            if c.ch != ' ' {
+                cell.set_char(c.ch);
+            }
+            cell.set_style(theme.style(c.tag));
         }
     }
 

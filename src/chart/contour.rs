@@ -780,6 +780,50 @@ mod tests {
         assert_eq!(cell_segments(f64::NAN, 0.0, 1.0, 0.0, 0.5), [None, None]);
     }
 
+    /// A finished chart renders the same through its cached base as cell by cell, whatever
+    /// the path covers (labels, isolines, level letters), at every step of a run.
+    #[test]
+    fn a_finished_chart_renders_as_drawn_cell_by_cell() {
+        use super::super::canvas::Theme;
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        let f = |x: f64, y: f64| (x - 0.3) * (x - 0.3) + 4.0 * y * y;
+        let path: Vec<(f64, f64)> = (0..12)
+            .map(|k| {
+                let t = 0.8f64.powi(k);
+                (0.3 + 2.2 * t, 1.1 * t * (k as f64).cos())
+            })
+            .collect();
+        for glyphs in [Glyphs::Ascii, Glyphs::Unicode] {
+            let mut spec = ContourSpec {
+                f: &f,
+                window: Window::new(-1.0, 3.0, -1.5, 1.5),
+                levels: Levels::default(),
+                path: &[],
+                next: None,
+                others: &[],
+                x_label: "a",
+                y_label: "b",
+                glyphs,
+            };
+            let base = ContourBase::new(&spec, 40, 16, &Words::ZH);
+            for k in 1..path.len() {
+                spec.path = &path[..k];
+                spec.next = Some(path[k]);
+                let chart = base.finish(&spec);
+                assert_eq!(chart, contour_in(&spec, 40, 16, &Words::ZH));
+                for theme in [Theme::color(), Theme::mono()] {
+                    let area = Rect::new(2, 1, 40, 16);
+                    let mut fast = Buffer::empty(Rect::new(0, 0, 44, 18));
+                    let mut slow = fast.clone();
+                    chart.render(area, &mut fast, &theme);
+                    chart.clone().without_base().render(area, &mut slow, &theme);
+                    assert_eq!(fast, slow, "step {k}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn markers_are_ordered() {
         let m: String = (0..38).map(marker).collect();
