@@ -55,14 +55,16 @@ impl Widget for Panel<'_> {
         for y in top..=bottom {
             buf[(left, y)].set_symbol(self.set.vertical_left);
         }
-        for x in left..=right {
-            buf[(x, top)].set_symbol(self.set.horizontal_top);
+        let row = buf.index_of(left, top);
+        for cell in &mut buf.content[row..row + area.width as usize] {
+            cell.set_symbol(self.set.horizontal_top);
         }
         for y in top..=bottom {
             buf[(right, y)].set_symbol(self.set.vertical_right);
         }
-        for x in left..=right {
-            buf[(x, bottom)].set_symbol(self.set.horizontal_bottom);
+        let row = buf.index_of(left, bottom);
+        for cell in &mut buf.content[row..row + area.width as usize] {
+            cell.set_symbol(self.set.horizontal_bottom);
         }
         buf[(right, bottom)].set_symbol(self.set.bottom_right);
         buf[(right, top)].set_symbol(self.set.top_right);
@@ -125,14 +127,17 @@ impl Widget for Rows<'_, '_> {
                     _ => area.width.saturating_sub(width),
                 }
             };
-            let mut x = area.x + indent;
+            // The row's cells as a slice: no position arithmetic per character.
+            let start = buf.index_of(area.x, y);
+            let row = &mut buf.content[start..start + area.width as usize];
+            let mut x = indent as usize;
             kept_graphemes(line, area.width, |symbol, w, style| {
                 if w == 0 {
                     return;
                 }
                 let symbol = if symbol.is_empty() { " " } else { symbol };
-                buf[(x, y)].set_symbol(symbol).set_style(style);
-                x += w;
+                row[x].set_symbol(symbol).set_style(style);
+                x += w as usize;
             });
         }
     }
