@@ -74,8 +74,9 @@ pub struct Canvas {
     /// The cached base this canvas was copied from, if any: [`Canvas::render`] then copies the
     /// base's ready-made ratatui cells and draws only the cells that differ from it.
     under: Option<Arc<Under>>,
-    /// With a base: the cells written since the copy, which are all that can differ from it.
-    touched: Vec<usize>,
+    /// With a base: the cells written since the copy, which are all that can differ from it,
+    /// each with what it held before (so the base can be read back from this copy).
+    touched: Vec<(usize, Cell)>,
 }
 
 /// Two canvases are equal when they show the same cells; where they came from does not count.
@@ -98,16 +99,23 @@ impl fmt::Debug for Canvas {
     }
 }
 
-/// A canvas kept between frames (a contour map's base) with its cells as [`Canvas::render`]
-/// writes them into a blank buffer, made on first use per theme. A step frame changes a few
-/// dozen of a chart's thousands of cells; copying finished ratatui cells costs a fraction of
-/// styling and writing each one again.
+/// What copies of a canvas kept between frames (a contour map's base) share: from the second
+/// frame drawn from the same base, its cells as [`Canvas::render`] writes them into a blank
+/// buffer, per theme. A step frame changes a few dozen of a chart's thousands of cells; copying
+/// finished ratatui cells costs a fraction of styling and writing each one again. The first
+/// frame draws cell by cell, so a base drawn only once (zooming, resizing) costs no more.
 struct Under {
-    cells: Vec<Cell>,
     width: u16,
     height: u16,
     /// `Mutex` rather than `RefCell` so a session's app stays `Send`; it is never contended.
-    drawn: Mutex<Option<(Theme, Arc<Drawn>)>>,
+    drawn: Mutex<Seen>,
+}
+
+#[derive(Default)]
+struct Seen {
+    /// A copy of the base was drawn already.
+    once: bool,
+    drawn: Option<(Theme, Arc<Drawn>)>,
 }
 
 /// A base as rendered into a blank buffer.
@@ -119,44 +127,58 @@ struct Drawn {
 }
 
 impl Under {
-    /// The base's cells rendered with `theme`, from the last frame when the theme is the same.
-    fn drawn(&self, theme: &Theme) -> Arc<Drawn> {
-        let mut slot = self.drawn.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((t, cells)) = &*slot
+    /// The base's cells rendered with `theme`, read back from `copy`; `None` on the base's
+    /// first frame (the caller then draws cell by cell).
+    fn drawn(&self, copy: &Canvas, theme: &Theme) -> Option<Arc<Drawn>> {
+        let mut seen = self.drawn.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((t, cells)) = &seen.drawn
             && t == theme
         {
-            return cells.clone();
+            return Some(cells.clone());
+        }
+        if !seen.once {
+            seen.once = true;
+            return None;
+        }
+        let mut cells = copy.cells.clone();
+        for &(i, old) in copy.touched.iter().rev() {
+            cells[i] = old;
         }
         let plain = Canvas {
             width: self.width,
             height: self.height,
-            cells: self.cells.clone(),
+            cells,
             under: None,
             touched: Vec::new(),
         };
         let area = Rect::new(0, 0, self.width, self.height);
         let mut buf = Buffer::empty(area);
         plain.render(area, &mut buf, theme);
-        let cells = buf.content;
+        // Blank after rendering: a space without style, or the tail of a wide character.
+        let blank =
+            |c: &Cell| c.ch == WIDE_TAIL || (c.ch == ' ' && theme.style(c.tag) == Style::default());
         let mut runs = Vec::new();
-        for (y, row) in cells.chunks(self.width.max(1) as usize).enumerate() {
+        for (y, row) in plain.cells.chunks(self.width.max(1) as usize).enumerate() {
             let at = y * self.width as usize;
             let mut x = 0;
             while x < row.len() {
-                if row[x] == ratatui::buffer::Cell::EMPTY {
+                if blank(&row[x]) {
                     x += 1;
                     continue;
                 }
                 let from = x;
-                while x < row.len() && row[x] != ratatui::buffer::Cell::EMPTY {
+                while x < row.len() && !blank(&row[x]) {
                     x += 1;
                 }
                 runs.push((at + from, at + x));
             }
         }
-        let drawn = Arc::new(Drawn { cells, runs });
-        *slot = Some((theme.clone(), drawn.clone()));
-        drawn
+        let drawn = Arc::new(Drawn {
+            cells: buf.content,
+            runs,
+        });
+        seen.drawn = Some((theme.clone(), drawn.clone()));
+        Some(drawn)
     }
 }
 
@@ -175,10 +197,9 @@ impl Canvas {
     /// copies then render by copying the base's finished cells (see [`Under`]).
     pub(crate) fn into_base(mut self) -> Canvas {
         self.under = Some(Arc::new(Under {
-            cells: self.cells.clone(),
             width: self.width,
             height: self.height,
-            drawn: Mutex::new(None),
+            drawn: Mutex::new(Seen::default()),
         }));
         self.touched.clear();
         self
@@ -215,10 +236,10 @@ impl Canvas {
     /// Sets one cell; outside the canvas it does nothing.
     pub fn put(&mut self, x: i32, y: i32, ch: char, tag: Tag) {
         if let Some(i) = self.index(x, y) {
-            self.cells[i] = Cell { ch, tag };
             if self.under.is_some() {
-                self.touched.push(i);
+                self.touched.push((i, self.cells[i]));
             }
+            self.cells[i] = Cell { ch, tag };
         }
     }
 
@@ -290,8 +311,9 @@ impl Canvas {
         if let Some(under) = &self.under
             && under.width == self.width
             && under.height == self.height
+            && let Some(drawn) = under.drawn(self, theme)
         {
-            self.render_over(under, area, w, h, buf, theme);
+            self.render_over(&drawn, area, w, h, buf, theme);
             return;
         }
         // Every frame writes every chart cell, so this loop is a step frame's largest cost
@@ -324,19 +346,18 @@ impl Canvas {
         }
     }
 
-    /// [`Canvas::render`] by way of `under`: the base's rendered cells that are not blank
+    /// [`Canvas::render`] by way of the base's `drawn` cells: those that are not blank
     /// copied, then each cell written since the copy cleared and drawn as `render` draws it on
     /// a blank buffer.
     fn render_over(
         &self,
-        under: &Under,
+        drawn: &Drawn,
         area: Rect,
         w: usize,
         h: u16,
         buf: &mut Buffer,
         theme: &Theme,
     ) {
-        let drawn = under.drawn(theme);
         let stride = self.width as usize;
         for &(from, to) in &drawn.runs {
             let (x, y) = (from % stride, from / stride);
@@ -350,7 +371,7 @@ impl Canvas {
             let start = buf.index_of(area.x + x as u16, area.y + y as u16);
             buf.content[start..start + len].clone_from_slice(&drawn.cells[from..from + len]);
         }
-        for &i in &self.touched {
+        for &(i, _) in &self.touched {
             let (x, y) = (i % stride, i / stride);
             if x >= w || y >= h as usize {
                 continue;

@@ -789,7 +789,11 @@ mod tests {
                 (0.3 + 2.2 * t, 1.1 * t * (k as f64).cos())
             })
             .collect();
-        for glyphs in [Glyphs::Ascii, Glyphs::Unicode] {
+        let themes = [Theme::color(), Theme::mono()];
+        for (glyphs, theme) in [Glyphs::Ascii, Glyphs::Unicode]
+            .into_iter()
+            .flat_map(|g| themes.iter().map(move |t| (g, t)))
+        {
             let mut spec = ContourSpec {
                 f: &f,
                 window: Window::new(-1.0, 3.0, -1.5, 1.5),
@@ -802,19 +806,18 @@ mod tests {
                 glyphs,
             };
             let base = ContourBase::new(&spec, 40, 16, &Words::ZH);
-            for k in 1..path.len() {
+            // Forwards, then back (undo): a frame shows nothing of another frame's path.
+            for k in (1..path.len()).chain((1..path.len()).rev()) {
                 spec.path = &path[..k];
                 spec.next = Some(path[k]);
                 let chart = base.finish(&spec);
                 assert_eq!(chart, contour_in(&spec, 40, 16, &Words::ZH));
-                for theme in [Theme::color(), Theme::mono()] {
-                    let area = Rect::new(2, 1, 40, 16);
-                    let mut fast = Buffer::empty(Rect::new(0, 0, 44, 18));
-                    let mut slow = fast.clone();
-                    chart.render(area, &mut fast, &theme);
-                    chart.clone().without_base().render(area, &mut slow, &theme);
-                    assert_eq!(fast, slow, "step {k}");
-                }
+                let area = Rect::new(2, 1, 40, 16);
+                let mut fast = Buffer::empty(Rect::new(0, 0, 44, 18));
+                let mut slow = fast.clone();
+                chart.render(area, &mut fast, theme);
+                chart.clone().without_base().render(area, &mut slow, theme);
+                assert_eq!(fast, slow, "step {k}");
             }
         }
     }
