@@ -4,6 +4,9 @@
 //! Cells carry a *semantic* [`Tag`] rather than a colour, so one drawing serves the mono
 //! theme (NO_COLOR, ASCII terminals) and the colour theme alike; only [`Theme`] knows colours.
 
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -63,11 +66,120 @@ impl Cell {
 
 /// A `width × height` grid of cells. All drawing is clipped: any coordinate, however far off,
 /// is safe to pass.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Canvas {
     width: u16,
     height: u16,
     cells: Vec<Cell>,
+    /// The cached base this canvas was copied from, if any: [`Canvas::render`] then copies the
+    /// base's ready-made ratatui cells and draws only the cells that differ from it.
+    under: Option<Arc<Under>>,
+    /// With a base: the cells written since the copy, which are all that can differ from it,
+    /// each with what it held before (so the base can be read back from this copy).
+    touched: Vec<(usize, Cell)>,
+}
+
+/// Two canvases are equal when they show the same cells; where they came from does not count.
+impl PartialEq for Canvas {
+    fn eq(&self, other: &Canvas) -> bool {
+        self.width == other.width && self.height == other.height && self.cells == other.cells
+    }
+}
+
+impl Eq for Canvas {}
+
+impl fmt::Debug for Canvas {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Canvas")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("cells", &self.cells)
+            .field("under", &self.under.is_some())
+            .finish()
+    }
+}
+
+/// What copies of a canvas kept between frames (a contour map's base) share: from the second
+/// frame drawn from the same base, its cells as [`Canvas::render`] writes them into a blank
+/// buffer, per theme. A step frame changes a few dozen of a chart's thousands of cells; copying
+/// finished ratatui cells costs a fraction of styling and writing each one again. The first
+/// frame draws cell by cell, so a base drawn only once (zooming, resizing) costs no more.
+struct Under {
+    width: u16,
+    height: u16,
+    /// `Mutex` rather than `RefCell` so a session's app stays `Send`; it is never contended.
+    drawn: Mutex<Seen>,
+}
+
+#[derive(Default)]
+struct Seen {
+    /// A copy of the base was drawn already.
+    once: bool,
+    drawn: Option<(Theme, Arc<Drawn>)>,
+}
+
+/// A base as rendered into a blank buffer.
+struct Drawn {
+    cells: Vec<ratatui::buffer::Cell>,
+    /// The runs `[from, to)` of cells that are not blank, none across a row's end, in order:
+    /// only these need copying into a blank area.
+    runs: Vec<(usize, usize)>,
+}
+
+impl Under {
+    /// The base's cells rendered with `theme`, read back from `copy`; `None` on the base's
+    /// first frame (the caller then draws cell by cell).
+    fn drawn(&self, copy: &Canvas, theme: &Theme) -> Option<Arc<Drawn>> {
+        let mut seen = self.drawn.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((t, cells)) = &seen.drawn
+            && t == theme
+        {
+            return Some(cells.clone());
+        }
+        if !seen.once {
+            seen.once = true;
+            return None;
+        }
+        let mut cells = copy.cells.clone();
+        for &(i, old) in copy.touched.iter().rev() {
+            cells[i] = old;
+        }
+        let plain = Canvas {
+            width: self.width,
+            height: self.height,
+            cells,
+            under: None,
+            touched: Vec::new(),
+        };
+        let area = Rect::new(0, 0, self.width, self.height);
+        let mut buf = Buffer::empty(area);
+        plain.render(area, &mut buf, theme);
+        // Blank after rendering: a space without style, or the tail of a wide character.
+        let blank =
+            |c: &Cell| c.ch == WIDE_TAIL || (c.ch == ' ' && theme.style(c.tag) == Style::default());
+        let mut runs = Vec::new();
+        for (y, row) in plain.cells.chunks(self.width.max(1) as usize).enumerate() {
+            let at = y * self.width as usize;
+            let mut x = 0;
+            while x < row.len() {
+                if blank(&row[x]) {
+                    x += 1;
+                    continue;
+                }
+                let from = x;
+                while x < row.len() && !blank(&row[x]) {
+                    x += 1;
+                }
+                runs.push((at + from, at + x));
+            }
+        }
+        let drawn = Arc::new(Drawn {
+            cells: buf.content,
+            runs,
+        });
+        seen.drawn = Some((theme.clone(), drawn.clone()));
+        Some(drawn)
+    }
 }
 
 impl Canvas {
@@ -76,7 +188,28 @@ impl Canvas {
             width,
             height,
             cells: vec![Cell::EMPTY; width as usize * height as usize],
+            under: None,
+            touched: Vec::new(),
         }
+    }
+
+    /// Marks this canvas as a base that copies of it are drawn over, frame after frame: the
+    /// copies then render by copying the base's finished cells (see [`Under`]).
+    pub(crate) fn into_base(mut self) -> Canvas {
+        self.under = Some(Arc::new(Under {
+            width: self.width,
+            height: self.height,
+            drawn: Mutex::new(Seen::default()),
+        }));
+        self.touched.clear();
+        self
+    }
+
+    /// Forgets the base, so [`Canvas::render`] draws every cell itself (tests compare both ways).
+    pub fn without_base(mut self) -> Canvas {
+        self.under = None;
+        self.touched.clear();
+        self
     }
 
     pub fn width(&self) -> u16 {
@@ -103,6 +236,9 @@ impl Canvas {
     /// Sets one cell; outside the canvas it does nothing.
     pub fn put(&mut self, x: i32, y: i32, ch: char, tag: Tag) {
         if let Some(i) = self.index(x, y) {
+            if self.under.is_some() {
+                self.touched.push((i, self.cells[i]));
+            }
             self.cells[i] = Cell { ch, tag };
         }
     }
@@ -164,10 +300,22 @@ impl Canvas {
 
     /// Draws the canvas into `buf` at `area`'s top-left corner, clipped to `area`, the canvas
     /// and the buffer. Empty cells are written as blanks so the chart owns its area.
+    ///
+    /// The area must be blank (as every frame's buffer starts) for a canvas copied from a base:
+    /// it copies the base's rendered cells that are not blank and redraws only the cells
+    /// written since the copy, which gives the very cells drawing each one would.
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let area = area.intersection(buf.area);
         let w = area.width.min(self.width) as usize;
         let h = area.height.min(self.height);
+        if let Some(under) = &self.under
+            && under.width == self.width
+            && under.height == self.height
+            && let Some(drawn) = under.drawn(self, theme)
+        {
+            self.render_over(&drawn, area, w, h, buf, theme);
+            return;
+        }
         // Every frame writes every chart cell, so this loop is a step frame's largest cost
         // after ratatui's diff: rows are copied slice to slice, a style is looked up once per
         // run of equal tags (bands and blanks come in long runs), and a blank is not written
@@ -195,6 +343,50 @@ impl Canvas {
                 }
                 cell.set_style(style);
             }
+        }
+    }
+
+    /// [`Canvas::render`] by way of the base's `drawn` cells: those that are not blank
+    /// copied, then each cell written since the copy cleared and drawn as `render` draws it on
+    /// a blank buffer.
+    fn render_over(
+        &self,
+        drawn: &Drawn,
+        area: Rect,
+        w: usize,
+        h: u16,
+        buf: &mut Buffer,
+        theme: &Theme,
+    ) {
+        let stride = self.width as usize;
+        for &(from, to) in &drawn.runs {
+            let (x, y) = (from % stride, from / stride);
+            if y >= h as usize {
+                break;
+            }
+            if x >= w {
+                continue;
+            }
+            let len = (to - from).min(w - x);
+            let start = buf.index_of(area.x + x as u16, area.y + y as u16);
+            buf.content[start..start + len].clone_from_slice(&drawn.cells[from..from + len]);
+        }
+        for &(i, _) in &self.touched {
+            let (x, y) = (i % stride, i / stride);
+            if x >= w || y >= h as usize {
+                continue;
+            }
+            let c = self.cells[i];
+            let at = buf.index_of(area.x + x as u16, area.y + y as u16);
+            let cell = &mut buf.content[at];
+            cell.reset();
+            if c.ch == WIDE_TAIL {
+                continue;
+            }
+            if c.ch != ' ' {
+                cell.set_char(c.ch);
+            }
+            cell.set_style(theme.style(c.tag));
         }
     }
 
@@ -344,6 +536,41 @@ mod tests {
                 assert_eq!(got.symbol(), want.ch.to_string(), "({x}, {y})");
                 assert_eq!(got.fg, theme.style(want.tag).fg.unwrap_or_default());
             }
+        }
+    }
+
+    /// Renders `c` into a blank buffer of `w × h` at (1, 1).
+    fn drawn(c: &Canvas, w: u16, h: u16, theme: &Theme) -> Buffer {
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+        c.render(Rect::new(1, 1, w, h), &mut buf, theme);
+        buf
+    }
+
+    #[test]
+    fn a_copy_of_a_base_renders_the_cells_it_would_render_alone() {
+        let mut base = Canvas::new(8, 3);
+        base.text(0, 0, "等高 ab", Tag::Label);
+        base.put(1, 1, '-', Tag::Level(2));
+        base.put(2, 1, ' ', Tag::Band(1));
+        let base = base.into_base();
+        for theme in [Theme::color(), Theme::mono()] {
+            let mut c = base.clone();
+            // Over a label, over a wide character's tail, a blank over an isoline, text.
+            c.put(4, 0, '@', Tag::Current);
+            c.text(1, 0, "x", Tag::Path);
+            c.put(1, 1, ' ', Tag::Empty);
+            c.text(5, 2, "高", Tag::Label);
+            let plain = c.clone().without_base();
+            // Clipped by the area and the buffer, too.
+            for (w, h) in [(9, 4), (6, 3), (3, 2)] {
+                assert_eq!(drawn(&c, w, h, &theme), drawn(&plain, w, h, &theme));
+            }
+            // The unchanged base as well, and the second frame (cells reused) the same.
+            assert_eq!(
+                drawn(&base, 9, 4, &theme),
+                drawn(&base.clone().without_base(), 9, 4, &theme)
+            );
+            assert_eq!(drawn(&c, 9, 4, &theme), drawn(&plain, 9, 4, &theme));
         }
     }
 

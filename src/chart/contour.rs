@@ -266,9 +266,8 @@ pub struct ContourBase {
 struct Plot {
     win: Window,
     frame: Frame,
-    drawn: Drawn,
-    levels: usize,
-    low: (usize, usize),
+    /// Per level, the plot cells of its isoline in the order its letter prefers them.
+    spots: Vec<Vec<u32>>,
 }
 
 impl ContourBase {
@@ -404,13 +403,11 @@ impl ContourBase {
         }
         let low = lowest_cell(&grid, cols, pw, ph);
         ContourBase {
-            canvas: c,
+            canvas: c.into_base(),
             plot: Some(Plot {
                 win,
                 frame,
-                drawn,
-                levels: lv.len(),
-                low,
+                spots: label_spots(pw as usize, &drawn, lv.len(), low),
             }),
         }
     }
@@ -420,14 +417,7 @@ impl ContourBase {
     /// built from, apart from those three fields.
     pub fn finish(&self, spec: &ContourSpec) -> Canvas {
         let mut c = self.canvas.clone();
-        let Some(Plot {
-            win,
-            frame,
-            drawn,
-            levels,
-            low,
-        }) = &self.plot
-        else {
+        let Some(Plot { win, frame, spots }) = &self.plot else {
             return c;
         };
         let (pw, ph) = (frame.w, frame.h);
@@ -442,7 +432,7 @@ impl ContourBase {
                 }
             }
         }
-        label_levels(&mut c, frame, drawn, &reserved, *levels, *low);
+        label_levels(&mut c, frame, spots, &reserved);
         for (i, j, ch, tag) in overlay {
             let (x, y) = frame.at((i, j));
             c.put(x, y, ch, tag);
@@ -518,36 +508,41 @@ fn level_name(k: usize) -> char {
     (b'a' + (k as u8).min(25)) as char
 }
 
-/// Writes each level's letter onto its isoline. For a bowl the letters sit where the rings
+/// Where each level's letter may go, best first. For a bowl the letters sit where the rings
 /// cross the horizontal ray from the lowest sample to the right, so they read as a scale
 /// `a b c …` outwards; otherwise (and where the ray is blocked) at the free cell nearest it.
-fn label_levels(
-    c: &mut Canvas,
-    f: &Frame,
-    d: &Drawn,
-    reserved: &[bool],
-    n: usize,
-    low: (usize, usize),
-) {
-    let pw = f.w as usize;
+/// Ranked once per base, so a step only skips the cells its path and arrow take.
+fn label_spots(pw: usize, d: &Drawn, n: usize, low: (usize, usize)) -> Vec<Vec<u32>> {
     let (ir, jr) = low;
-    let mut best: Vec<Option<(usize, usize, usize)>> = vec![None; n];
+    let mut ranked: Vec<Vec<(usize, u32)>> = vec![Vec::new(); n];
     for (idx, cell) in d.cells.iter().enumerate() {
         let Some((k, _)) = *cell else { continue };
         let k = k as usize;
-        if k >= n || reserved[idx] {
+        if k >= n {
             continue;
         }
         let (i, j) = (idx % pw, idx / pw);
         // Rows away from the ray count most; left of the minimum is a last resort.
         let left = if i < ir { 10_000 + (ir - i) } else { i - ir };
         let score = j.abs_diff(jr) * 100_000 + left;
-        if best[k].is_none_or(|(s, _, _)| score < s) {
-            best[k] = Some((score, i, j));
-        }
+        ranked[k].push((score, idx as u32));
     }
-    for (k, b) in best.iter().enumerate() {
-        if let Some((_, i, j)) = *b {
+    ranked
+        .into_iter()
+        .map(|mut r| {
+            // Equal scores: the first cell in reading order.
+            r.sort_unstable();
+            r.into_iter().map(|(_, idx)| idx).collect()
+        })
+        .collect()
+}
+
+/// Writes each level's letter onto its isoline, at its best spot not `reserved`.
+fn label_levels(c: &mut Canvas, f: &Frame, spots: &[Vec<u32>], reserved: &[bool]) {
+    let pw = f.w as usize;
+    for (k, ranked) in spots.iter().enumerate() {
+        if let Some(&idx) = ranked.iter().find(|&&idx| !reserved[idx as usize]) {
+            let (i, j) = (idx as usize % pw, idx as usize / pw);
             let (x, y) = f.at((i as i32, j as i32));
             c.put(x, y, level_name(k), Tag::LevelLabel(k as u8));
         }
@@ -786,6 +781,53 @@ mod tests {
         assert_ne!(a.map(|s| (s.ea, s.eb)), a2.map(|s| (s.ea, s.eb)));
         // Non-finite corners: nothing.
         assert_eq!(cell_segments(f64::NAN, 0.0, 1.0, 0.0, 0.5), [None, None]);
+    }
+
+    /// A finished chart renders the same through its cached base as cell by cell, whatever
+    /// the path covers (labels, isolines, level letters), at every step of a run.
+    #[test]
+    fn a_finished_chart_renders_as_drawn_cell_by_cell() {
+        use super::super::canvas::Theme;
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        let f = |x: f64, y: f64| (x - 0.3) * (x - 0.3) + 4.0 * y * y;
+        let path: Vec<(f64, f64)> = (0..12)
+            .map(|k| {
+                let t = 0.8f64.powi(k);
+                (0.3 + 2.2 * t, 1.1 * t * (k as f64).cos())
+            })
+            .collect();
+        let themes = [Theme::color(), Theme::mono()];
+        for (glyphs, theme) in [Glyphs::Ascii, Glyphs::Unicode]
+            .into_iter()
+            .flat_map(|g| themes.iter().map(move |t| (g, t)))
+        {
+            let mut spec = ContourSpec {
+                f: &f,
+                window: Window::new(-1.0, 3.0, -1.5, 1.5),
+                levels: Levels::default(),
+                path: &[],
+                next: None,
+                others: &[],
+                x_label: "a",
+                y_label: "b",
+                glyphs,
+            };
+            let base = ContourBase::new(&spec, 40, 16, &Words::ZH);
+            // Forwards, then back (undo): a frame shows nothing of another frame's path.
+            for k in (1..path.len()).chain((1..path.len()).rev()) {
+                spec.path = &path[..k];
+                spec.next = Some(path[k]);
+                let chart = base.finish(&spec);
+                assert_eq!(chart, contour_in(&spec, 40, 16, &Words::ZH));
+                let area = Rect::new(2, 1, 40, 16);
+                let mut fast = Buffer::empty(Rect::new(0, 0, 44, 18));
+                let mut slow = fast.clone();
+                chart.render(area, &mut fast, theme);
+                chart.clone().without_base().render(area, &mut slow, theme);
+                assert_eq!(fast, slow, "step {k}");
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the Taylor dial. Plain state and plain methods, no terminal: the tutor turns keys into these
 //! calls and `gradstep plot` prints the same chart.
 
+mod ahead;
 mod chart;
 mod limit;
 pub mod words;
@@ -68,6 +69,8 @@ pub struct Stage {
     pub playing: bool,
     /// The contour map's sampled base, reused while stepping (see [`charts::ContourCache`]).
     chart_cache: chart::Cache,
+    /// Each runner's look-ahead for the window fit, reused from step to step.
+    ahead: Vec<ahead::Ahead>,
 }
 
 /// The default sandbox: the sources' own example, x² + xy + y² from (3, 4) with η = 0.1,
@@ -169,6 +172,7 @@ impl Stage {
             probe: dial.step,
             playing: false,
             chart_cache: chart::Cache::default(),
+            ahead: Vec::new(),
         })
     }
 
@@ -388,7 +392,7 @@ impl Stage {
     /// Every point the chart should keep in view: all runs so far, where each is heading (a
     /// short look ahead on a copy, so the window need not move on every step as the path
     /// walks towards the minimum), and the Taylor dial's probe.
-    fn points_to_show(&self, axes: (usize, usize)) -> Vec<(f64, f64)> {
+    fn points_to_show(&mut self, axes: (usize, usize)) -> Vec<(f64, f64)> {
         let mut pts = Vec::new();
         // A model on a large data set costs a pass over the data per step: no look-ahead then.
         let ahead_steps = match self.main().objective() {
@@ -400,17 +404,10 @@ impl Stage {
             if ahead_steps == 0 {
                 continue;
             }
-            let mut ahead = self.runners[k].run.fork();
-            for _ in 0..ahead_steps {
-                if ahead.step() == Status::Diverged {
-                    break;
-                }
-                let p = &ahead.current().params;
-                pts.push((p[axes.0], p[axes.1]));
-                if ahead.status() != Status::Running {
-                    break;
-                }
-            }
+            self.ahead.resize_with(self.runners.len(), Default::default);
+            self.ahead[k].visit(&self.runners[k].run, ahead_steps, |p| {
+                pts.push((p.params[axes.0], p.params[axes.1]));
+            });
         }
         if self.scene.view == ChartKind::Taylor {
             let cur = &self.main().current().params;

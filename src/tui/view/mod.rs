@@ -3,6 +3,7 @@
 
 pub mod layout;
 mod numbers;
+mod paint;
 pub(crate) mod panels;
 mod rule_card;
 mod start;
@@ -82,7 +83,16 @@ impl Look {
     }
 
     pub fn block<'a>(&self, title: impl Into<ratatui::text::Line<'a>>) -> Block<'a> {
-        let set = match self.glyphs {
+        Block::bordered().border_set(self.border_set()).title(title)
+    }
+
+    /// The same panel as [`Look::block`], drawn without `Block`'s per-cell style pass.
+    pub fn panel<'a>(&self, title: impl Into<ratatui::text::Line<'a>>) -> paint::Panel<'a> {
+        paint::Panel::new(self.border_set(), title)
+    }
+
+    fn border_set(&self) -> border::Set<'static> {
+        match self.glyphs {
             Glyphs::Ascii => border::Set {
                 top_left: "+",
                 top_right: "+",
@@ -94,8 +104,7 @@ impl Look {
                 horizontal_bottom: "-",
             },
             Glyphs::Unicode => border::ROUNDED,
-        };
-        Block::bordered().border_set(set).title(title)
+        }
     }
 
     pub fn title(&self) -> Style {

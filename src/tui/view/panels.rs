@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Look;
+use super::paint::Rows;
 use crate::lesson::Lang;
 use crate::tui::app::App;
 use crate::tui::keys::Keymap;
@@ -24,7 +25,7 @@ pub fn footer(app: &App, look: &Look, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(hint.keys, look.key()));
         spans.push(Span::raw(format!(" {}{}", hint.label, hint.extra)));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Rows(&[Line::from(spans)]), area);
 }
 
 /// `EN | 中文` at the right of a title row, the current one bold.
@@ -41,7 +42,7 @@ pub fn language_tag(app: &App, frame: &mut Frame, row: Rect) {
         Span::raw(" "),
     ])
     .alignment(Alignment::Right);
-    frame.render_widget(Paragraph::new(line), row);
+    frame.render_widget(Rows(&[line]), row);
 }
 
 /// The help's rows: the screen's key table, how to close the help, then on the tutor every

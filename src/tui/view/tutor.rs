@@ -4,10 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::layout::{self, inner};
 use super::numbers;
+use super::paint::Rows;
 use super::panels::{footer, language_tag};
 use super::{Drawn, Look};
 use crate::chart::{self, HistorySpec};
@@ -47,12 +47,13 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
         ),
         None => format!(" gradstep › {}", tr(lang, "Sandbox", "沙盒")),
     };
-    frame.render_widget(Paragraph::new(Span::styled(title, look.title())), l.title);
+    let title = Line::from(Span::styled(title, look.title()));
+    frame.render_widget(Rows(&[title]), l.title);
     language_tag(app, frame, l.title);
 
     let page_overflow = draw_text(app, t, frame, l.text, &look, page);
 
-    let block = look.block(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
+    let block = look.panel(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
     let ni = block.inner(l.numbers);
     if num_lines.len() > ni.height as usize {
         num_lines = numbers::lines_fitting(
@@ -65,7 +66,7 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
         );
     }
     frame.render_widget(block, l.numbers);
-    frame.render_widget(Paragraph::new(num_lines), ni);
+    frame.render_widget(Rows(&num_lines), ni);
 
     let chart = l.chart.map(|c| {
         let inside = inner(c);
@@ -78,7 +79,7 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
 
     if let Some(n) = &app.notice {
         frame.render_widget(
-            Paragraph::new(Span::styled(format!(" {n}"), look.error())),
+            Rows(&[Line::from(Span::styled(format!(" {n}"), look.error()))]),
             l.footer,
         );
     } else {
@@ -224,7 +225,7 @@ fn draw_text(
         Some(_) => tr(lang, " Page ", " 本页 "),
         None => tr(lang, " Your formula ", " 你的公式 "),
     };
-    let mut block = look.block(Span::styled(title, look.title()));
+    let mut block = look.panel(Span::styled(title, look.title()));
     let body = block.inner(area);
     let mut parts = match wrapped {
         Some((width, parts)) if width == body.width => parts,
@@ -243,7 +244,7 @@ fn draw_text(
     let ascii = matches!(look.glyphs, crate::chart::Glyphs::Ascii);
     if top > 0 {
         let mark = if ascii { " ^ " } else { " ▲ " };
-        block = block.title(Line::from(Span::styled(mark, look.key())).right_aligned());
+        block = block.right_title(Span::styled(mark, look.key()));
     }
     frame.render_widget(block, area);
 
@@ -259,12 +260,12 @@ fn draw_text(
         height: scroll.shown,
         ..body
     };
-    frame.render_widget(Paragraph::new(text), text_area);
+    frame.render_widget(Rows(&text), text_area);
     y += scroll.shown;
     if scroll.mark_row && y < body.y + body.height {
         let mark = more_mark(lang, ascii, top, scroll.overflow);
         frame.render_widget(
-            Paragraph::new(Line::from(Span::styled(mark, look.dim()))),
+            Rows(&[Line::from(Span::styled(mark, look.dim()))]),
             Rect {
                 y,
                 height: 1,
@@ -275,7 +276,7 @@ fn draw_text(
     }
     let pinned_rows = (parts.pinned.len() as u16).min((body.y + body.height).saturating_sub(y));
     frame.render_widget(
-        Paragraph::new(parts.pinned),
+        Rows(&parts.pinned),
         Rect {
             y,
             height: pinned_rows,
@@ -484,7 +485,7 @@ fn draw_line(
         Span::styled(prompt.clone(), look.key()),
         Span::raw(shown),
     ]);
-    frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
+    frame.render_widget(Rows(&[line]), Rect { height: 1, ..area });
     let cx = area.x + (pw + cur - offset) as u16;
     frame.set_cursor_position(Position::new(
         cx.min(area.x + area.width.saturating_sub(1)),
@@ -509,7 +510,7 @@ fn draw_line(
             Line::from(Span::styled("<", look.error()))
         };
     }
-    frame.render_widget(Paragraph::new(lines), below);
+    frame.render_widget(Rows(&lines), below);
 }
 
 fn chart_title(stage: &Stage, lang: Lang) -> String {
@@ -544,7 +545,7 @@ fn chart_title(stage: &Stage, lang: Lang) -> String {
 }
 
 fn draw_chart(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Look) {
-    let block = look.block(Span::styled(chart_title(stage, app.lang), look.title()));
+    let block = look.panel(Span::styled(chart_title(stage, app.lang), look.title()));
     let area_in = inner(area);
     frame.render_widget(block, area);
     let canvas = stage.chart(
@@ -558,7 +559,7 @@ fn draw_chart(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Lo
 }
 
 fn draw_history(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Look) {
-    let block = look.block(Span::styled(
+    let block = look.panel(Span::styled(
         tr(app.lang, " cost history ", " 代价历史 "),
         look.title(),
     ));
