@@ -88,6 +88,29 @@ fn a_sign_slip_gets_a_hint_with_the_learners_number_and_the_right_one() {
     }
 }
 
+/// linear-regression writes its loss J: a hint that says ∇L there names a quantity the page
+/// never mentions.
+#[test]
+fn the_hint_names_the_loss_as_the_page_does() {
+    for (lang, pieces) in [
+        (
+            Lang::En,
+            ["θ − η·∇J = 0 − 0.1·(−4.75) = 0.475", "sign of −η∇J"],
+        ),
+        (Lang::Zh, ["θ₁：θ − η·∇J = 0 −", "检查 −η∇J 的符号"]),
+    ] {
+        let mut a = tutor::app(Open::Lesson("linear-regression".into()), lang);
+        code(&mut a, KeyCode::Right);
+        code(&mut a, KeyCode::Right);
+        answer(&mut a, "-0.475, 0.25");
+        let s = screen(&mut a, 100, 30);
+        for piece in pieces {
+            assert!(s.contains(piece), "{lang:?} {piece}: {s}");
+        }
+        assert!(!s.contains("η∇L"), "{lang:?}: {s}");
+    }
+}
+
 #[test]
 fn a_wrong_count_says_how_many_numbers_and_costs_no_try() {
     let mut a = on_predict_page(Lang::En);

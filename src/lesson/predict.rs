@@ -29,6 +29,8 @@ pub struct Step {
     pub optimizer: Optimizer,
     /// θ next, as the optimizer computes it.
     pub next: Vec<f64>,
+    /// The loss as the page writes it (`J` in linear regression), so a hint says ∇J there.
+    pub loss: String,
 }
 
 impl Step {
@@ -46,7 +48,15 @@ impl Step {
             lr: session.step_lr(),
             optimizer: *session.optimizer(),
             next: session.preview().next,
+            loss: "L".into(),
         }
+    }
+
+    /// The same step with the loss named as the page writes it (`J`): a hint that says ∇L
+    /// under a page about ∇J reads as another quantity.
+    pub fn with_loss(mut self, loss: &str) -> Step {
+        self.loss = loss.to_string();
+        self
     }
 
     /// The same step with the parameters named as the page writes them (`θ₁, θ₀` where the
@@ -163,9 +173,10 @@ fn hint(step: &Step, i: usize, got: f64, close: &dyn Fn(f64, f64) -> bool) -> Te
     let (theta, g, lr, want) = (step.theta[i], step.grad[i], step.lr, step.next[i]);
     let name = &step.names[i];
     let got_s = short(got);
+    let grad = format!("∇{}", step.loss);
     if step.optimizer.kind == Kind::Sgd {
         let shown = format!(
-            "θ − η·∇L = {} − {}·{} = {}",
+            "θ − η·{grad} = {} − {}·{} = {}",
             short(theta),
             short(lr),
             paren(g),
@@ -173,13 +184,13 @@ fn hint(step: &Step, i: usize, got: f64, close: &dyn Fn(f64, f64) -> bool) -> Te
         );
         let (zh, en) = if lr * g != 0.0 && close(got, theta + lr * g) {
             (
-                "检查 −η∇L 的符号".to_string(),
-                "check the sign of −η∇L".to_string(),
+                format!("检查 −η{grad} 的符号"),
+                format!("check the sign of −η{grad}"),
             )
         } else if lr != 1.0 && g != 0.0 && close(got, theta - g) {
             (
-                format!("∇L 要乘 η = {}", short(lr)),
-                format!("multiply ∇L by η = {}", short(lr)),
+                format!("{grad} 要乘 η = {}", short(lr)),
+                format!("multiply {grad} by η = {}", short(lr)),
             )
         } else if theta != 0.0 && close(got, -lr * g) {
             (
@@ -217,8 +228,8 @@ fn hint(step: &Step, i: usize, got: f64, close: &dyn Fn(f64, f64) -> bool) -> Te
             )
         } else {
             (
-                format!("Δθ 是 {opt} 的一步，不只是 −η∇L"),
-                format!("Δθ is {opt}'s step, not just −η∇L"),
+                format!("Δθ 是 {opt} 的一步，不只是 −η{grad}"),
+                format!("Δθ is {opt}'s step, not just −η{grad}"),
             )
         };
         Text::new(
@@ -240,6 +251,26 @@ mod tests {
             lr: 0.1,
             optimizer: Optimizer::new(Kind::Sgd),
             next: vec![0.15, 0.1, 0.05],
+            loss: "L".into(),
+        }
+    }
+
+    #[test]
+    fn the_hint_names_the_loss_as_the_page_does() {
+        let step = slp().with_loss("J");
+        for (typed, slip) in [
+            ("-0.15, 0.1, 0.05", "check the sign of −η∇J"),
+            ("1.5, 0.1, 0.05", "multiply ∇J by η"),
+        ] {
+            let Graded::Wrong(h) = grade(&step, typed, DEFAULT_PREDICT_TOL) else {
+                panic!("{typed}")
+            };
+            let (en, zh) = (
+                h.get(crate::lesson::Lang::En),
+                h.get(crate::lesson::Lang::Zh),
+            );
+            assert!(en.contains("θ − η·∇J = ") && en.contains(slip), "{en}");
+            assert!(zh.contains("∇J") && !zh.contains("∇L"), "{zh}");
         }
     }
 

@@ -24,7 +24,8 @@ pub fn predict_round(step: &Step) -> Exercise {
     );
     let next = point(&step.next);
     let working = if step.optimizer.kind == Kind::Sgd {
-        format!("θ − η·∇L = {theta} − {lr}·{} = {next}", point(&step.grad))
+        let grad = point(&step.grad);
+        format!("θ − η·∇{} = {theta} − {lr}·{grad} = {next}", step.loss)
     } else {
         let delta: Vec<f64> = step
             .next

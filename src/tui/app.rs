@@ -577,7 +577,9 @@ impl App {
         // An open predict round asks about the run as it stands: a new η, optimizer or point
         // gives a new question (same tries), so its prompt never shows stale numbers.
         if t.round && t.attempts.open() {
-            t.exercise = Some(round::predict_round(&Step::of(t.stage.main())));
+            t.exercise = Some(round::predict_round(
+                &Step::of(t.stage.main()).with_loss(t.stage.scene.loss_name()),
+            ));
         }
     }
 
@@ -935,8 +937,11 @@ impl App {
         };
         // A prediction is graded against the run on stage as it stands now: the lesson's own,
         // or in the predict round the learner's.
-        let run = (!t.custom || t.round)
-            .then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
+        let run = (!t.custom || t.round).then(|| {
+            Step::of(t.stage.main())
+                .named(t.stage.scene.param_names())
+                .with_loss(t.stage.scene.loss_name())
+        });
         let feedback = t.attempts.submit_on(&ex, text, run.as_ref());
         let graded = graded(&feedback.verdict);
         let shown = t.attempts.shown;
@@ -1029,7 +1034,7 @@ impl App {
         if t.lesson.is_some() {
             return;
         }
-        let step = Step::of(t.stage.main());
+        let step = Step::of(t.stage.main()).with_loss(t.stage.scene.loss_name());
         if t.stage.status() != Status::Running || step.next.iter().any(|v| !v.is_finite()) {
             self.notice = Some(
                 tr(

@@ -317,7 +317,11 @@ fn pin_question(
     width: usize,
     pinned: &mut Vec<Line<'static>>,
 ) {
-    let run = graded_run.then(|| Step::of(t.stage.main()).named(t.stage.scene.param_names()));
+    let run = graded_run.then(|| {
+        Step::of(t.stage.main())
+            .named(t.stage.scene.param_names())
+            .with_loss(t.stage.scene.loss_name())
+    });
     exercise_lines(
         lang,
         ex,
