@@ -360,6 +360,7 @@ mod tests {
             lr: 0.1,
             optimizer: Optimizer::new(Kind::Sgd),
             next: vec![4.0],
+            loss: "L".into(),
         };
         assert_eq!(grade(&s, "4,0", 1e-3), Graded::Correct);
         assert_eq!(s.display(), "4");
