@@ -146,7 +146,10 @@ fn taylor_direction_show_me_gives_the_angle_and_a_clockwise_hint_in_chinese() {
     let t = page_text(&mut a);
     // Wrapped between two characters: the words may span a row break.
     let t = t.replace(' ', "");
-    assert!(t.contains("cosφ=−0.9979，还不是−1：顺时针转（→或.）"), "{t}");
+    assert!(
+        t.contains("cosφ=−0.9979，还不是−1：顺时针转（→或.）"),
+        "{t}"
+    );
     key(&mut a, 'w');
     assert!(page_text(&mut a).contains("答案：v ∠236.3° (−∇L)"));
 }

@@ -231,7 +231,9 @@ fn hint(
     } else if sgd && want != 0.0 && close(got, -want) {
         (
             format!("检查符号：θ 和 {grad} 各是正是负，相乘、相减时符号怎么变"),
-            format!("check the signs: whether θ and {grad} are negative, and what × and − do to them"),
+            format!(
+                "check the signs: whether θ and {grad} are negative, and what × and − do to them"
+            ),
         )
     } else if sgd {
         (
@@ -325,12 +327,21 @@ mod tests {
             ("7", "redo it term by term"),
         ] {
             let (en, zh) = wrong(&one(), typed, 0);
-            assert!(en.starts_with(&format!("for x you typed {}: ", short(typed.parse().unwrap()))), "{en}");
+            assert!(
+                en.starts_with(&format!(
+                    "for x you typed {}: ",
+                    short(typed.parse().unwrap())
+                )),
+                "{en}"
+            );
             assert!(en.contains(slip), "{typed}: {en}");
             assert!(en.ends_with("(θ = −1, η = 0.25, ∇L = −6)"), "{en}");
             assert!(zh.contains("（θ = −1, η = 0.25, ∇L = −6）"), "{zh}");
             for t in [&en, &zh] {
-                assert!(!t.contains("0.5 ") && !t.contains("= 0.5") && !t.contains("−1 − 0.25"), "{t}");
+                assert!(
+                    !t.contains("0.5 ") && !t.contains("= 0.5") && !t.contains("−1 − 0.25"),
+                    "{t}"
+                );
             }
         }
     }
@@ -342,7 +353,10 @@ mod tests {
             en,
             "θ − η·∇L = −1 − 0.25·(−6) for x; you typed −2.5: you added η·∇L; the gradient points uphill, so the step subtracts it: θ − η·∇L"
         );
-        assert!(zh.starts_with("x：θ − η·∇L = −1 − 0.25·(−6)；你输入的是 −2.5："), "{zh}");
+        assert!(
+            zh.starts_with("x：θ − η·∇L = −1 − 0.25·(−6)；你输入的是 −2.5："),
+            "{zh}"
+        );
         assert!(!en.contains("0.5 ") && !zh.contains("= 0.5"));
     }
 
@@ -384,7 +398,10 @@ mod tests {
         );
         assert!(en.ends_with("(θ = 0, η = 0.1, ∇L = −1)"), "{en}");
         let (en, _) = wrong(&slp(), "0.15, 0.1, 0.3", 0);
-        assert!(en.starts_with("for b you typed 0.3: redo it term by term"), "{en}");
+        assert!(
+            en.starts_with("for b you typed 0.3: redo it term by term"),
+            "{en}"
+        );
     }
 
     #[test]
@@ -425,7 +442,10 @@ mod tests {
         );
         assert!(!en.contains("0.3") && !en.contains("0.2 "), "{en}");
         let (en, _) = wrong(&s, "0.25, 0.2, 0.1", 1);
-        assert!(en.starts_with("θ + Δθ = 0.1 + 0.2 for w₁; you typed 0.25"), "{en}");
+        assert!(
+            en.starts_with("θ + Δθ = 0.1 + 0.2 for w₁; you typed 0.25"),
+            "{en}"
+        );
         assert!(!en.contains("−η∇L =") && !en.contains("0.3"), "{en}");
     }
 

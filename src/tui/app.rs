@@ -481,11 +481,7 @@ impl App {
             Msg::PredictRound => self.predict_round(),
             Msg::AskDerivative => self.ask_derivative(),
             // A question about the coming step is answered before the step shows it.
-            Msg::Step | Msg::Play
-                if self
-                    .open_exercise()
-                    .is_some_and(|e| e.blocks_stepping()) =>
-            {
+            Msg::Step | Msg::Play if self.open_exercise().is_some_and(|e| e.blocks_stepping()) => {
                 self.notice = Some(
                     tr(
                         self.lang,

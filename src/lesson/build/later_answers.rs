@@ -34,8 +34,10 @@ pub(super) fn link(pages: &mut [Page]) {
             let (Some(ex), Some(id)) = (&p.exercise, &p.exercise_id) else {
                 continue;
             };
-            if matches!(ex.asks, Asks::Gradient | Asks::Loss | Asks::Step | Asks::Next)
-                && own != Some(ex.asks)
+            if matches!(
+                ex.asks,
+                Asks::Gradient | Asks::Loss | Asks::Step | Asks::Next
+            ) && own != Some(ex.asks)
                 && states[j].as_ref() == Some(here)
             {
                 later.push(Later {
