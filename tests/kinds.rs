@@ -106,7 +106,7 @@ fn taylor_direction_is_aimed_by_turning_v_and_g_does_not_answer_it() {
     code(&mut a, KeyCode::Enter);
     let t = page_text(&mut a);
     assert!(
-        t.contains("cos φ = −0.8321, not yet 1: turn counter-clockwise (← or ,)"),
+        t.contains("cos φ = 0.8321, not yet −1: turn counter-clockwise (← or ,)"),
         "{t}"
     );
     // g would aim for the learner: it says it is off and leaves v alone.
@@ -115,7 +115,7 @@ fn taylor_direction_is_aimed_by_turning_v_and_g_does_not_answer_it() {
     assert!(s.contains("turn v yourself"), "{s}");
     code(&mut a, KeyCode::Enter);
     assert!(
-        page_text(&mut a).contains("cos φ = −0.8321"),
+        page_text(&mut a).contains("cos φ = 0.8321"),
         "v did not move"
     );
     // −∇L = (−4, −6) points at 236.3°: 9 turns of 15° and 11 of 1° from 90° reach 236°.
@@ -127,7 +127,7 @@ fn taylor_direction_is_aimed_by_turning_v_and_g_does_not_answer_it() {
     }
     code(&mut a, KeyCode::Enter);
     let t = page_text(&mut a);
-    assert!(t.contains("right! cos φ = 1: v points down −∇L"), "{t}");
+    assert!(t.contains("right! cos φ = −1: v points down −∇L"), "{t}");
     // Answered: the panel shows φ again.
     let s = screen(&mut a, 80, 24);
     assert!(!s.contains("φ ?"), "{s}");
@@ -146,7 +146,10 @@ fn taylor_direction_show_me_gives_the_angle_and_a_clockwise_hint_in_chinese() {
     let t = page_text(&mut a);
     // Wrapped between two characters: the words may span a row break.
     let t = t.replace(' ', "");
-    assert!(t.contains("cosφ=0.9979，还不是1：顺时针转（→或.）"), "{t}");
+    assert!(
+        t.contains("cosφ=−0.9979，还不是−1：顺时针转（→或.）"),
+        "{t}"
+    );
     key(&mut a, 'w');
     assert!(page_text(&mut a).contains("答案：v ∠236.3° (−∇L)"));
 }

@@ -262,8 +262,10 @@ fn a_wrong_sandbox_prediction_gets_a_hint_from_the_learners_numbers() {
     }
     code(&mut a, KeyCode::Enter);
     let s = screen(&mut a, 100, 40);
-    assert!(s.contains("θ − η·∇L = 3 − 0.1·10 = 2 for"), "{s}");
-    assert!(s.contains("typed 4: check the sign of −η∇L"), "{s}");
+    // The first wrong try is told its slip in words, never θ next (2).
+    assert!(s.contains("for x you typed 4: you added"), "{s}");
+    assert!(s.contains("η·∇L;"), "{s}");
+    assert!(!s.contains("= 2 for") && !s.contains("0.1·10"), "{s}");
     assert!(
         s.contains("θ next     (?, ?)"),
         "still hidden after a wrong try:\n{s}"
@@ -275,7 +277,7 @@ fn a_wrong_sandbox_prediction_gets_a_hint_from_the_learners_numbers() {
     }
     code(&mut z, KeyCode::Enter);
     let s = screen(&mut z, 100, 30);
-    assert!(s.contains("的是 4：检查 −η∇L 的符号"), "{s}");
+    assert!(s.contains("的是 4：你加上了"), "{s}");
 }
 
 #[test]

@@ -64,28 +64,34 @@ fn the_right_prediction_is_accepted_and_reveals_theta_next() {
 }
 
 #[test]
-fn a_sign_slip_gets_a_hint_with_the_learners_number_and_the_right_one() {
+fn a_sign_slip_gets_a_hint_in_words_with_the_learners_inputs_not_the_answer() {
     let mut a = on_predict_page(Lang::En);
     answer(&mut a, "(-0.15, 0.1, 0.05)");
     let s = screen(&mut a, 100, 30);
     // The hint wraps with the page panel: check it piece by piece.
     for piece in [
-        "θ − η·∇L = 0 − 0.1·(−1.5) = 0.15 for",
-        "w₁; you typed −0.15: check the sign of",
+        "for w₁ you typed −0.15:",
+        "you added",
+        "η·∇L;",
+        "∇L = −1.5)",
     ] {
         assert!(s.contains(piece), "{piece}: {s}");
     }
+    // The first wrong try learns what went wrong, not where θ lands.
+    assert!(!s.contains("= 0.15") && !s.contains("0.1·(−1.5)"), "{s}");
     assert!(s.contains("θ next     (?, ?, ?)"), "still hidden: {s}");
+    // A second wrong try sees the rule with the numbers put in, still without its result
+    // (the explanation then gives the answer, as after any second wrong try).
+    answer(&mut a, "(-0.15, 0.1, 0.05)");
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("θ − η·∇L = 0 − 0.1·(−1.5) for"), "{s}");
     let mut z = on_predict_page(Lang::Zh);
     answer(&mut z, "0.15, 1, 0.05");
     let s = screen(&mut z, 100, 30);
-    for piece in [
-        "w₂：θ − η·∇L = 0 − 0.1·(−1) =",
-        "你输入的是 1：",
-        "∇L 要乘 η = 0.1",
-    ] {
+    for piece in ["你输入的是 1：", "先乘上 η"] {
         assert!(s.contains(piece), "{piece}: {s}");
     }
+    assert!(!s.contains("0.1·(−1)"), "{s}");
 }
 
 /// linear-regression writes its loss J: a hint that says ∇L there names a quantity the page
@@ -93,11 +99,8 @@ fn a_sign_slip_gets_a_hint_with_the_learners_number_and_the_right_one() {
 #[test]
 fn the_hint_names_the_loss_as_the_page_does() {
     for (lang, pieces) in [
-        (
-            Lang::En,
-            ["θ − η·∇J = 0 − 0.1·(−4.75) = 0.475", "sign of −η∇J"],
-        ),
-        (Lang::Zh, ["θ₁：θ − η·∇J = 0 −", "检查 −η∇J 的符号"]),
+        (Lang::En, ["you typed −0.475", "η·∇J;"]),
+        (Lang::Zh, ["你加上了", "η·∇J；"]),
     ] {
         let mut a = tutor::app(Open::Lesson("linear-regression".into()), lang);
         code(&mut a, KeyCode::Right);
@@ -148,7 +151,7 @@ fn the_answer_follows_the_run_when_eta_changes() {
     key(&mut a, '-');
     answer(&mut a, "0.15, 0.1, 0.05");
     let s = screen(&mut a, 100, 30);
-    for piece in ["0.05·(−1.5) = 0.075", "you typed 0.15"] {
+    for piece in ["η = 0.05,", "you typed 0.15"] {
         assert!(s.contains(piece), "{piece}: {s}");
     }
 }
@@ -238,15 +241,17 @@ fn tmux_slp_logistic_is_solved_by_predicting_the_step() {
         data.path().display()
     );
     let t = Tmux::start("predict", 80, 24, &cmd);
-    t.wait_for("(-1.5, -1, -0.5)", 10);
+    // Page 1 shows ∇L as (?, ?, ?): page 2 asks ∂L/∂w₁ at the same point.
+    t.wait_for("One review", 10);
+    t.wait_for("(?, ?, ?)", 5);
     t.keys(&["Right", "Right"]);
     t.wait_for("(?, ?, ?)", 5);
     t.keys(&["Enter"]);
     // Parentheses also keep tmux from reading a leading '-' as an option.
     t.type_text("(-0.15, 0.1, 0.05)");
     t.keys(&["Enter"]);
-    // The hint wraps in the 32-column page panel; its end names what was typed.
-    t.wait_for("typed −0.15: check the sign", 5);
+    // The hint wraps in the 32-column page panel: it names the slip in words.
+    t.wait_for("uphill", 5);
     t.keys(&["Enter"]);
     t.type_text("0.15, 0.1, 0.05");
     t.keys(&["Enter"]);

@@ -51,7 +51,9 @@ fn core_lessons_first_page_and_one_step() {
 fn slp_logistic_after_one_step_shows_the_books_numbers() {
     let mut a = app(Open::Lesson("slp-logistic".into()));
     let before = screen(&mut a, 100, 30);
-    assert!(before.contains("(-1.5, -1, -0.5)"), "{before}");
+    // ∇L is page 2's question at this very point: hidden until the learner steps.
+    assert!(before.contains("∇L(θ)      (?, ?, ?)"), "{before}");
+    assert!(!before.contains("(-1.5, -1, -0.5)"), "{before}");
     key(&mut a, 'n');
     let after = screen(&mut a, 100, 30);
     assert!(after.contains("(0.15, 0.1, 0.05)"), "{after}");

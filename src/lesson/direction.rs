@@ -1,8 +1,9 @@
 //! The "point the direction" exercise of the Taylor view: the learner turns the probe
 //! direction v with the arrow keys and confirms with Enter; it is right within a few degrees of
-//! −∇L, the direction of steepest descent. The feedback gives cos φ (φ the angle between v and
-//! −∇L) because that is the number the Taylor page teaches: the first-order change ∇L·v is
-//! −‖∇L‖cos φ, most negative at cos φ = 1.
+//! −∇L, the direction of steepest descent. The feedback gives cos φ with φ the angle between v
+//! and ∇L, the same φ the Taylor page defines and the Numbers panel shows (∇L·v = ‖∇L‖cos φ):
+//! steepest descent is cos φ = −1. One φ on screen, not a second one measured from −∇L under
+//! the same letter, so the panel's 180° and the feedback's −1 say the same thing.
 
 use super::predict::Graded;
 use super::text::Text;
@@ -21,12 +22,13 @@ pub struct Aim {
 }
 
 impl Aim {
-    /// cos φ, φ the angle between v and −∇L; None when ∇L is zero (no direction is downhill).
+    /// cos φ, φ the angle between v and ∇L (−1 straight downhill); None when ∇L is zero (no
+    /// direction is downhill).
     pub fn cos_phi(&self) -> Option<f64> {
         let (gx, gy) = self.grad;
         let norm = gx.hypot(gy);
         (norm > 0.0 && norm.is_finite())
-            .then(|| (-(gx * self.angle.cos() + gy * self.angle.sin()) / norm).clamp(-1.0, 1.0))
+            .then(|| ((gx * self.angle.cos() + gy * self.angle.sin()) / norm).clamp(-1.0, 1.0))
     }
 
     /// −∇L's direction in degrees, 0 ≤ a < 360: the answer, for the reveal only.
@@ -72,8 +74,8 @@ pub fn grade(aim: &Aim, tol_deg: f64) -> (Graded, Option<Text>) {
         ("顺时针转（→ 或 .）", "turn clockwise (→ or .)")
     };
     let note = Text::new(
-        format!("{reached}，还不是 1：{zh}"),
-        format!("{reached}, not yet 1: {en}"),
+        format!("{reached}，还不是 −1：{zh}"),
+        format!("{reached}, not yet −1: {en}"),
     );
     (Graded::Wrong(note.clone()), Some(note))
 }
@@ -97,7 +99,7 @@ mod tests {
         assert_eq!(g, Graded::Correct);
         assert_eq!(
             note.unwrap().get(Lang::En),
-            "cos φ = 0.9994: v points down −∇L"
+            "cos φ = −0.9994: v points down −∇L"
         );
         assert_eq!(aim(0.0).downhill_deg(), 225.0);
     }
@@ -108,7 +110,7 @@ mod tests {
         let Graded::Wrong(h) = g else { panic!() };
         assert_eq!(
             h.get(Lang::En),
-            "cos φ = 0.7071, not yet 1: turn counter-clockwise (← or ,)"
+            "cos φ = −0.7071, not yet −1: turn counter-clockwise (← or ,)"
         );
         let (g, _) = grade(&aim(300.0), DEFAULT_TOL_DEG);
         let Graded::Wrong(h) = g else { panic!() };
@@ -118,7 +120,7 @@ mod tests {
         let (g, _) = grade(&aim(10.0), DEFAULT_TOL_DEG);
         let Graded::Wrong(h) = g else { panic!() };
         assert!(
-            h.get(Lang::En).contains("cos φ = −0.8192"),
+            h.get(Lang::En).contains("cos φ = 0.8192"),
             "{}",
             h.get(Lang::En)
         );

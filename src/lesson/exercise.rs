@@ -85,17 +85,22 @@ pub enum Asks {
     /// The step at which the run stops; the learner finds it by stepping, so nothing is
     /// hidden, but the page text must not say it.
     Stop,
+    /// The Taylor view's directional derivative ∇L·v (and ε∇L·v, which gives it): turning v
+    /// to the angle a question names would read it off the panel. φ stays shown, since the
+    /// question states it.
+    Dot,
 }
 
 impl Asks {
     /// The names a lesson uses: `asks = "grad"`.
-    pub const NAMES: [(&'static str, Asks); 6] = [
+    pub const NAMES: [(&'static str, Asks); 7] = [
         ("nothing", Asks::Nothing),
         ("grad", Asks::Gradient),
         ("loss", Asks::Loss),
         ("step", Asks::Step),
         ("next", Asks::Next),
         ("stop", Asks::Stop),
+        ("dot", Asks::Dot),
     ];
 
     pub fn parse(s: &str) -> Option<Asks> {
@@ -116,6 +121,7 @@ impl Asks {
                 m.next = true;
             }
             Asks::Loss => m.loss = true,
+            Asks::Dot => m.dot = true,
             Asks::Step | Asks::Next => {
                 m.step = true;
                 m.next = true;
@@ -127,6 +133,20 @@ impl Asks {
     /// Taking a step would show the answer of a question about the step itself.
     pub fn blocks_stepping(self) -> bool {
         matches!(self, Asks::Step | Asks::Next)
+    }
+}
+
+impl Mask {
+    /// Everything either mask hides.
+    pub fn union(self, o: Mask) -> Mask {
+        Mask {
+            grad: self.grad || o.grad,
+            loss: self.loss || o.loss,
+            step: self.step || o.step,
+            next: self.next || o.next,
+            angle: self.angle || o.angle,
+            dot: self.dot || o.dot,
+        }
     }
 }
 
@@ -143,6 +163,8 @@ pub struct Mask {
     pub next: bool,
     /// The angle between v and ∇L and everything that gives it (∇L·v), in the Taylor view.
     pub angle: bool,
+    /// ∇L·v and ε∇L·v in the Taylor view, the angle left shown.
+    pub dot: bool,
 }
 
 /// A question on a page.
@@ -152,6 +174,9 @@ pub struct Exercise {
     pub answer: Answer,
     /// What the answer is a number of, for masking.
     pub asks: Asks,
+    /// Other quantities hidden while the question is open (`asks = ["loss", "grad"]`'s later
+    /// names): a number the panel shows can give the answer away without being it.
+    pub also: Vec<Asks>,
     /// Shown after the first wrong try.
     pub hint: Option<Text>,
     /// Shown after the second wrong try, and after a right answer: why the answer is what
@@ -163,9 +188,18 @@ impl Exercise {
     /// What the screen hides while this question is open: what `asks` names, and the angle
     /// to ∇L while the question is where v should point.
     pub fn mask(&self) -> Mask {
-        let mut m = self.asks.mask();
+        let mut m = self
+            .also
+            .iter()
+            .fold(self.asks.mask(), |m, a| m.union(a.mask()));
         m.angle = matches!(self.answer, Answer::Direction { .. });
         m
+    }
+
+    /// Taking a step would show an answer: the question (or one of its `asks`) is about the
+    /// step itself.
+    pub fn blocks_stepping(&self) -> bool {
+        self.asks.blocks_stepping() || self.also.iter().any(|a| a.blocks_stepping())
     }
 }
 
@@ -220,12 +254,18 @@ impl Answer {
     /// Judges one typed answer; a prediction is judged against `run`, the step about to be
     /// taken (without it there is nothing to compare with).
     pub fn check(&self, input: &str) -> Verdict {
-        self.judge(input, None).0
+        self.judge(input, None, 0).0
     }
 
-    /// Like [`Answer::check`], with the run a prediction is about; also returns the hint a
-    /// wrong prediction earns.
-    pub fn judge(&self, input: &str, run: Option<&Step>) -> (Verdict, Option<Text>) {
+    /// Like [`Answer::check`], with the run a prediction is about and the wrong tries before
+    /// this one (a prediction's hint says more on a later try); also returns the hint a wrong
+    /// prediction earns.
+    pub fn judge(
+        &self,
+        input: &str,
+        run: Option<&Step>,
+        earlier_wrong: u32,
+    ) -> (Verdict, Option<Text>) {
         let verdict = match *self {
             Answer::Derivative(ref target) => {
                 return match target.grade(input) {
@@ -239,7 +279,7 @@ impl Answer {
                 "nothing to type here: turn v with ←/→ (or , and . by 1°), then press Enter",
             )),
             Answer::Predict { tol } => {
-                return match run.map(|r| predict::grade(r, input, tol)) {
+                return match run.map(|r| predict::grade(r, input, tol, earlier_wrong)) {
                     Some(Graded::Correct) => (Verdict::Correct, None),
                     Some(Graded::Wrong(hint)) => (Verdict::Wrong, Some(hint)),
                     Some(Graded::Unreadable(why)) => (Verdict::Unreadable(why), None),
@@ -375,7 +415,7 @@ impl Attempts {
 
     /// [`Attempts::submit`] for a question about `run`, the step about to be taken.
     pub fn submit_on(&mut self, exercise: &Exercise, input: &str, run: Option<&Step>) -> Feedback {
-        let (verdict, note) = exercise.answer.judge(input, run);
+        let (verdict, note) = exercise.answer.judge(input, run, self.wrong);
         self.record(exercise, verdict, note)
     }
 
@@ -410,6 +450,7 @@ mod tests {
             prompt: Text::new("f′(5) = ?", "f′(5) = ?"),
             answer: Answer::Number { value, tol },
             asks: Asks::Gradient,
+            also: vec![],
             hint: Some(Text::new("f′(x) = 2x", "f′(x) = 2x")),
             explain: Text::new("2·5 = 10", "2·5 = 10"),
         }

@@ -107,10 +107,27 @@ pub struct Page {
     /// no run left from another page contradicts its text.
     pub continues: bool,
     pub exercise: Option<Exercise>,
+    /// What the panel hides on this page whatever its question's state (`hide = [...]`):
+    /// a later page asks for it at the same point.
+    pub hide: Mask,
+    /// Later pages' questions that ask a quantity this page's panel shows at the same state:
+    /// hidden here until they are solved or shown (see `build::later_answers`).
+    pub later: Vec<Later>,
     /// The exercise's name in the progress file: its `id`, else `pN.1` (page N, 1-based).
     pub exercise_id: Option<String>,
     /// Fresh variants of the exercise; `exercise` is the first instance (the page's start).
     pub vary: Option<variant::Vary>,
+}
+
+/// A later page's question whose answer a page would show (see [`Page::later`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Later {
+    /// Its page (0-based).
+    pub page: usize,
+    /// Its name in the progress file.
+    pub exercise_id: String,
+    /// The quantity it asks.
+    pub asks: Asks,
 }
 
 /// Something a lesson claims about its numbers (a `[[check]]` table), verified by

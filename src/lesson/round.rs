@@ -53,6 +53,7 @@ pub fn predict_round(step: &Step) -> Exercise {
             tol: DEFAULT_PREDICT_TOL,
         },
         asks: Asks::Next,
+        also: vec![],
         hint: None,
         explain,
     }

@@ -143,6 +143,10 @@ pub struct RawPage {
     /// of opening with its own state. Without it every page opens fresh.
     #[serde(rename = "continue")]
     pub continues: Option<S<bool>>,
+    /// `hide = ["grad", "next"]`: quantities this page's panel shows as `?` whatever its own
+    /// question's state, because a later page asks for them at the same point (linear
+    /// regression's first page would otherwise show the next two pages' answers).
+    pub hide: Option<S<RawAsks>>,
     pub exercise: Option<S<RawExercise>>,
 }
 
@@ -162,8 +166,9 @@ pub struct RawExercise {
     pub answer: Option<S<RawAnswer>>,
     pub tol: Option<S<f64>>,
     /// Which number of the run the answer is (`"grad"`, `"loss"`, `"step"`, `"next"`,
-    /// `"stop"`), hidden on screen while the question is open.
-    pub asks: Option<S<String>>,
+    /// `"stop"`, `"dot"`), hidden on screen while the question is open; a list
+    /// (`["loss", "grad"]`) hides the others too, the first being what the answer is.
+    pub asks: Option<S<RawAsks>>,
     pub hint: Option<S<RawText>>,
     pub explain: S<RawText>,
     /// A name for the learner's progress file (default `pN.1`, page N's exercise), so moving
@@ -178,6 +183,40 @@ pub struct RawExercise {
 #[serde(deny_unknown_fields)]
 pub struct RawVary {
     pub start: S<Vec<S<Vec<f64>>>>,
+}
+
+/// `asks = "grad"` or `asks = ["grad", "next"]`: one name or a list of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawAsks(pub Vec<String>);
+
+impl RawAsks {
+    /// The first name: what a question's answer is a number of.
+    pub fn first(&self) -> &str {
+        self.0.first().map_or("", String::as_str)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawAsks {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawAsks;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a name (\"grad\") or a list of names ([\"grad\", \"next\"])")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawAsks, E> {
+                Ok(RawAsks(vec![v.to_string()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawAsks, A::Error> {
+                let mut names = Vec::new();
+                while let Some(n) = seq.next_element::<String>()? {
+                    names.push(n);
+                }
+                Ok(RawAsks(names))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `answer = 10` or `answer = "-"`.

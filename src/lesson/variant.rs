@@ -102,7 +102,7 @@ impl Vary {
                 Asks::Loss => Some(vec![loss]),
                 Asks::Step => Some(delta.clone()),
                 Asks::Next => Some(step.next.clone()),
-                Asks::Nothing | Asks::Stop => None,
+                Asks::Nothing | Asks::Stop | Asks::Dot => None,
             }
         };
         let mut exercise = base.clone();

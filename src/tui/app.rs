@@ -358,9 +358,32 @@ impl App {
         self.exercise()
     }
 
-    /// What the screen hides now: the quantity the open question asks for.
+    /// What the screen hides now: the quantity the open question asks for, what the page
+    /// hides (`hide = [...]`), and what a later page asks at this page's state until that
+    /// question is solved or shown (paging back must not read its answer). The last only
+    /// while the run is where the page opened: after a step the panel shows other numbers.
     pub fn mask(&self) -> Mask {
-        self.open_exercise().map_or(Mask::default(), Exercise::mask)
+        let own = self.open_exercise().map_or(Mask::default(), Exercise::mask);
+        let Screen::Tutor(t) = &self.screen else {
+            return own;
+        };
+        let Some((lesson, page)) = self
+            .lesson()
+            .filter(|_| !t.custom)
+            .and_then(|l| Some((l, l.page(t.page)?)))
+        else {
+            return own;
+        };
+        let main = t.stage.main();
+        let at_opening = main.history().len() == 1 && main.current().params == page.scene.start;
+        page.later
+            .iter()
+            .filter(|_| at_opening)
+            .filter(|l| {
+                let p = self.progress.exercise(&lesson.id, &l.exercise_id);
+                !p.solved && !p.shown
+            })
+            .fold(own.union(page.hide), |m, l| m.union(l.asks.mask()))
     }
 
     /// The "show me" key: the answer and why, counted as shown, not solved.
@@ -469,11 +492,7 @@ impl App {
             Msg::PredictRound => self.predict_round(),
             Msg::AskDerivative => self.ask_derivative(),
             // A question about the coming step is answered before the step shows it.
-            Msg::Step | Msg::Play
-                if self
-                    .open_exercise()
-                    .is_some_and(|e| e.asks.blocks_stepping()) =>
-            {
+            Msg::Step | Msg::Play if self.open_exercise().is_some_and(|e| e.blocks_stepping()) => {
                 self.notice = Some(
                     tr(
                         self.lang,

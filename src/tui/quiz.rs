@@ -95,6 +95,7 @@ pub fn derivative(stage: &Stage, var: usize) -> Result<Exercise, Text> {
         ),
         answer: Answer::Derivative(Box::new(target)),
         asks: Asks::Nothing,
+        also: vec![],
         hint: Some(Text::new(
             "逐项求导；其他变量当常数",
             "differentiate term by term, holding the other variables fixed",

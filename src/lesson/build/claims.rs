@@ -259,6 +259,8 @@ mod tests {
             scene_changed: true,
             continues: false,
             exercise: None,
+            hide: Default::default(),
+            later: vec![],
             exercise_id: None,
             vary: None,
         }

@@ -10,7 +10,7 @@ use crate::lesson::exercise::{Answer, Asks, Exercise, Sign};
 use crate::lesson::giveaway;
 use crate::lesson::predict::{DEFAULT_PREDICT_TOL, Step};
 use crate::lesson::scene::Scene;
-use crate::lesson::schema::{RawAnswer, RawExercise, RawPage, RawText, S};
+use crate::lesson::schema::{RawAnswer, RawAsks, RawExercise, RawPage, RawText, S};
 use crate::lesson::{ChartKind, Lang};
 use crate::math::Objective;
 use crate::math::formula::normalize_name;
@@ -26,24 +26,12 @@ pub(super) fn exercise(
     scene: Option<&Scene>,
 ) -> Option<Exercise> {
     let r = e.get_ref();
-    let mut asks = match &r.asks {
-        None => Asks::Nothing,
-        Some(a) => match Asks::parse(a.get_ref()) {
-            Some(asks) => asks,
-            None => {
-                let names: Vec<&str> = Asks::NAMES.iter().map(|(n, _)| *n).collect();
-                ctx.at(
-                    a.span(),
-                    format!(
-                        "{page}: asks = '{}' is not one of {}",
-                        a.get_ref(),
-                        names.join(", ")
-                    ),
-                );
-                Asks::Nothing
-            }
-        },
-    };
+    let listed = r
+        .asks
+        .as_ref()
+        .map_or(vec![], |a| asks_list(ctx, a, page, "asks"));
+    let mut asks = listed.first().copied().unwrap_or_default();
+    let also: Vec<Asks> = listed.iter().skip(1).copied().collect();
     let prompt = text(ctx, &r.prompt, &format!("{page}: exercise prompt"));
     let hint = r
         .hint
@@ -180,9 +168,37 @@ pub(super) fn exercise(
         prompt,
         answer,
         asks,
+        also,
         hint,
         explain,
     })
+}
+
+/// The names of `asks = ...` or `hide = [...]` (`key` says which), each known one read and
+/// each unknown one named with its place; an empty list is a mistake too, since it hides
+/// nothing the author meant to hide.
+pub(super) fn asks_list(ctx: &mut Ctx, a: &S<RawAsks>, page: &str, key: &str) -> Vec<Asks> {
+    let names: Vec<&str> = Asks::NAMES.iter().map(|(n, _)| *n).collect();
+    if a.get_ref().0.is_empty() {
+        ctx.at(
+            a.span(),
+            format!(
+                "{page}: {key} = [] names nothing; give one or more of {}",
+                names.join(", ")
+            ),
+        );
+    }
+    let mut out = Vec::new();
+    for n in &a.get_ref().0 {
+        match Asks::parse(n) {
+            Some(x) => out.push(x),
+            None => ctx.at(
+                a.span(),
+                format!("{page}: {key} = '{n}' is not one of {}", names.join(", ")),
+            ),
+        }
+    }
+    out
 }
 
 /// The derivative a `kind = "derivative"` exercise asks for: the page's formula, the variable
@@ -488,7 +504,7 @@ mod tests {
         let (_, problems) = read(&format!("{PROMPT}answer = 1\nasks = \"slope\"\n"));
         assert_eq!(
             problems,
-            ["page 1: asks = 'slope' is not one of nothing, grad, loss, step, next, stop"]
+            ["page 1: asks = 'slope' is not one of nothing, grad, loss, step, next, stop, dot"]
         );
     }
 

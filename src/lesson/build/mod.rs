@@ -9,6 +9,7 @@
 mod claims;
 mod context;
 mod exercise;
+mod later_answers;
 mod objective;
 mod optimizer;
 mod scene;
@@ -22,7 +23,7 @@ pub use exercise::DEFAULT_ANSWER_TOL;
 
 use super::schema::{RawLesson, RawPage, RawText, S};
 use super::text::{Text, printable};
-use super::{Claim, Lesson, Page, Problem};
+use super::{Claim, Lesson, Mask, Page, Problem};
 use crate::math::DataError;
 use context::toml_message;
 use optimizer::check_table_hyper;
@@ -81,7 +82,8 @@ fn build_lesson(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Option<L
     let id = check_id(ctx, raw);
     let title = text(ctx, &raw.title, "title");
     let summary = text(ctx, &raw.summary, "summary");
-    let pages = pages(ctx, raw, read_data);
+    let mut pages = pages(ctx, raw, read_data);
+    later_answers::link(&mut pages);
     let mut spent = 0;
     let claims: Vec<Claim> = raw
         .checks
@@ -134,6 +136,11 @@ fn pages(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Vec<Page> {
             changed = true;
         }
         let continues = continues(ctx, i, p);
+        let hide = p.hide.as_ref().map_or(Mask::default(), |h| {
+            exercise::asks_list(ctx, h, &what, "hide")
+                .iter()
+                .fold(Mask::default(), |m, a| m.union(a.mask()))
+        });
         let mut exercise = p
             .exercise
             .as_ref()
@@ -152,6 +159,8 @@ fn pages(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Vec<Page> {
                 scene_changed: changed,
                 continues,
                 exercise,
+                hide,
+                later: vec![],
                 exercise_id,
                 vary,
             });

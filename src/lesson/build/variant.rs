@@ -188,7 +188,10 @@ fn vary(
 
 /// Which number of the run a varied numeric question asks for.
 fn computed(ctx: &mut Ctx, r: &RawExercise, page: &str, scene: &Scene) -> Option<Computed> {
-    let asks = r.asks.as_ref().and_then(|a| Asks::parse(a.get_ref()));
+    let asks = r
+        .asks
+        .as_ref()
+        .and_then(|a| Asks::parse(a.get_ref().first()));
     let asks = match asks {
         Some(a @ (Asks::Gradient | Asks::Loss | Asks::Step | Asks::Next)) => a,
         _ => {

@@ -603,7 +603,8 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize, mask: Mask) 
         look,
     );
     // φ and ∇L·v would answer a question asking where v should point.
-    let (phi_s, dot_s) = (shown(mask.angle, d(phi)), shown(mask.angle, d(dot)));
+    let hide_dot = mask.angle || mask.dot;
+    let (phi_s, dot_s) = (shown(mask.angle, d(phi)), shown(hide_dot, d(dot)));
     line_or_row(
         &mut out,
         w,
@@ -623,7 +624,7 @@ fn taylor<'a>(stage: &Stage, lang: Lang, look: &Look, width: usize, mask: Mask) 
         format!("{}   (+/- {})", short(eps), tr(lang, "change", "调整")),
         look,
     );
-    let (pred, truth) = (shown(mask.angle, d(eps * dot)), d(probe_truth));
+    let (pred, truth) = (shown(hide_dot, d(eps * dot)), d(probe_truth));
     let probe_line = match lang {
         Lang::En => format!("ε∇L·v = {pred}, true {truth}"),
         Lang::Zh => format!("ε∇L·v = {pred}，真实 {truth}"),
