@@ -21,6 +21,8 @@ pub use claims::DEFAULT_CLAIM_TOL;
 pub use context::Ctx;
 pub use exercise::DEFAULT_ANSWER_TOL;
 
+use super::exercise::Answer;
+use super::giveaway;
 use super::schema::{RawLesson, RawPage, RawText, S};
 use super::text::{Text, printable};
 use super::{Claim, Lesson, Mask, Page, Problem};
@@ -84,6 +86,7 @@ fn build_lesson(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Option<L
     let summary = text(ctx, &raw.summary, "summary");
     let mut pages = pages(ctx, raw, read_data);
     later_answers::link(&mut pages);
+    summary_keeps_answers(ctx, raw, &pages);
     let mut spent = 0;
     let claims: Vec<Claim> = raw
         .checks
@@ -108,6 +111,33 @@ fn build_lesson(ctx: &mut Ctx, raw: &RawLesson, read_data: ReadData) -> Option<L
         pages,
         claims,
     })
+}
+
+/// The title and summary are on the start screen before any question is asked: a number
+/// answer written there is read, not worked out (slp-logistic's summary once listed the
+/// gradient its second page asks for).
+fn summary_keeps_answers(ctx: &mut Ctx, raw: &RawLesson, pages: &[Page]) {
+    for (field, what) in [(&raw.title, "title"), (&raw.summary, "summary")] {
+        let span = field.span();
+        let src = ctx.src.get(span.clone()).unwrap_or("").to_string();
+        let stated = pages.iter().enumerate().find_map(|(i, p)| {
+            let Some(Answer::Number { value, tol }) = p.exercise.as_ref().map(|e| &e.answer) else {
+                return None;
+            };
+            giveaway::states(&src, *value, *tol).map(|w| (i, w, *value))
+        });
+        if let Some((i, w, value)) = stated {
+            ctx.at(
+                span.start + w.start..span.start + w.end,
+                format!(
+                    "the lesson's {what} states page {}'s answer ('{}' = {}); the start screen shows it before the question is asked",
+                    i + 1,
+                    w.text(&src),
+                    crate::numfmt::short(value)
+                ),
+            );
+        }
+    }
 }
 
 /// The base scene, then one effective scene per page (the base with every `set` so far).
@@ -258,6 +288,24 @@ mod tests {
         let fine = GOOD.replace("set = { lr = 0.5 }\n", "continue = true\n");
         let l = parse(&fine, "x.toml", &no_files).unwrap();
         assert!(!l.pages[0].continues && l.pages[1].continues);
+    }
+
+    #[test]
+    fn a_summary_that_states_an_answer_is_refused_where_it_says_it() {
+        let src = GOOD
+            .replace("summary = { zh = \"乙\", en = \"B\" }", "summary = { zh = \"乙\", en = \"the slope is 2\" }")
+            .replace(
+                "zh = \"一\"\nen = \"one\"\n",
+                "zh = \"一\"\nen = \"one\"\n[page.exercise]\nprompt = { zh = \"问\", en = \"slope?\" }\nanswer = 2\nexplain = { zh = \"因\", en = \"2x at 1\" }\n",
+            );
+        let problems = parse(&src, "x.toml", &no_files).unwrap_err();
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(text.len(), 1, "{text:?}");
+        assert!(
+            text[0]
+                .starts_with("x.toml:4:42: the lesson's summary states page 1's answer ('2' = 2)"),
+            "{text:?}"
+        );
     }
 
     #[test]
