@@ -261,7 +261,8 @@ fn joins_tight(last: &str, next: &str) -> bool {
         return true;
     };
     // Curly quotes are Chinese quotation marks next to Chinese (“收敛”), English ones elsewhere.
-    let quote = |c: char| matches!(c, '“' | '”' | '‘' | '’');
+    // So are the ellipsis and dash of Chinese text (……, ——).
+    let quote = |c: char| matches!(c, '“' | '”' | '‘' | '’' | '…' | '—');
     let both_cjk = (is_cjk(b) || quote(b)) && (is_cjk(a) || quote(a)) && (is_cjk(b) || is_cjk(a));
     both_cjk || is_fullwidth_punct(b) || is_fullwidth_punct(a)
 }
@@ -293,9 +294,23 @@ pub fn wrap(para: &str, width: usize) -> Vec<String> {
     }
     let groups = short_groups(para);
     // Every opportunity, and how bad breaking there is.
-    let breaks: Vec<(usize, Glue)> = unicode_linebreak::linebreaks(para)
-        .filter(|(at, _)| *at < para.len())
-        .map(|(at, _)| (at, glue(para, at, &groups)))
+    // UAX #14 as the crate implements it, plus a break before a full-width opening bracket
+    // after a number or a letter ("0.05（上一页的 1/5）"), which Unicode 13 allows and the
+    // crate's tables do not.
+    let mut opportunities: Vec<usize> = unicode_linebreak::linebreaks(para)
+        .map(|(at, _)| at)
+        .chain(
+            para.char_indices()
+                .filter(|&(at, c)| at > 0 && matches!(c, '（' | '「' | '『'))
+                .map(|(at, _)| at),
+        )
+        .filter(|at| *at < para.len())
+        .collect();
+    opportunities.sort_unstable();
+    opportunities.dedup();
+    let breaks: Vec<(usize, Glue)> = opportunities
+        .into_iter()
+        .map(|at| (at, glue(para, at, &groups)))
         .collect();
     let mut rows = Vec::new();
     let mut start = 0;
@@ -313,7 +328,7 @@ pub fn wrap(para: &str, width: usize) -> Vec<String> {
             .take_while(|(at, _)| cell_width(para[start..*at].trim_end()) <= width)
             .copied()
             .collect();
-        let end = [Glue::Free, Glue::Group, Glue::Tight]
+        let end = [Glue::Free, Glue::Soft, Glue::Group, Glue::Tight]
             .into_iter()
             .find_map(|most| {
                 fitting
@@ -334,6 +349,9 @@ pub fn wrap(para: &str, width: usize) -> Vec<String> {
 enum Glue {
     /// Nothing: a break a reader expects.
     Free,
+    /// A formula before one of its operators (`−1` / `+ 1.5`): allowed in print, but a break
+    /// in the prose around the formula reads better.
+    Soft,
     /// A short bracketed group, which a row too narrow for it has to split.
     Group,
     /// A name from its value, an operator from its operand, a number from its word.
@@ -346,7 +364,8 @@ enum Glue {
 /// screen wide (about 32 cells) would otherwise end rows half empty.
 const GROUP_CELLS: usize = 20;
 
-/// The byte ranges of the bracketed groups (`(…)`, `[…]`, `{…}`, `（…）`) of `s` at most
+/// The byte ranges of the bracketed groups (`(…)`, `[…]`, `{…}`, `（…）`) and quotations
+/// (“收敛”, 「停」) of `s` at most
 /// [`GROUP_CELLS`] wide, brackets included. Unmatched brackets (a half-open `[0, 1)`) open
 /// no group.
 fn short_groups(s: &str) -> Vec<(usize, usize)> {
@@ -354,10 +373,12 @@ fn short_groups(s: &str) -> Vec<(usize, usize)> {
     let mut groups = Vec::new();
     for (i, c) in s.char_indices() {
         let opener = match c {
-            '(' | '[' | '{' | '（' => {
+            '(' | '[' | '{' | '（' | '“' | '「' => {
                 open.push((i, c));
                 continue;
             }
+            '”' => '“',
+            '」' => '「',
             ')' => '(',
             ']' => '[',
             '}' => '{',
@@ -383,17 +404,36 @@ fn glue(s: &str, at: usize, groups: &[(usize, usize)]) -> Glue {
     let (Some(b), Some(a)) = (before.chars().last(), after.chars().next()) else {
         return Glue::Free;
     };
-    // "67 步", "10 倍" and "第 67", "为 10": a number read with its Chinese neighbour.
-    let number_word = (b.is_ascii_digit() && is_cjk(a)) || (is_cjk_word(b) && a.is_ascii_digit());
+    // "67 步", "10 倍" and "第 67", "约 10": a number read with its Chinese neighbour.
+    let number_word = (b.is_ascii_digit() && is_cjk_word(a)) || (counts(b) && a.is_ascii_digit());
     // `dL/dw`, `∂f/∂y`: a break after the slash leaves half a fraction.
     let ratio = b == '/' && !a.is_whitespace();
     if binds(b) || binds(a) || number_word || ratio || ends_in_operator(before) {
         Glue::Tight
     } else if groups.iter().any(|&(from, to)| from < at && at < to) {
         Glue::Group
+    } else if starts_with_operator(after) {
+        Glue::Soft
     } else {
         Glue::Free
     }
+}
+
+/// A Chinese word that is read with the number after it: the ordinal 第 and the counting
+/// words 约, 共, 前, 每 ("第 67 步", "前 5 步"). Other words before a number ("是 0.2") may end
+/// a row, as in any Chinese print; gluing them would chain "是 0.2 和 20" into one long run.
+fn counts(c: char) -> bool {
+    matches!(c, '第' | '约' | '共' | '前' | '每')
+}
+
+/// Whether `after` starts with a binary operator followed by a space: `+ 1.5`, `− exp(…)`, not
+/// a sign such as `−1`.
+fn starts_with_operator(after: &str) -> bool {
+    let mut chars = after.chars();
+    matches!(
+        chars.next(),
+        Some('+' | '−' | '-' | '·' | '×' | '÷' | '*' | '±' | '∓')
+    ) && chars.next() == Some(' ')
 }
 
 /// Whether `before` (trimmed) ends with a binary operator or a sign, after which the formula
@@ -517,6 +557,19 @@ mod tests {
                 assert!(kept_whole(&rows, &groups), "{w}: {rows:?}");
             }
         }
+        // A Chinese parenthesis may start a row after a number.
+        assert_eq!(
+            check_rows("现在 η 缩成 0.05（上一页的 1/5），再从 (1, 1) 走一步。", 32),
+            [
+                "现在 η 缩成 0.05",
+                "（上一页的 1/5），再从 (1, 1) 走",
+                "一步。"
+            ]
+        );
+        for w in 12..40 {
+            let rows = check_rows("停止规则当场宣布“收敛”，而 f ≈ 1。", w);
+            assert!(kept_whole(&rows, &["“收敛”"]), "{w}: {rows:?}");
+        }
         // Wider than the row: broken like any text, nothing lost.
         let rows = check_rows("at (−3.92647, −0.2664)", 12);
         assert_eq!(rows, ["at", "(−3.92647,", "−0.2664)"]);
@@ -540,6 +593,16 @@ mod tests {
             check_rows("−1 − 0.25·(−6) = −1 + 1.5 = 0.5", 20),
             ["−1 − 0.25·(−6) = −1", "+ 1.5 = 0.5"]
         );
+        // A formula in prose moves to the next row whole rather than break before `−`.
+        assert_eq!(
+            check_rows("A plateau: f = 1 − exp(−(x² + y²)). At (3, 3)", 32),
+            ["A plateau:", "f = 1 − exp(−(x² + y²)). At", "(3, 3)"]
+        );
+        let page = "A plateau: f = 1 − exp(−(x² + y²)).\nAt (3, 3), ‖∇f‖ ≈ 1.3e-7 is below 1e-6:\nthe stop rule calls it converged at\nonce, with f ≈ 1. Without the rule,\nplain descent is still at (3, 3) after\n100 steps. Adam (η = 0.1) rescales the\ngradient: (0.35, 0.35), f ≈ 0.21 by 30.";
+        assert_eq!(
+            page_rows(page, 32)[..2],
+            ["A plateau:", "f = 1 − exp(−(x² + y²)). At"]
+        );
         // A hyphen in a word is not a minus.
         assert_eq!(
             check_rows("a mini-batch gradient", 8),
@@ -549,10 +612,10 @@ mod tests {
 
     #[test]
     fn a_number_stays_with_its_chinese_neighbours() {
-        let text = "η = 0.1：每步乘同一个数，第 67 步 ‖∇L‖ < 1e-6，约为 10 倍。";
+        let text = "η = 0.1：每步乘同一个数，第 67 步 ‖∇L‖ < 1e-6，约 10 倍。";
         for w in 12..40 {
             for r in check_rows(text, w) {
-                assert!(!r.ends_with(['第', '为', '7']), "{w}: {r:?}");
+                assert!(!r.ends_with(['第', '约', '7']), "{w}: {r:?}");
                 assert!(!r.starts_with("67") && !r.starts_with("10"), "{w}: {r:?}");
                 assert!(!r.starts_with("步 ‖") && !r.starts_with("倍"), "{w}: {r:?}");
             }
@@ -577,6 +640,7 @@ mod tests {
         );
         assert_eq!(reflow("η = 0.1\n，所以"), ["η = 0.1，所以"]);
         assert_eq!(reflow("判为\n“收敛”"), ["判为“收敛”"]);
+        assert_eq!(reflow("再迈一步……\n这就是"), ["再迈一步……这就是"]);
         // English keeps its spaces, quotes included.
         assert_eq!(reflow("the\n“valley” at\n2"), ["the “valley” at 2"]);
     }
