@@ -333,9 +333,9 @@ pub fn wrap(para: &str, width: usize) -> Vec<String> {
             .find_map(|most| {
                 fitting
                     .iter()
-                    .filter(|(_, g)| *g <= most)
+                    .rev()
+                    .find(|(_, g)| *g <= most)
                     .map(|(at, _)| *at)
-                    .last()
             })
             .unwrap_or_else(|| hard_split(para, start, width));
         rows.push(para[start..end].trim_end().to_string());
