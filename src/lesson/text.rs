@@ -328,15 +328,21 @@ pub fn wrap(para: &str, width: usize) -> Vec<String> {
             .take_while(|(at, _)| cell_width(para[start..*at].trim_end()) <= width)
             .copied()
             .collect();
-        let end = [Glue::Free, Glue::Soft, Glue::Group, Glue::Tight]
-            .into_iter()
-            .find_map(|most| {
-                fitting
-                    .iter()
-                    .rev()
-                    .find(|(_, g)| *g <= most)
-                    .map(|(at, _)| *at)
-            })
+        let last = |most: Glue| {
+            fitting
+                .iter()
+                .rev()
+                .find(|(_, g)| *g <= most)
+                .map(|(at, _)| *at)
+        };
+        // A prose break beats a break before an operator, unless it leaves the row less than
+        // a quarter full ("✗" alone above "θ − η·∇L = 0 − 0.1·(−1.5)").
+        let row_cells = |at: usize| cell_width(para[start..at].trim_end());
+        let free = last(Glue::Free).filter(|&at| row_cells(at) * 4 >= width);
+        let end = free
+            .or_else(|| last(Glue::Soft))
+            .or_else(|| last(Glue::Group))
+            .or_else(|| last(Glue::Tight))
             .unwrap_or_else(|| hard_split(para, start, width));
         rows.push(para[start..end].trim_end().to_string());
         start = end;
@@ -602,6 +608,11 @@ mod tests {
         assert_eq!(
             page_rows(page, 32)[..2],
             ["A plateau:", "f = 1 − exp(−(x² + y²)). At"]
+        );
+        // ... but a mark is not left alone on its row for that.
+        assert_eq!(
+            check_rows("✗ θ − η·∇L = 0 − 0.1·(−1.5) = 0.15 for w₁", 32),
+            ["✗ θ − η·∇L = 0", "− 0.1·(−1.5) = 0.15 for w₁"]
         );
         // A hyphen in a word is not a minus.
         assert_eq!(
