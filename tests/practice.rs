@@ -231,7 +231,9 @@ fn the_sandbox_round_hides_theta_next_and_holds_n_until_answered() {
     answer(&mut a, "2, 2.9");
     let s = screen(&mut a, 100, 40);
     assert!(s.contains("right!"), "{s}");
-    assert!(s.contains("θ − η·∇L = (3, 4) − 0.1·(10, 11) = (2,"), "{s}");
+    // The explanation's arithmetic, with the point (2, 2.9) kept whole on its row.
+    assert!(s.contains("θ − η·∇L = (3, 4)"), "{s}");
+    assert!(s.contains("− 0.1·(10, 11) = (2, 2.9)"), "{s}");
     assert!(s.contains("θ next     (2, 2.9)"), "{s}");
     key(&mut a, 'n');
     let s = screen(&mut a, 100, 40);
