@@ -925,6 +925,7 @@ static HELP: &[Row] = &[
 ];
 
 static CONSOLE: &[Row] = &[
+    HELP_KEY,
     row(
         &[(ch('q'), Msg::Quit), (Key::Ctrl('c'), Msg::Quit)],
         [

@@ -91,6 +91,9 @@ pub struct Console {
     start: Vec<f64>,
     history: Vec<String>,
     quit: bool,
+    /// The key help is open over the console (`?`, or F1 while a line is typed).
+    pub help: bool,
+    pub help_scroll: u16,
 }
 
 impl Console {
@@ -112,6 +115,8 @@ impl Console {
             start: Vec::new(),
             history: Vec::new(),
             quit: false,
+            help: false,
+            help_scroll: 0,
         };
         c.refresh();
         c
@@ -125,13 +130,27 @@ impl Console {
         }
     }
 
-    /// The key table in force: the line's while one is typed.
+    /// The key table in force: the help's while it is open, the line's while one is typed.
     pub fn keymap(&self) -> Keymap {
+        if self.help {
+            Keymap::Help
+        } else {
+            self.under_help()
+        }
+    }
+
+    /// The table the help explains: the one in force under it.
+    fn under_help(&self) -> Keymap {
         if self.entry.is_some() {
             Keymap::Line
         } else {
             Keymap::Console
         }
+    }
+
+    /// What the help lists: the keys of the screen under it, then how to close it.
+    pub fn help_rows(&self) -> Vec<(String, &'static str)> {
+        crate::tui::view::panels::with_closing(self.under_help().help(self.lang), self.lang)
     }
 
     /// Reads the roster again (on every tick and key), keeping the chosen student.
@@ -193,6 +212,16 @@ impl Console {
                         e.error = None;
                     }
                 }
+            }
+            Msg::Help => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
+            Msg::CloseHelp => self.help = false,
+            Msg::HelpUp => self.help_scroll = self.help_scroll.saturating_sub(1),
+            Msg::HelpDown => {
+                let rows = self.help_rows().len() as u16;
+                self.help_scroll = (self.help_scroll + 1).min(rows);
             }
             Msg::Cancel => self.entry = None,
             Msg::Accept => self.accept(),

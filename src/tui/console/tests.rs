@@ -318,3 +318,47 @@ fn a_broadcast_is_set_shown_and_cleared() {
     assert_eq!(alice.take_mail().broadcast, Some(None));
     assert_eq!(c.notice.as_deref(), Some("broadcast cleared"));
 }
+
+#[test]
+fn question_mark_and_f1_open_the_consoles_keys_in_both_languages() {
+    let class = Class::new();
+    for (lang, words) in [
+        (
+            Lang::En,
+            ["push a formula", "broadcast a line", "closes this help"],
+        ),
+        (Lang::Zh, ["发送公式", "向所有学生的底栏广播", "关闭本帮助"]),
+    ] {
+        let mut c = console(&class, lang);
+        assert!(screen(&c, 80, 24).contains(if lang == Lang::En {
+            "? help"
+        } else {
+            "? 帮助"
+        }));
+        key(&mut c, KeyCode::Char('?'));
+        let s = screen(&c, 80, 24);
+        for w in words {
+            assert!(s.contains(w), "{lang:?} {w}: {s}");
+        }
+        // Any key closes it, and does nothing else: the console is still there, no line open.
+        key(&mut c, KeyCode::Char('p'));
+        assert!(!c.help && c.entry.is_none(), "{lang:?}");
+        // While a line is typed, F1 (the footer says so) lists the line's keys.
+        key(&mut c, KeyCode::Char('p'));
+        key(&mut c, KeyCode::F(1));
+        let s = screen(&c, 80, 24);
+        assert!(
+            s.contains(if lang == Lang::En {
+                "cancel, keep what was there"
+            } else {
+                "取消，保留原来的内容"
+            }),
+            "{s}"
+        );
+        key(&mut c, KeyCode::Esc);
+        assert!(
+            !c.help && c.entry.is_some(),
+            "closing the help keeps the line"
+        );
+    }
+}

@@ -150,6 +150,16 @@ pub fn draw(c: &Console, frame: &mut Frame) {
     }
     draw_status(c, frame, row(bottom - 1), &look);
     footer(c, frame, row(bottom), &look);
+    if c.help {
+        crate::tui::view::panels::help_box(
+            frame,
+            area,
+            c.help_rows(),
+            &look,
+            c.lang,
+            c.help_scroll,
+        );
+    }
 }
 
 fn draw_followed(c: &Console, frame: &mut Frame, area: Rect, look: &Look) {

@@ -49,14 +49,7 @@ pub fn language_tag(app: &App, frame: &mut Frame, row: Rect) {
 /// chart symbol with what it means (last, so the keys stay on the first screen).
 pub fn help_rows(app: &App) -> Vec<(String, &'static str)> {
     let lang = app.lang;
-    let mut rows = app.screen_keymap().help(lang);
-    let closing: Vec<_> = Keymap::Help
-        .help(lang)
-        .into_iter()
-        .filter(|row| !rows.contains(row))
-        .collect();
-    rows.push((String::new(), ""));
-    rows.extend(closing);
+    let mut rows = with_closing(app.screen_keymap().help(lang), lang);
     if matches!(app.screen, crate::tui::app::Screen::Tutor(_)) {
         let words = match lang {
             Lang::En => &crate::chart::Words::EN,
@@ -69,11 +62,44 @@ pub fn help_rows(app: &App) -> Vec<(String, &'static str)> {
     rows
 }
 
+/// A screen's key rows, a blank row, then how to scroll and close the help (those of its
+/// rows the screen's own table does not already say).
+pub fn with_closing(
+    mut rows: Vec<(String, &'static str)>,
+    lang: Lang,
+) -> Vec<(String, &'static str)> {
+    let closing: Vec<_> = Keymap::Help
+        .help(lang)
+        .into_iter()
+        .filter(|row| !rows.contains(row))
+        .collect();
+    rows.push((String::new(), ""));
+    rows.extend(closing);
+    rows
+}
+
 /// The help rows over whatever is on screen.
 pub fn help(app: &App, frame: &mut Frame, area: Rect) {
-    let look = Look::of(app);
-    let lang = app.lang;
-    let rows = help_rows(app);
+    help_box(
+        frame,
+        area,
+        help_rows(app),
+        &Look::of(app),
+        app.lang,
+        app.help_scroll,
+    );
+}
+
+/// A box of key rows over whatever is on screen, scrolled by `scroll` when taller than it:
+/// the tutor's help and the teacher console's.
+pub fn help_box(
+    frame: &mut Frame,
+    area: Rect,
+    rows: Vec<(String, &'static str)>,
+    look: &Look,
+    lang: Lang,
+    scroll: u16,
+) {
     let width = |s: &str| Span::raw(s).width();
     let key_width = rows
         .iter()
@@ -93,7 +119,7 @@ pub fn help(app: &App, frame: &mut Frame, area: Rect) {
     let fits = inner.height as usize;
     let (skip, more) = if rows.len() > fits {
         let shown = fits.saturating_sub(1);
-        let skip = (app.help_scroll as usize).min(rows.len() - shown);
+        let skip = (scroll as usize).min(rows.len() - shown);
         (skip, Some((skip, rows.len() - shown - skip, shown)))
     } else {
         (0, None)
