@@ -6,7 +6,8 @@
 //! without ratatui's `Terminal` (its buffer swap and cell-by-cell diff), which is what this
 //! crate's own code costs; "ratatui diff" is that diff alone on an unchanged screen, the floor
 //! any frame through `Terminal::draw` pays. "full frame 500x200" zooms in or out before each
-//! frame, so the contour map is sampled anew every time.
+//! frame, so the contour map is sampled anew every time. "step frame … ssh" is the server's
+//! path: the same step and draw into the SSH backend, with its painter in place of the diff.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -46,6 +47,24 @@ fn budgets(c: &mut Criterion) {
             b.iter(|| {
                 step(&mut a, &mut k);
                 term.draw(|f| draw_frame(&mut a, f)).unwrap();
+            })
+        });
+        // What `gradstep serve` does per key: the same draw into the SSH backend, whose
+        // painter compares cells before measuring widths and sends only the changed ones
+        // (ratatui's own diff is left unread). The outbox is emptied as the pump would.
+        let outbox = gradstep::ssh::output::Outbox::new(1 << 16);
+        let mut backend = gradstep::ssh::output::SshBackend::new(outbox.clone(), 160, 48);
+        let mut painter = backend.painter();
+        let mut ssh = Terminal::new(backend).unwrap();
+        c.bench_function(&format!("step frame 160x48 ssh {name}"), |b| {
+            b.iter(|| {
+                step(&mut a, &mut k);
+                ssh.draw(|f| {
+                    draw_frame(&mut a, f);
+                    let _ = painter.paint(f.buffer_mut());
+                })
+                .unwrap();
+                outbox.take_resync();
             })
         });
         c.bench_function(&format!("step view 160x48 {name}"), |b| {
