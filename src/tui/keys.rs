@@ -953,12 +953,6 @@ static CONSOLE: &[Row] = &[
             "发送公式（再输入起点、η、优化器）",
         ],
         ["push formula", "发公式"],
-        Show::Always,
-    ),
-    row(
-        &[(ch('g'), Msg::ConsolePushPage)],
-        ["push a lesson page", "发送课程页面"],
-        ["push page", "发页面"],
         Show::IfRoom,
     ),
     row(
@@ -968,7 +962,13 @@ static CONSOLE: &[Row] = &[
             "向所有学生的底栏广播一行（留空：清除）",
         ],
         ["broadcast", "广播"],
-        Show::Always,
+        Show::IfRoom,
+    ),
+    row(
+        &[(ch('g'), Msg::ConsolePushPage)],
+        ["push a lesson page", "发送课程页面"],
+        ["push page", "发页面"],
+        Show::IfRoom,
     ),
     row(
         &[

@@ -289,6 +289,18 @@ fn following_shows_the_students_screen_and_esc_ends_it() {
         s.contains("following alice") && s.contains("θ = (1, 1)"),
         "{s}"
     );
+    // The way back is the one footer entry that must never be cut, in either language.
+    assert!(
+        s.lines()
+            .last()
+            .unwrap()
+            .trim_end()
+            .ends_with("Esc stop following"),
+        "{s}"
+    );
+    c.lang = Lang::Zh;
+    assert!(screen(&c, 80, 24).contains("Esc 停止跟随"));
+    c.lang = Lang::En;
     key(&mut c, KeyCode::Esc);
     assert!(!alice.followed());
     assert!(!screen(&c, 80, 24).contains("θ = (1, 1)"));

@@ -270,7 +270,19 @@ fn draw_status(c: &Console, frame: &mut Frame, area: Rect, look: &Look) {
 
 fn footer(c: &Console, frame: &mut Frame, area: Rect, look: &Look) {
     let map = c.keymap();
-    let hints = map.footer(Context::default(), c.lang, area.width as usize);
+    let following = map == Keymap::Console && c.following.is_some();
+    let stop = tr(c.lang, "stop following", "停止跟随");
+    // Room for " · Esc stop following" first, so it is never the part cut off at 80 columns.
+    let reserved = if following {
+        Span::raw(format!(" · Esc {stop}")).width()
+    } else {
+        0
+    };
+    let hints = map.footer(
+        Context::default(),
+        c.lang,
+        (area.width as usize).saturating_sub(reserved),
+    );
     let mut spans = vec![Span::raw(" ")];
     for (i, hint) in hints.into_iter().enumerate() {
         if i > 0 {
@@ -279,13 +291,10 @@ fn footer(c: &Console, frame: &mut Frame, area: Rect, look: &Look) {
         spans.push(Span::styled(hint.keys, look.key()));
         spans.push(Span::raw(format!(" {}", hint.label)));
     }
-    if map == Keymap::Console && c.following.is_some() {
+    if following {
         spans.push(Span::styled(" · ", look.dim()));
         spans.push(Span::styled("Esc", look.key()));
-        spans.push(Span::raw(format!(
-            " {}",
-            tr(c.lang, "stop following", "停止跟随")
-        )));
+        spans.push(Span::raw(format!(" {stop}")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
