@@ -253,26 +253,7 @@ async fn run(a: &Args, port: u16, pid: u32, key: &std::path::Path) -> anyhow::Re
     for (i, mut s) in terms.into_iter().enumerate() {
         let offset = period.mul_f64(i as f64 / n as f64);
         running.push(tokio::spawn(async move {
-            tokio::time::sleep(offset).await;
-            let mut lat = Vec::new();
-            let mut k = 0u64;
-            let mut next = tokio::time::Instant::now();
-            while Instant::now() < end {
-                k += 1;
-                if k > 100 {
-                    s.send(b"r").await?;
-                    s.wait_for("t = 0 ", Duration::from_secs(10)).await?;
-                    k = 1;
-                }
-                let t0 = Instant::now();
-                s.send(b"n").await?;
-                s.wait_for(&format!("t = {k} "), Duration::from_secs(10))
-                    .await?;
-                lat.push(t0.elapsed());
-                next += period;
-                tokio::time::sleep_until(next).await;
-            }
-            anyhow::Ok(lat)
+            client::step_until(&mut s, offset, period, end).await
         }));
     }
     // The teacher follows the first student and broadcasts a numbered line every few seconds.

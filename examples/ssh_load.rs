@@ -287,26 +287,7 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
         // Spread the sessions over one period so the presses do not all land at once.
         let offset = period.mul_f64(i as f64 / n as f64);
         running.push(tokio::spawn(async move {
-            tokio::time::sleep(offset).await;
-            let mut lat = Vec::new();
-            let mut k = 0u64;
-            let mut next = tokio::time::Instant::now();
-            while Instant::now() < end {
-                k += 1;
-                // The sandbox converges after ~128 steps: start over every 100, untimed.
-                if k > 100 {
-                    t.send(b"r").await?;
-                    t.wait_for("t = 0 ", Duration::from_secs(10)).await?;
-                    k = 1;
-                }
-                let t0 = Instant::now();
-                t.send(b"n").await?;
-                t.wait_for(&format!("t = {k} "), Duration::from_secs(10))
-                    .await?;
-                lat.push(t0.elapsed());
-                next += period;
-                tokio::time::sleep_until(next).await;
-            }
+            let lat = client::step_until(&mut t, offset, period, end).await?;
             // Out of the sandbox, then out of the tutor.
             t.send(b"qq").await?;
             let status = t.wait_closed(Duration::from_secs(10)).await?;

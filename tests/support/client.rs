@@ -368,3 +368,34 @@ impl Grid {
         out
     }
 }
+
+/// A learner in the sandbox at `period` presses a second until `end`: press `n`, time until
+/// the new `t = k` is on screen. The sandbox converges after ~128 steps, so every 100 it
+/// starts over with `r`, untimed. Both load examples drive their students with this.
+pub async fn step_until(
+    t: &mut Term,
+    offset: Duration,
+    period: Duration,
+    end: std::time::Instant,
+) -> anyhow::Result<Vec<Duration>> {
+    tokio::time::sleep(offset).await;
+    let mut lat = Vec::new();
+    let mut k = 0u64;
+    let mut next = tokio::time::Instant::now();
+    while std::time::Instant::now() < end {
+        k += 1;
+        if k > 100 {
+            t.send(b"r").await?;
+            t.wait_for("t = 0 ", Duration::from_secs(10)).await?;
+            k = 1;
+        }
+        let t0 = std::time::Instant::now();
+        t.send(b"n").await?;
+        t.wait_for(&format!("t = {k} "), Duration::from_secs(10))
+            .await?;
+        lat.push(t0.elapsed());
+        next += period;
+        tokio::time::sleep_until(next).await;
+    }
+    Ok(lat)
+}
