@@ -8,7 +8,7 @@ mod tutor;
 use crossterm::event::KeyCode;
 use gradstep::lesson::Lang;
 use gradstep::tui::{App, Open};
-use tutor::{code, key, screen};
+use tutor::{answer, code, key, screen};
 
 /// `id` turned to `page` (1-based).
 fn page(id: &str, n: usize, lang: Lang) -> App {
@@ -17,15 +17,6 @@ fn page(id: &str, n: usize, lang: Lang) -> App {
         code(&mut a, KeyCode::PageDown);
     }
     a
-}
-
-/// Opens the answer line, types `text` and submits it.
-fn answer(app: &mut App, text: &str) {
-    code(app, KeyCode::Enter);
-    for c in text.chars() {
-        key(app, c);
-    }
-    code(app, KeyCode::Enter);
 }
 
 fn right(s: &str) -> bool {

@@ -14,7 +14,7 @@ use gradstep::math::Objective;
 use gradstep::progress::Progress;
 use gradstep::tui::app::Screen;
 use gradstep::tui::{App, AppOptions, Open};
-use tutor::{code, key, screen};
+use tutor::{answer, code, key, row, screen};
 
 const W: u16 = 100;
 const H: u16 = 30;
@@ -25,24 +25,6 @@ fn lesson_page(id: &str, page: usize, lang: Lang) -> App {
         code(&mut a, KeyCode::PageDown);
     }
     a
-}
-
-/// The value of the Numbers panel's row labelled `label`, e.g. `0.5` for `ŷ`.
-fn row(s: &str, label: &str) -> Option<String> {
-    s.lines().find_map(|line| {
-        let at = line.find(&format!("|{label} "))?;
-        let rest = &line[at + 1 + label.len()..];
-        let end = rest.find('|').unwrap_or(rest.len());
-        Some(rest[..end].trim().to_string())
-    })
-}
-
-fn answer(app: &mut App, text: &str) {
-    code(app, KeyCode::Enter);
-    for c in text.chars() {
-        key(app, c);
-    }
-    code(app, KeyCode::Enter);
 }
 
 fn steps(app: &mut App, n: usize) {

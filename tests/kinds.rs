@@ -12,7 +12,7 @@ use gradstep::math::Formula;
 use gradstep::math::optimizer::{Kind, Optimizer};
 use gradstep::stage::SandboxSpec;
 use gradstep::tui::{App, Open};
-use tutor::{app, code, key, screen};
+use tutor::{answer, app, code, key, screen};
 
 fn lesson_page(id: &str, page: usize, lang: Lang) -> App {
     let mut a = app(Open::Lesson(id.into()), lang);
@@ -21,14 +21,6 @@ fn lesson_page(id: &str, page: usize, lang: Lang) -> App {
         code(&mut a, KeyCode::PageDown);
     }
     a
-}
-
-fn answer(a: &mut App, text: &str) {
-    code(a, KeyCode::Enter);
-    for c in text.chars() {
-        key(a, c);
-    }
-    code(a, KeyCode::Enter);
 }
 
 /// The page panel's rows (the left column at 80 wide), joined: a wrapped hint reads whole.

@@ -12,28 +12,10 @@ use gradstep::chart::Glyphs;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
 use gradstep::tui::{App, AppOptions, Open};
-use tutor::{code, key, screen};
+use tutor::{answer, code, key, row, screen};
 
 const W: u16 = 100;
 const H: u16 = 30;
-
-/// The value of the Numbers panel's row labelled `label`.
-fn row(s: &str, label: &str) -> Option<String> {
-    s.lines().find_map(|line| {
-        let at = line.find(&format!("|{label} "))?;
-        let rest = &line[at + 1 + label.len()..];
-        let end = rest.find('|').unwrap_or(rest.len());
-        Some(rest[..end].trim().to_string())
-    })
-}
-
-fn answer(app: &mut App, text: &str) {
-    code(app, KeyCode::Enter);
-    for c in text.chars() {
-        key(app, c);
-    }
-    code(app, KeyCode::Enter);
-}
 
 #[test]
 fn linear_regression_p1_keeps_the_next_pages_answers_until_they_are_answered() {

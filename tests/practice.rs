@@ -10,16 +10,7 @@ use crossterm::event::KeyCode;
 use gradstep::lesson::Lang;
 use gradstep::tui::app::Screen;
 use gradstep::tui::{App, Open};
-use tutor::{code, key, screen};
-
-/// Opens the answer line, types `text` and submits it.
-fn answer(app: &mut App, text: &str) {
-    code(app, KeyCode::Enter);
-    for c in text.chars() {
-        key(app, c);
-    }
-    code(app, KeyCode::Enter);
-}
+use tutor::{answer, code, key, screen};
 
 /// Where the run on stage starts.
 fn start(app: &App) -> Vec<f64> {

@@ -9,19 +9,10 @@ use common::{Tmux, have};
 use crossterm::event::KeyCode;
 use gradstep::lesson::Lang;
 use gradstep::tui::{App, Open};
-use tutor::{code, key, screen};
+use tutor::{answer, code, key, screen};
 
 fn app(lang: Lang) -> App {
     tutor::app(Open::Lesson("slp-logistic".into()), lang)
-}
-
-/// Opens the answer line, types `text` and submits it.
-fn answer(app: &mut App, text: &str) {
-    code(app, KeyCode::Enter);
-    for c in text.chars() {
-        key(app, c);
-    }
-    code(app, KeyCode::Enter);
 }
 
 /// slp-logistic on its third page, where the question asks for θ¹.

@@ -33,6 +33,25 @@ pub fn key(app: &mut App, c: char) {
     code(app, KeyCode::Char(c));
 }
 
+/// Open the page's question, type `text` and press Enter, as a learner answers.
+pub fn answer(app: &mut App, text: &str) {
+    code(app, KeyCode::Enter);
+    for c in text.chars() {
+        key(app, c);
+    }
+    code(app, KeyCode::Enter);
+}
+
+/// The value of the Numbers panel's row labelled `label`, on a screen drawn without colour.
+pub fn row(s: &str, label: &str) -> Option<String> {
+    s.lines().find_map(|line| {
+        let at = line.find(&format!("|{label} "))?;
+        let rest = &line[at + 1 + label.len()..];
+        let end = rest.find('|').unwrap_or(rest.len());
+        Some(rest[..end].trim().to_string())
+    })
+}
+
 /// One frame drawn at `w × h`, as text; a wide character (中) fills two cells, of which the
 /// second prints nothing.
 pub fn screen(app: &mut App, w: u16, h: u16) -> String {
