@@ -169,3 +169,34 @@ fn check_names_an_unknown_or_empty_asks_list_with_its_place() {
     let msg = format!("{err:?}");
     assert!(msg.contains("page 1: hide = [] names nothing"), "{msg}");
 }
+
+#[test]
+fn paging_on_past_a_question_does_not_read_its_answer_on_the_next_page() {
+    // linear-regression p3 opens where p2 asks ∇J: a learner who skipped p2 must not find
+    // (−4.75, −2.5) there; once p3's own θ next is answered, θ next is theirs to see.
+    let mut a = tutor::app(Open::Lesson("linear-regression".into()), Lang::En);
+    code(&mut a, KeyCode::PageDown);
+    code(&mut a, KeyCode::PageDown);
+    let s = screen(&mut a, W, H);
+    assert_eq!(
+        row(&s, "∇J(θ)").as_deref(),
+        Some("(?, ?)"),
+        "p2's answer: {s}"
+    );
+    assert!(!s.contains("-4.75"), "{s}");
+    answer(&mut a, "0.475, 0.25");
+    let s = screen(&mut a, W, H);
+    assert!(s.contains("right!"), "{s}");
+    assert_eq!(row(&s, "θ next").as_deref(), Some("(0.475, 0.25)"), "{s}");
+    assert_eq!(
+        row(&s, "∇J(θ)").as_deref(),
+        Some("(?, ?)"),
+        "p2 is still open: {s}"
+    );
+    // Answering p2 gives ∇J back on p3 too.
+    code(&mut a, KeyCode::PageUp);
+    answer(&mut a, "-4.75");
+    code(&mut a, KeyCode::PageDown);
+    let s = screen(&mut a, W, H);
+    assert_eq!(row(&s, "∇J(θ)").as_deref(), Some("(-4.75, -2.5)"), "{s}");
+}

@@ -130,6 +130,19 @@ impl Asks {
         m
     }
 
+    /// What a learner who answered this question has earned: the quantity itself, not what
+    /// [`Self::mask`] hides along with it (∇L's question hides θ next too, but answering it
+    /// says nothing about θ next, which another page may ask).
+    pub fn earned(self) -> Mask {
+        match self {
+            Asks::Gradient => Mask {
+                grad: true,
+                ..Mask::default()
+            },
+            other => other.mask(),
+        }
+    }
+
     /// Taking a step would show the answer of a question about the step itself.
     pub fn blocks_stepping(self) -> bool {
         matches!(self, Asks::Step | Asks::Next)
@@ -138,6 +151,18 @@ impl Asks {
 
 impl Mask {
     /// Everything either mask hides.
+    /// What this hides and `o` does not.
+    pub fn minus(self, o: Mask) -> Mask {
+        Mask {
+            grad: self.grad && !o.grad,
+            loss: self.loss && !o.loss,
+            step: self.step && !o.step,
+            next: self.next && !o.next,
+            angle: self.angle && !o.angle,
+            dot: self.dot && !o.dot,
+        }
+    }
+
     pub fn union(self, o: Mask) -> Mask {
         Mask {
             grad: self.grad || o.grad,

@@ -359,8 +359,8 @@ impl App {
     }
 
     /// What the screen hides now: the quantity the open question asks for, what the page
-    /// hides (`hide = [...]`), and what a later page asks at this page's state until that
-    /// question is solved or shown (paging back must not read its answer). The last only
+    /// hides (`hide = [...]`), and what another page asks at this page's state until that
+    /// question is solved or shown (paging back or on must not read its answer). The last only
     /// while the run is where the page opened: after a step the panel shows other numbers.
     pub fn mask(&self) -> Mask {
         let own = self.open_exercise().map_or(Mask::default(), Exercise::mask);
@@ -376,14 +376,22 @@ impl App {
         };
         let main = t.stage.main();
         let at_opening = main.history().len() == 1 && main.current().params == page.scene.start;
-        page.later
+        let others = page
+            .later
             .iter()
             .filter(|_| at_opening)
             .filter(|l| {
                 let p = self.progress.exercise(&lesson.id, &l.exercise_id);
                 !p.solved && !p.shown
             })
-            .fold(own.union(page.hide), |m, l| m.union(l.asks.mask()))
+            .fold(Mask::default(), |m, l| m.union(l.asks.mask()));
+        // Once this page's own question is answered, what it asked is the learner's: another
+        // page's open question (∇L, which would also hide θ next) must not take it back.
+        let others = match (&page.exercise, self.open_exercise()) {
+            (Some(e), None) => others.minus(e.asks.earned()),
+            _ => others,
+        };
+        own.union(page.hide).union(others)
     }
 
     /// The "show me" key: the answer and why, counted as shown, not solved.

@@ -5,6 +5,9 @@
 //! batch-minibatch). The lesson knows which pages open in the same state, so it works this out
 //! itself rather than asking every author for a `hide` list that goes stale when a start
 //! point changes; the tutor hides the quantity until the later question is solved or shown.
+//! The same holds forwards: linear regression's third page opens where the second asks ∇J,
+//! so a learner who paged on past that question read its answer there; a page hides what
+//! any other page at its state still asks.
 
 use crate::lesson::exercise::Asks;
 use crate::lesson::predict::Step;
@@ -21,8 +24,9 @@ fn opening(page: &Page) -> Option<(Step, f64)> {
     Some((Step::of(&run), run.current().value))
 }
 
-/// Fills each page's `later`: the questions of later pages that ask a quantity of the run at
-/// the same opening state, which this page's panel would otherwise show. A page whose own
+/// Fills each page's `later`: the questions of the other pages (before or after it) that ask a
+/// quantity of the run at the same opening state, which this page's panel would otherwise
+/// show. A page whose own
 /// question asks the same quantity has the same answer, so it gives nothing away.
 pub(super) fn link(pages: &mut [Page]) {
     let states: Vec<_> = pages.iter().map(opening).collect();
@@ -30,7 +34,7 @@ pub(super) fn link(pages: &mut [Page]) {
         let Some(here) = &states[i] else { continue };
         let own = pages[i].exercise.as_ref().map(|e| e.asks);
         let mut later = Vec::new();
-        for (j, p) in pages.iter().enumerate().skip(i + 1) {
+        for (j, p) in pages.iter().enumerate().filter(|&(j, _)| j != i) {
             let (Some(ex), Some(id)) = (&p.exercise, &p.exercise_id) else {
                 continue;
             };
