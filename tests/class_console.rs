@@ -1,8 +1,9 @@
 //! The teacher's console end to end with OpenSSH in tmux (loopback only): a teacher and two
 //! students; the roster shows both students' lessons; the teacher pushes a formula and both
 //! students see it with its gradient; following shows a student's step; a broadcast reaches
-//! both footers; SIGTERM restores every terminal. Also: a key not in the teacher file gets the
-//! tutor. Tests return early with a note without tmux, ssh or ssh-keygen.
+//! both footers; SIGTERM restores every terminal; `class report --format csv` lists both
+//! students afterwards. Also: a key not in the teacher file gets the tutor. Tests return early
+//! with a note without tmux, ssh or ssh-keygen.
 
 #[path = "support/server.rs"]
 mod server;
@@ -155,6 +156,37 @@ fn a_teacher_sees_the_roster_pushes_follows_broadcasts_and_sigterm_restores_ever
             "cooked mode back:\n{s}"
         );
     }
+
+    // After class: one CSV row per student per lesson, with the pages each one opened.
+    let out = Command::new(env!("CARGO_BIN_EXE_gradstep"))
+        .args(["class", "report", "--format", "csv"])
+        .env("XDG_DATA_HOME", data.path())
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{csv}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        csv.starts_with("name,fingerprint,lesson,pages_seen,"),
+        "{csv}"
+    );
+    let seen = |name: &str, lesson: &str| {
+        csv.lines()
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .find(|f| f[0] == name && f[2] == lesson)
+            .map(|f| {
+                (
+                    f[1].starts_with("SHA256:"),
+                    f[3].parse::<u32>().unwrap_or(0),
+                )
+            })
+    };
+    assert_eq!(seen("ana", "opening"), Some((true, 1)), "{csv}");
+    assert_eq!(seen("bo", "slope"), Some((true, 1)), "{csv}");
+    assert!(!csv.lines().any(|l| l.starts_with("teacher,")), "{csv}");
 }
 
 #[test]
