@@ -108,10 +108,11 @@ pub struct Page {
     pub continues: bool,
     pub exercise: Option<Exercise>,
     /// What the panel hides on this page whatever its question's state (`hide = [...]`):
-    /// a later page asks for it at the same point.
+    /// another page asks for it at the same point.
     pub hide: Mask,
-    /// Later pages' questions that ask a quantity this page's panel shows at the same state:
-    /// hidden here until they are solved or shown (see `build::later_answers`).
+    /// Other pages' questions (before or after this one; the name is from when only later
+    /// pages counted) that ask a quantity this page's panel shows at the same state: hidden
+    /// here until they are solved or shown (see `build::later_answers`).
     pub later: Vec<Later>,
     /// The exercise's name in the progress file: its `id`, else `pN.1` (page N, 1-based).
     pub exercise_id: Option<String>,
@@ -119,7 +120,7 @@ pub struct Page {
     pub vary: Option<variant::Vary>,
 }
 
-/// A later page's question whose answer a page would show (see [`Page::later`]).
+/// Another page's question whose answer a page would show (see [`Page::later`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Later {
     /// Its page (0-based).
