@@ -281,3 +281,14 @@ proptest! {
         exercise(src, &p)?;
     }
 }
+
+/// Found by the fuzz pass in CI: at a kink where the loss is still differentiable, the
+/// gradient and the Hessian's first derivatives agree (they once gave [4, −200] and [NaN, −200]).
+#[test]
+fn gradient_and_hessian_agree_at_a_differentiable_kink() {
+    let f = gradstep::math::Formula::parse("(abs(1 - x)^2 + 100*y - x^2)^2").unwrap();
+    let (_, g) = f.gradient(&[1.0, 0.0]);
+    let (_, hg, _) = f.hessian(&[1.0, 0.0]);
+    assert_eq!(g, vec![4.0, -200.0]);
+    assert_eq!(hg, g);
+}

@@ -261,9 +261,12 @@ impl Formula {
         self.program.gradient_issue(&self.pad(theta))
     }
 
-    /// L(θ), ∇L(θ) and the Hessian ∇²L(θ) (row-major), exact.
+    /// L(θ), ∇L(θ) and the Hessian ∇²L(θ) (row-major), exact. At a kink where L is still
+    /// differentiable (`abs(x)^2` at 0) the gradient is [`Self::gradient`]'s, so the two never
+    /// disagree; the second derivatives there stay NaN (they are not defined).
     pub fn hessian(&self, theta: &[f64]) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
-        let x = DVector::from_column_slice(&self.pad(theta));
+        let padded = self.pad(theta);
+        let x = DVector::from_column_slice(&padded);
         let (v, g, h) = num_dual::hessian(
             |xs: DVector<Dual2DVec64>| self.program.eval(xs.as_slice(), &mut Vec::new()),
             &x,
@@ -272,7 +275,14 @@ impl Formula {
         let rows = (0..n)
             .map(|i| (0..n).map(|j| h[(i, j)]).collect())
             .collect();
-        (v, g.iter().copied().collect(), rows)
+        let mut g: Vec<f64> = g.iter().copied().collect();
+        if v.is_finite()
+            && g.iter().any(|d| !d.is_finite())
+            && let Some(k) = self.program.kink_gradient(&padded)
+        {
+            g = k;
+        }
+        (v, g, rows)
     }
 
     fn pad(&self, theta: &[f64]) -> Vec<f64> {
