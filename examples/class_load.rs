@@ -17,10 +17,11 @@
 
 #[path = "../tests/support/client.rs"]
 mod client;
+mod load_common;
+use load_common::{ms, percentile, status_kb};
 
-use std::io::{BufRead, BufReader};
 use std::num::NonZero;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -61,30 +62,6 @@ fn args() -> Args {
     a
 }
 
-fn status_kb(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
 fn main() -> anyhow::Result<()> {
     let a = args();
     let data = tempfile::tempdir()?;
@@ -94,35 +71,14 @@ fn main() -> anyhow::Result<()> {
         .arg(&key)
         .status()?;
     anyhow::ensure!(st.success(), "ssh-keygen failed");
-    let cap = (a.students + 10).to_string();
-    let mut server = Command::new(&a.server)
-        .args(["serve", "--listen", "127.0.0.1:0", "--max-sessions", &cap])
-        .args(["--max-per-ip", &cap, "--teacher-keys"])
-        .arg(key.with_extension("pub"))
-        .env("XDG_DATA_HOME", data.path())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| anyhow::anyhow!("starting {}: {e}", a.server.display()))?;
+    let pub_key = key.with_extension("pub");
+    let (mut server, port) = load_common::start_server(
+        &a.server,
+        data.path(),
+        a.students + 10,
+        &["--teacher-keys".as_ref(), pub_key.as_os_str()],
+    )?;
     let pid = server.id();
-    let mut out = BufReader::new(server.stdout.take().expect("piped"));
-    let mut port = 0u16;
-    let mut line = String::new();
-    while out.read_line(&mut line)? > 0 {
-        if let Some(addr) = line.trim().strip_prefix("gradstep serve: listening on ") {
-            port = addr
-                .rsplit(':')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(0);
-            break;
-        }
-        line.clear();
-    }
-    anyhow::ensure!(port != 0, "server did not start");
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    std::thread::sleep(Duration::from_millis(200));
     let rss0 = status_kb(pid, "VmRSS:");
 
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -35,9 +35,9 @@
 
 #[path = "../tests/support/client.rs"]
 mod client;
+mod load_common;
+use load_common::{ms, percentile, status_kb};
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -84,18 +84,6 @@ fn args() -> Args {
     a
 }
 
-fn status_kb(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 /// CPU seconds (user, system) a process has used, from /proc/PID/stat.
 fn cpu_split(pid: &str) -> (f64, f64) {
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
@@ -128,51 +116,12 @@ fn stop(server: &mut std::process::Child) {
     let _ = server.wait();
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
 fn main() -> anyhow::Result<()> {
     let a = args();
     let data = tempfile::tempdir()?;
-    let cap = (a.sessions + 10).to_string();
-    let mut server = Command::new(&a.server)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--max-sessions",
-            &cap,
-            "--max-per-ip",
-            &cap,
-        ])
-        .env("XDG_DATA_HOME", data.path())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| anyhow::anyhow!("starting {}: {e}", a.server.display()))?;
+    let (mut server, port) =
+        load_common::start_server(&a.server, data.path(), a.sessions + 10, &[])?;
     let pid = server.id();
-    let mut out = BufReader::new(server.stdout.take().expect("piped"));
-    let mut port = 0u16;
-    let mut line = String::new();
-    while out.read_line(&mut line)? > 0 {
-        if let Some(addr) = line.trim().strip_prefix("gradstep serve: listening on ") {
-            port = addr
-                .rsplit(':')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(0);
-            break;
-        }
-        line.clear();
-    }
-    anyhow::ensure!(port != 0, "server did not start");
-    std::thread::sleep(Duration::from_millis(200));
     let rss0 = status_kb(pid, "VmRSS:");
 
     let mut rt = tokio::runtime::Builder::new_multi_thread();
@@ -222,10 +171,10 @@ fn main() -> anyhow::Result<()> {
     );
     println!(
         "keypress-to-frame: p50 {:.1} ms  p90 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
-        percentile(&lat, 0.50).as_secs_f64() * 1e3,
-        percentile(&lat, 0.90).as_secs_f64() * 1e3,
-        percentile(&lat, 0.99).as_secs_f64() * 1e3,
-        lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+        ms(percentile(&lat, 0.50)),
+        ms(percentile(&lat, 0.90)),
+        ms(percentile(&lat, 0.99)),
+        ms(lat.last().copied().unwrap_or_default())
     );
     Ok(())
 }
