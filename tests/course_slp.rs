@@ -5,15 +5,11 @@
 
 mod tutor;
 
-use std::sync::Arc;
-
 use crossterm::event::KeyCode;
-use gradstep::chart::Glyphs;
 use gradstep::lesson::{self, Lang};
 use gradstep::math::Objective;
-use gradstep::progress::Progress;
 use gradstep::tui::app::Screen;
-use gradstep::tui::{App, AppOptions, Open};
+use gradstep::tui::{App, Open};
 use tutor::{answer, code, key, row, screen};
 
 const W: u16 = 100;
@@ -92,20 +88,7 @@ value = 0.6931471805599453
 
 #[test]
 fn y_hat_is_hidden_while_a_question_asks_the_loss() {
-    let lesson = lesson::load::parse_lesson(ASKS_LOSS, "asks-loss.toml", &|_: &str| {
-        Err(gradstep::math::DataError::Unreadable("none".into()))
-    })
-    .unwrap();
-    let mut a = App::new(AppOptions {
-        lang: Lang::En,
-        glyphs: Glyphs::Ascii,
-        color: false,
-        lessons: Arc::from(vec![lesson]),
-        problems: Vec::new(),
-        progress: Progress::in_memory(),
-        notice: None,
-        open: Open::Lesson("asks-loss".into()),
-    });
+    let mut a = tutor::lesson_app(ASKS_LOSS, "asks-loss", Lang::En);
     let s = screen(&mut a, W, H);
     assert_eq!(row(&s, "ŷ").as_deref(), Some("?"), "{s}");
     assert_eq!(row(&s, "L(θ)").as_deref(), Some("?"), "{s}");

@@ -131,20 +131,7 @@ value = 2
 
 #[test]
 fn the_chart_title_names_the_loss_as_the_lesson_does() {
-    let lesson = lesson::parse_lesson(NAMED_J, "named-j.toml", &|_: &str| {
-        Err(gradstep::math::DataError::Unreadable("none".into()))
-    })
-    .unwrap();
-    let mut a = App::new(gradstep::tui::AppOptions {
-        lang: Lang::En,
-        glyphs: gradstep::chart::Glyphs::Ascii,
-        color: false,
-        lessons: std::sync::Arc::from(vec![lesson]),
-        problems: Vec::new(),
-        progress: gradstep::progress::Progress::in_memory(),
-        notice: None,
-        open: Open::Lesson("named-j".into()),
-    });
+    let mut a = tutor::lesson_app(NAMED_J, "named-j", Lang::En);
     let s = screen(&mut a, 100, 30);
     assert!(s.contains("J(x, y) = x^2 + y^2"), "{s}");
     assert!(!s.contains("L(x, y)"), "{s}");

@@ -5,13 +5,9 @@
 
 mod tutor;
 
-use std::sync::Arc;
-
 use crossterm::event::KeyCode;
-use gradstep::chart::Glyphs;
 use gradstep::lesson::{self, Lang};
-use gradstep::progress::Progress;
-use gradstep::tui::{App, AppOptions, Open};
+use gradstep::tui::{App, Open};
 use tutor::{answer, code, key, row, screen};
 
 const W: u16 = 100;
@@ -114,20 +110,7 @@ value = 25
 "#;
 
 fn lists_app() -> App {
-    let lesson = lesson::load::parse_lesson(LISTS, "lists.toml", &|_: &str| {
-        Err(gradstep::math::DataError::Unreadable("none".into()))
-    })
-    .unwrap();
-    App::new(AppOptions {
-        lang: Lang::En,
-        glyphs: Glyphs::Ascii,
-        color: false,
-        lessons: Arc::from(vec![lesson]),
-        problems: Vec::new(),
-        progress: Progress::in_memory(),
-        notice: None,
-        open: Open::Lesson("lists".into()),
-    })
+    tutor::lesson_app(LISTS, "lists", Lang::En)
 }
 
 #[test]

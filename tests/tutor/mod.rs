@@ -25,6 +25,25 @@ pub fn app(open: Open, lang: Lang) -> App {
     })
 }
 
+/// The tutor on lesson `id`, parsed from `src` (a lesson written in the test, reading no data
+/// files), otherwise as [`app`].
+pub fn lesson_app(src: &str, id: &str, lang: Lang) -> App {
+    let lesson = lesson::parse_lesson(src, &format!("{id}.toml"), &|_: &str| {
+        Err(gradstep::math::DataError::Unreadable("none".into()))
+    })
+    .unwrap_or_else(|e| panic!("{id}: {e:?}"));
+    App::new(AppOptions {
+        lang,
+        glyphs: Glyphs::Ascii,
+        color: false,
+        lessons: vec![lesson].into(),
+        problems: Vec::new(),
+        progress: Progress::in_memory(),
+        notice: None,
+        open: Open::Lesson(id.into()),
+    })
+}
+
 pub fn code(app: &mut App, c: KeyCode) {
     app.update(Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
 }
