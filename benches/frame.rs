@@ -1,13 +1,14 @@
-//! One full frame of the tutor (sandbox, contour chart, numbers) at 160×48 into a TestBackend:
-//! the cost of every key press, without the terminal's own time.
+//! One full frame of the tutor (sandbox, contour chart, numbers) at 160×48: the cost of every
+//! key press, without the terminal's own time.
 //!
 //! Budgets (issue 12): a step frame at 160×48 ≤ 0.1 ms, any full frame at 500×200 (the SSH
-//! clamp) ≤ 8 ms. "step frame" is a step key and the frame after it; "step view" is the same
-//! without ratatui's `Terminal` (its buffer swap and cell-by-cell diff), which is what this
-//! crate's own code costs; "ratatui diff" is that diff alone on an unchanged screen, the floor
-//! any frame through `Terminal::draw` pays. "full frame 500x200" zooms in or out before each
-//! frame, so the contour map is sampled anew every time. "step frame … ssh" is the server's
-//! path: the same step and draw into the SSH backend, with its painter in place of the diff.
+//! clamp) ≤ 8 ms. "step frame" is a step key and the frame after it as the local tutor makes
+//! it: drawn, diffed by the painter and turned into escape codes (sent to a sink here). "step
+//! frame … ssh" is the server's path: the same into the SSH backend and its outbox. "step
+//! view" is the step and the drawing alone, which is what this crate's view costs; "ratatui
+//! diff" and "painter diff" are the two ways of finding changed cells, on an unchanged screen.
+//! "full frame 500x200" zooms in or out before each frame, so the contour map is sampled anew
+//! every time.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -15,10 +16,13 @@ use gradstep::chart::Glyphs;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
 use gradstep::stage::SandboxSpec;
-use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
-use ratatui::Terminal;
+use gradstep::tui::painter::{PaintedBackend, Painter};
+use gradstep::tui::{Action, App, AppOptions, Open, draw_frame, draw_frame_retained};
 use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::hint::black_box;
+use std::io;
 
 fn press(a: &mut App, c: char) {
     a.update(Action::Key(KeyEvent::new(
@@ -37,18 +41,36 @@ fn step(a: &mut App, k: &mut u32) {
     press(a, 'n');
 }
 
+/// The local tutor's terminal, minus the tty: the painter's bytes go to a sink.
+fn local_terminal(cols: u16, rows: u16) -> (Terminal<PaintedBackend<io::Sink>>, Painter) {
+    let (backend, painter) = PaintedBackend::new(io::sink());
+    let area = Rect::new(0, 0, cols, rows);
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(area),
+    };
+    (Terminal::with_options(backend, options).unwrap(), painter)
+}
+
 fn budgets(c: &mut Criterion) {
     for (name, glyphs) in [("ascii", Glyphs::Ascii), ("unicode", Glyphs::Unicode)] {
         let mut a = app(glyphs, Open::Sandbox(SandboxSpec::default()));
-        let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
-        term.draw(|f| draw_frame(&mut a, f)).unwrap();
+        let (mut local, mut painter) = local_terminal(160, 48);
         let mut k = 0;
+        // What the local tutor does per key: the step, the frame, and the painter's diff in
+        // place of ratatui's.
         c.bench_function(&format!("step frame 160x48 {name}"), |b| {
             b.iter(|| {
                 step(&mut a, &mut k);
-                term.draw(|f| draw_frame(&mut a, f)).unwrap();
+                local
+                    .draw(|f| {
+                        let retained = draw_frame_retained(&mut a, f);
+                        painter.paint_retained(f.buffer_mut(), retained).unwrap();
+                    })
+                    .unwrap();
             })
         });
+        let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+        term.draw(|f| draw_frame(&mut a, f)).unwrap();
         // What `gradstep serve` does per key: the same draw into the SSH backend, whose
         // painter compares cells before measuring widths and sends only the changed ones
         // (ratatui's own diff is left unread). The outbox is emptied as the pump would.
@@ -60,8 +82,8 @@ fn budgets(c: &mut Criterion) {
             b.iter(|| {
                 step(&mut a, &mut k);
                 ssh.draw(|f| {
-                    draw_frame(&mut a, f);
-                    let _ = painter.paint(f.buffer_mut());
+                    let retained = draw_frame_retained(&mut a, f);
+                    let _ = painter.paint_retained(f.buffer_mut(), retained);
                 })
                 .unwrap();
                 outbox.take_resync();
@@ -82,6 +104,11 @@ fn budgets(c: &mut Criterion) {
     let same = screen.clone();
     c.bench_function("ratatui diff 160x48 unchanged", |b| {
         b.iter(|| black_box(screen.diff(black_box(&same)).len()))
+    });
+    let (_, mut painter) = PaintedBackend::new(io::sink());
+    painter.paint(&screen).unwrap();
+    c.bench_function("painter diff 160x48 unchanged", |b| {
+        b.iter(|| painter.paint(black_box(&same)).unwrap())
     });
     for (name, glyphs) in [("ascii", Glyphs::Ascii), ("unicode", Glyphs::Unicode)] {
         let mut a = app(glyphs, Open::Sandbox(SandboxSpec::default()));

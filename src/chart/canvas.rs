@@ -5,6 +5,7 @@
 //! theme (NO_COLOR, ASCII terminals) and the colour theme alike; only [`Theme`] knows colours.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ratatui::buffer::Buffer;
@@ -120,6 +121,9 @@ struct Seen {
 
 /// A base as rendered into a blank buffer.
 struct Drawn {
+    /// Unique among every `Drawn` of the process, so a frame can tell it was drawn over the
+    /// very same cells as the frame before (see [`Retained`]).
+    id: u64,
     cells: Vec<ratatui::buffer::Cell>,
     /// The runs `[from, to)` of cells that are not blank, none across a row's end, in order:
     /// only these need copying into a blank area.
@@ -173,7 +177,9 @@ impl Under {
                 runs.push((at + from, at + x));
             }
         }
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let drawn = Arc::new(Drawn {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             cells: buf.content,
             runs,
         });
@@ -304,7 +310,10 @@ impl Canvas {
     /// The area must be blank (as every frame's buffer starts) for a canvas copied from a base:
     /// it copies the base's rendered cells that are not blank and redraws only the cells
     /// written since the copy, which gives the very cells drawing each one would.
-    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    ///
+    /// Drawn over a base's ready-made cells, it returns which cells can differ from that
+    /// base's rendering (see [`Retained`]).
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) -> Option<Retained> {
         let area = area.intersection(buf.area);
         let w = area.width.min(self.width) as usize;
         let h = area.height.min(self.height);
@@ -313,8 +322,7 @@ impl Canvas {
             && under.height == self.height
             && let Some(drawn) = under.drawn(self, theme)
         {
-            self.render_over(&drawn, area, w, h, buf, theme);
-            return;
+            return Some(self.render_over(&drawn, area, w, h, buf, theme));
         }
         // Every frame writes every chart cell, so this loop is a step frame's largest cost
         // after ratatui's diff: rows are copied slice to slice, a style is looked up once per
@@ -344,6 +352,7 @@ impl Canvas {
                 cell.set_style(style);
             }
         }
+        None
     }
 
     /// [`Canvas::render`] by way of the base's `drawn` cells: those that are not blank
@@ -357,8 +366,9 @@ impl Canvas {
         h: u16,
         buf: &mut Buffer,
         theme: &Theme,
-    ) {
+    ) -> Retained {
         let stride = self.width as usize;
+        let mut cells = Vec::with_capacity(self.touched.len());
         for &(from, to) in &drawn.runs {
             let (x, y) = (from % stride, from / stride);
             if y >= h as usize {
@@ -378,6 +388,7 @@ impl Canvas {
             }
             let c = self.cells[i];
             let at = buf.index_of(area.x + x as u16, area.y + y as u16);
+            cells.push(at);
             let cell = &mut buf.content[at];
             cell.reset();
             if c.ch == WIDE_TAIL {
@@ -388,15 +399,35 @@ impl Canvas {
             }
             cell.set_style(theme.style(c.tag));
         }
+        Retained {
+            area: Rect::new(area.x, area.y, w as u16, h),
+            base: drawn.id,
+            cells,
+        }
     }
 
     /// A ratatui widget drawing this canvas with `theme`.
+    ///
+    /// The widget cannot say what [`Canvas::render`] returns; the tutor's chart calls
+    /// `render` itself.
     pub fn widget<'a>(&'a self, theme: &'a Theme) -> CanvasWidget<'a> {
         CanvasWidget {
             canvas: self,
             theme,
         }
     }
+}
+
+/// A canvas drawn over a base's ready-made cells, as the screen's painter needs it: every cell
+/// of `area` holds what the base with id `base` rendered there, except `cells` (indices into
+/// the buffer, in any order, maybe repeated). Two frames drawn over the same base thus differ
+/// in `area` only at the `cells` of one or the other, so a painter that compared the last
+/// frame in full compares just those (if nothing else was drawn over the area).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retained {
+    pub area: Rect,
+    pub base: u64,
+    pub cells: Vec<usize>,
 }
 
 /// [`Canvas`] + [`Theme`] as a ratatui [`Widget`].
@@ -407,7 +438,7 @@ pub struct CanvasWidget<'a> {
 
 impl Widget for CanvasWidget<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        self.canvas.render(area, buf, self.theme);
+        let _ = self.canvas.render(area, buf, self.theme);
     }
 }
 

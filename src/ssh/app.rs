@@ -14,7 +14,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::remote_app::{AppFactory, Connection, RemoteApp};
+use super::remote_app::{AppFactory, Connection, RemoteApp, Retained};
 use crate::chart::Glyphs;
 use crate::class::{Class, Screen, Seat};
 use crate::lesson::{Lang, Loaded};
@@ -54,8 +54,8 @@ impl RemoteApp for Remote {
         self.app.playing().then_some(local::TICK)
     }
 
-    fn draw(&mut self, frame: &mut ratatui::Frame) {
-        crate::tui::draw_frame(&mut self.app, frame);
+    fn draw(&mut self, frame: &mut ratatui::Frame) -> Option<Retained> {
+        let mut retained = crate::tui::draw_frame_retained(&mut self.app, frame);
         // The footer row is the app's notice when it has one (e.g. "from the teacher"), else
         // the broadcast, in place of the key hints (`?` lists them all).
         if let Some(line) = &self.broadcast
@@ -74,6 +74,8 @@ impl RemoteApp for Remote {
                     Paragraph::new(Span::styled(format!(" {label}{line} "), style)),
                     row,
                 );
+                // Drawn after the chart: the painter must compare any cell it covers.
+                retained = retained.filter(|r| r.area.intersection(row).is_empty());
             }
         }
         // Once per batch: a copy of a small struct when something changed.
@@ -83,6 +85,7 @@ impl RemoteApp for Remote {
             let area = frame.area();
             self.seat.publish(screen_text(frame.buffer_mut(), area));
         }
+        retained
     }
 
     fn waker(&self) -> Option<Arc<tokio::sync::Notify>> {
@@ -151,8 +154,9 @@ impl RemoteApp for Teacher {
         })
     }
 
-    fn draw(&mut self, frame: &mut ratatui::Frame) {
+    fn draw(&mut self, frame: &mut ratatui::Frame) -> Option<Retained> {
         console::view::draw(&self.console, frame);
+        None
     }
 
     fn shutdown_notice(&self) -> String {
@@ -417,7 +421,10 @@ mod tests {
         );
         let mut app = f(&anonymous(""));
         let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
-        term.draw(|frame| app.draw(frame)).unwrap();
+        term.draw(|frame| {
+            app.draw(frame);
+        })
+        .unwrap();
         let screen = format!("{:?}", term.backend().buffer());
         assert!(screen.contains("cannot keep progress"), "{screen}");
         app.flush();

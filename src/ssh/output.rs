@@ -9,21 +9,23 @@
 //! about one cap plus one frame, never more.
 //!
 //! Which cells changed is worked out by the session's [`Painter`] rather than by ratatui's
-//! `Terminal::flush`, at about 60% of the cost (see there).
+//! `Terminal::flush`, at a fraction of the cost (see [`crate::tui::painter`]).
 //!
 //! [`SshBackend`] also answers the questions ratatui asks a backend (size, cursor position)
 //! from what the server knows, because `CrosstermBackend` would ask the *server's* tty.
 
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
-use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
+use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use tokio::sync::Notify;
+
+use crate::tui::painter::Painted;
+pub use crate::tui::painter::Painter;
 
 /// Bytes waiting for the client, shared by the drawing side and [`pump`].
 #[derive(Debug)]
@@ -198,9 +200,7 @@ pub struct SshBackend {
     cursor: Position,
     /// With a [`Painter`], the frames' cells are its bytes: `draw` sends those and leaves
     /// ratatui's diff unread.
-    painted: Option<Arc<Mutex<Vec<u8>>>>,
-    /// Set when the client's screen was cleared: the painter's idea of it is then blank.
-    cleared: Arc<AtomicBool>,
+    painted: Option<Painted>,
 }
 
 impl SshBackend {
@@ -214,7 +214,6 @@ impl SshBackend {
             size: Size::new(cols, rows),
             cursor: Position::ORIGIN,
             painted: None,
-            cleared: Arc::new(AtomicBool::new(true)),
         }
     }
 
@@ -223,16 +222,10 @@ impl SshBackend {
     /// terminal keeps the cursor, clears and resizes. The viewport must span the whole
     /// backend size (as the session's does), so that every clear is a clear of the screen.
     pub fn painter(&mut self) -> Painter {
-        let painted = Arc::new(Mutex::new(Vec::new()));
-        self.painted = Some(painted.clone());
-        Painter {
-            shown: Buffer::empty(ratatui::layout::Rect::ZERO),
-            bytes: Vec::new(),
-            painted,
-            cleared: self.cleared.clone(),
-            emit: Vec::new(),
-            sync: Vec::new(),
-        }
+        let painted = Painted::new();
+        let painter = painted.painter();
+        self.painted = Some(painted);
+        painter
     }
 
     /// The size frames are drawn at.
@@ -287,6 +280,12 @@ impl SshBackend {
     pub fn end_resync(&mut self) {
         self.outbox.set_force(false);
     }
+
+    fn note_cleared(&self) {
+        if let Some(p) = &self.painted {
+            p.note_cleared();
+        }
+    }
 }
 
 impl Backend for SshBackend {
@@ -297,12 +296,9 @@ impl Backend for SshBackend {
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
         if let Some(painted) = &self.painted {
-            // ratatui's diff is lazy: left unread, it costs nothing. The painter's bytes go
-            // where the cells would have, so the frame stays one chunk, before the cursor.
-            let mut bytes = painted.lock().unwrap_or_else(PoisonError::into_inner);
-            self.inner.write_all(&bytes)?;
-            bytes.clear();
-            return Ok(());
+            // The painter's bytes go where the cells would have, so the frame stays one
+            // chunk, before the cursor.
+            return painted.write_to(&mut self.inner);
         }
         self.inner.draw(content)
     }
@@ -327,12 +323,12 @@ impl Backend for SshBackend {
     }
 
     fn clear(&mut self) -> io::Result<()> {
-        self.cleared.store(true, Ordering::Relaxed);
+        self.note_cleared();
         self.inner.clear()
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
-        self.cleared.store(true, Ordering::Relaxed);
+        self.note_cleared();
         self.inner.clear_region(clear_type)
     }
 
@@ -350,115 +346,6 @@ impl Backend for SshBackend {
     fn flush(&mut self) -> io::Result<()> {
         Backend::flush(&mut self.inner)
     }
-}
-
-/// Sends each frame's changed cells, keeping its own copy of what the client shows.
-///
-/// ratatui's own diff (`Terminal::flush`) measures the display width of every cell's symbol
-/// before comparing it, so an 80×24 step frame cost ~350,000 instructions to diff, a fifth of a
-/// key's whole server cost (callgrind). Here cells are compared first and widths are measured
-/// only for the few that changed; the rules for wide characters are ratatui's: the columns a
-/// wide character covers are not written, and when a wide character gives way to a narrower
-/// one, the columns it covered are redrawn.
-pub struct Painter {
-    /// What the client's screen holds, as far as the bytes sent say.
-    shown: Buffer,
-    /// Escape codes of the cells, handed to the backend's `draw` through `painted`.
-    bytes: Vec<u8>,
-    painted: Arc<Mutex<Vec<u8>>>,
-    cleared: Arc<AtomicBool>,
-    /// Reused between frames: cells to write, cells to copy into `shown`.
-    emit: Vec<usize>,
-    sync: Vec<usize>,
-}
-
-impl Painter {
-    /// Send what changed between the client's screen and `next`.
-    pub fn paint(&mut self, next: &Buffer) -> io::Result<()> {
-        if self.cleared.swap(false, Ordering::Relaxed) || self.shown.area != next.area {
-            self.shown = Buffer::empty(next.area);
-        }
-        let width = usize::from(next.area.width.max(1));
-        changed_cells(
-            &self.shown.content,
-            &next.content,
-            width,
-            &mut self.emit,
-            &mut self.sync,
-        );
-        if !self.emit.is_empty() {
-            let (x0, y0) = (next.area.x, next.area.y);
-            let cells = self.emit.iter().map(|&i| {
-                let (x, y) = ((i % width) as u16, (i / width) as u16);
-                (x0 + x, y0 + y, &next.content[i])
-            });
-            CrosstermBackend::new(&mut self.bytes).draw(cells)?;
-            let mut painted = self.painted.lock().unwrap_or_else(PoisonError::into_inner);
-            if painted.is_empty() {
-                // Hand over the bytes and take back last frame's emptied buffer: no copy.
-                std::mem::swap(&mut *painted, &mut self.bytes);
-            } else {
-                // A frame painted but never drawn (an error in between): keep both, in order.
-                painted.append(&mut self.bytes);
-            }
-        }
-        for &i in &self.sync {
-            self.shown.content[i].clone_from(&next.content[i]);
-        }
-        Ok(())
-    }
-}
-
-/// Cells of `next` to write (`emit`) so that a screen showing `shown` shows `next`, and the
-/// cells of `shown` that then need updating (`sync`). Both buffers are `width` cells wide.
-fn changed_cells(
-    shown: &[Cell],
-    next: &[Cell],
-    width: usize,
-    emit: &mut Vec<usize>,
-    sync: &mut Vec<usize>,
-) {
-    emit.clear();
-    sync.clear();
-    let len = shown.len().min(next.len());
-    let mut i = 0;
-    while i < len {
-        let (old, new) = (&shown[i], &next[i]);
-        if old == new && !matches!(new.diff_option, CellDiffOption::AlwaysUpdate) {
-            i += 1;
-            continue;
-        }
-        sync.push(i);
-        if !is_skip(new) && !covered(next, i, width) {
-            emit.push(i);
-        }
-        let new_end = (i + usize::from(new.cell_width().max(1))).min(len);
-        let old_end = (i + usize::from(old.cell_width().max(1))).min(len);
-        // Columns under a new wide character: not written, but the screen holds them now.
-        sync.extend(i + 1..new_end);
-        // Columns a wide character covered before: redrawn, as some terminals leave its
-        // right half behind.
-        for (j, cell) in next.iter().enumerate().take(old_end).skip(new_end) {
-            sync.push(j);
-            if !is_skip(cell) {
-                emit.push(j);
-            }
-        }
-        i = new_end.max(old_end).max(i + 1);
-    }
-}
-
-/// Whether a wide character to the left of cell `i` (in the same row) covers it.
-fn covered(cells: &[Cell], i: usize, width: usize) -> bool {
-    let x = i % width;
-    (1..=x.min(3)).any(|k| usize::from(cells[i - k].cell_width()) > k)
-}
-
-fn is_skip(cell: &Cell) -> bool {
-    #[allow(deprecated)] // `skip` is still what `Buffer::set_skip`-era widgets set
-    let skip = cell.skip;
-    matches!(cell.diff_option, CellDiffOption::Skip)
-        || (skip && matches!(cell.diff_option, CellDiffOption::None))
 }
 
 #[cfg(test)]

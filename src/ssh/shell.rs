@@ -401,8 +401,8 @@ fn render(
     let mut draw = |terminal: &mut Terminal<SshBackend>| {
         terminal
             .draw(|f| {
-                tutor.draw(f);
-                let _ = painter.paint(f.buffer_mut());
+                let retained = tutor.draw(f);
+                let _ = painter.paint_retained(f.buffer_mut(), retained);
             })
             .map(|_| ())
     };

@@ -4,6 +4,8 @@
 
 use ratatui::Frame;
 
+use crate::chart::Retained;
+
 use super::action::Action;
 use super::app::App;
 use super::view;
@@ -13,6 +15,12 @@ use super::view;
 /// the same when the page text starts or stops overflowing, since the footer then offers
 /// (or drops) the scroll keys.
 pub fn draw_frame(app: &mut App, frame: &mut Frame) {
+    let _ = draw_frame_retained(app, frame);
+}
+
+/// [`draw_frame`], also saying which cells of the chart can differ from the base it was drawn
+/// over, for the adapter's [`Painter`](super::painter::Painter).
+pub fn draw_frame_retained(app: &mut App, frame: &mut Frame) -> Option<Retained> {
     let drawn = view::draw(app, frame);
     let mut again = false;
     if app.page_overflow() != drawn.page_overflow {
@@ -27,6 +35,7 @@ pub fn draw_frame(app: &mut App, frame: &mut Frame) {
     }
     if again {
         frame.buffer_mut().reset();
-        view::draw(app, frame);
+        return view::draw(app, frame).retained;
     }
+    drawn.retained
 }

@@ -16,11 +16,11 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 
 use super::action::Action;
 use super::app::{App, AppOptions};
 use super::open::TutorRequest;
+use super::painter::{PaintedBackend, Painter};
 use crate::chart::Glyphs;
 use crate::progress::Progress;
 
@@ -142,8 +142,9 @@ fn run(req: TutorRequest) -> io::Result<Exit> {
         return Err(e);
     }
     let hook = PanicRestore::install();
-    let result = Terminal::new(CrosstermBackend::new(io::stdout()))
-        .and_then(|mut terminal| event_loop(&mut terminal, &mut app, &caught));
+    let (backend, mut painter) = PaintedBackend::new(io::stdout());
+    let result = Terminal::new(backend)
+        .and_then(|mut terminal| event_loop((&mut terminal, &mut painter), &mut app, &caught));
     restore(&mut stdout);
     drop(hook);
     // Whatever ended the run (a signal, a lost terminal), keep what the learner reached. A
@@ -268,13 +269,18 @@ fn wait(app: &App, next_tick: Instant, signals: &Signals) -> io::Result<Wake> {
 }
 
 fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    (terminal, painter): (&mut Terminal<PaintedBackend<Stdout>>, &mut Painter),
     app: &mut App,
     signals: &Signals,
 ) -> io::Result<Exit> {
     let mut next_tick = Instant::now() + TICK;
     loop {
-        terminal.draw(|f| super::draw_frame(app, f))?;
+        let mut painted = Ok(());
+        terminal.draw(|f| {
+            let retained = super::draw_frame_retained(app, f);
+            painted = painter.paint_retained(f.buffer_mut(), retained);
+        })?;
+        painted?;
         let was_playing = app.playing();
         let action = match wait(app, next_tick, signals)? {
             Wake::Signal(sig) => return Ok(Exit::Signal(sig)),

@@ -11,11 +11,12 @@ mod frame;
 pub mod keys;
 pub mod local;
 mod open;
+pub mod painter;
 mod quiz;
 mod strings;
 pub mod view;
 
 pub use action::Action;
 pub use app::{App, AppOptions};
-pub use frame::draw_frame;
+pub use frame::{draw_frame, draw_frame_retained};
 pub use open::{Open, TutorRequest};

@@ -17,15 +17,18 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::app::{App, Screen};
 use super::strings::tr;
-use crate::chart::{Glyphs, Theme};
+use crate::chart::{Glyphs, Retained, Theme};
 
-/// What a frame's layout tells the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What a frame's layout tells the app, and the adapter's painter.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Drawn {
     /// The chart's size in cells (inside its border), when a chart was drawn.
     pub chart: Option<(u16, u16)>,
     /// Rows the page text can scroll down (0 when it fits or no page is shown).
     pub page_overflow: u16,
+    /// The chart's cells that can differ from its cached base, when it was drawn over one and
+    /// nothing was drawn over the chart after it.
+    pub retained: Option<Retained>,
 }
 
 /// Draws the whole screen.
@@ -52,6 +55,11 @@ pub fn draw(app: &App, frame: &mut Frame) -> Drawn {
     };
     if app.help {
         panels::help(app, frame, area);
+        // The help box lies over the chart.
+        return Drawn {
+            retained: None,
+            ..drawn
+        };
     }
     drawn
 }

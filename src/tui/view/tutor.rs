@@ -10,7 +10,7 @@ use super::numbers;
 use super::paint::Rows;
 use super::panels::{footer, language_tag};
 use super::{Drawn, Look};
-use crate::chart::{self, HistorySpec};
+use crate::chart::{self, HistorySpec, Retained};
 use crate::lesson::predict::Step;
 use crate::lesson::text::{cell_width, page_rows, wrap};
 use crate::lesson::{Answer, Exercise, Feedback, Lang, Verdict};
@@ -68,9 +68,10 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     frame.render_widget(block, l.numbers);
     frame.render_widget(Rows(&num_lines), ni);
 
+    let mut retained = None;
     let chart = l.chart.map(|c| {
         let inside = inner(c);
-        draw_chart(app, &t.stage, frame, c, &look);
+        retained = draw_chart(app, &t.stage, frame, c, &look);
         (inside.width, inside.height)
     });
     if let Some(h) = l.history {
@@ -88,6 +89,7 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     Drawn {
         chart,
         page_overflow,
+        retained,
     }
 }
 
@@ -544,7 +546,13 @@ fn chart_title(stage: &Stage, lang: Lang) -> String {
     }
 }
 
-fn draw_chart(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Look) {
+fn draw_chart(
+    app: &App,
+    stage: &Stage,
+    frame: &mut Frame,
+    area: Rect,
+    look: &Look,
+) -> Option<Retained> {
     let block = look.panel(Span::styled(chart_title(stage, app.lang), look.title()));
     let area_in = inner(area);
     frame.render_widget(block, area);
@@ -555,7 +563,7 @@ fn draw_chart(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Lo
         app.mask(),
         app.lang,
     );
-    canvas.render(area_in, frame.buffer_mut(), &look.theme());
+    canvas.render(area_in, frame.buffer_mut(), &look.theme())
 }
 
 fn draw_history(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Look) {
