@@ -16,8 +16,8 @@ use gradstep::chart::Glyphs;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
 use gradstep::stage::SandboxSpec;
-use gradstep::tui::painter::{PaintedBackend, Painter};
-use gradstep::tui::{Action, App, AppOptions, Open, draw_frame, draw_frame_retained};
+use gradstep::tui::painter::{PaintedBackend, Painter, paint_frame};
+use gradstep::tui::{Action, App, AppOptions, Open, draw_frame, draw_painting};
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -61,12 +61,7 @@ fn budgets(c: &mut Criterion) {
         c.bench_function(&format!("step frame 160x48 {name}"), |b| {
             b.iter(|| {
                 step(&mut a, &mut k);
-                local
-                    .draw(|f| {
-                        let retained = draw_frame_retained(&mut a, f);
-                        painter.paint_retained(f.buffer_mut(), retained).unwrap();
-                    })
-                    .unwrap();
+                paint_frame(&mut local, &mut painter, |f| draw_painting(&mut a, f)).unwrap();
             })
         });
         let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
@@ -81,11 +76,7 @@ fn budgets(c: &mut Criterion) {
         c.bench_function(&format!("step frame 160x48 ssh {name}"), |b| {
             b.iter(|| {
                 step(&mut a, &mut k);
-                ssh.draw(|f| {
-                    let retained = draw_frame_retained(&mut a, f);
-                    let _ = painter.paint_retained(f.buffer_mut(), retained);
-                })
-                .unwrap();
+                paint_frame(&mut ssh, &mut painter, |f| draw_painting(&mut a, f)).unwrap();
                 outbox.take_resync();
             })
         });
@@ -97,6 +88,7 @@ fn budgets(c: &mut Criterion) {
             })
         });
     }
+    server_sessions(c);
     let mut a = app(Glyphs::Unicode, Open::Sandbox(SandboxSpec::default()));
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
     term.draw(|f| draw_frame(&mut a, f)).unwrap();
@@ -125,6 +117,71 @@ fn budgets(c: &mut Criterion) {
                 term.draw(|f| draw_frame(&mut a, f)).unwrap();
             })
         });
+    }
+}
+
+/// One SSH session's drawing side, as `gradstep serve` holds it.
+struct Session {
+    app: App,
+    terminal: Terminal<gradstep::ssh::output::SshBackend>,
+    painter: Painter,
+    outbox: std::sync::Arc<gradstep::ssh::output::Outbox>,
+    k: u32,
+}
+
+/// What a server with many learners pays per key: a step frame at 80×24 for one of 1,000
+/// sessions in turn, so each frame starts with that session's screens out of the CPU's
+/// caches, as they are when its learner presses the next key a quarter second later.
+fn server_sessions(c: &mut Criterion) {
+    const N: usize = 1000;
+    // Made on first use, so other benches do not wait for a thousand apps.
+    let mut sessions: Vec<Session> = Vec::new();
+    let mut next = 0;
+    c.bench_function("step frame 80x24 ssh, 1000 sessions in turn", |b| {
+        if sessions.is_empty() {
+            // One copy of the lessons for all, as the server shares them.
+            let lessons: std::sync::Arc<[lesson::Lesson]> = lesson::load_embedded().lessons.into();
+            sessions = (0..N).map(|_| session(lessons.clone())).collect();
+        }
+        b.iter(|| {
+            let s = &mut sessions[next];
+            next = (next + 1) % N;
+            step(&mut s.app, &mut s.k);
+            let Session {
+                app,
+                terminal,
+                painter,
+                ..
+            } = s;
+            paint_frame(terminal, painter, |f| draw_painting(app, f)).unwrap();
+            s.outbox.take_resync();
+        })
+    });
+}
+
+fn session(lessons: std::sync::Arc<[lesson::Lesson]>) -> Session {
+    let outbox = gradstep::ssh::output::Outbox::new(1 << 16);
+    let mut backend = gradstep::ssh::output::SshBackend::new(outbox.clone(), 80, 24);
+    let painter = backend.painter();
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
+    };
+    let app = App::new(AppOptions {
+        lang: Lang::En,
+        glyphs: Glyphs::Unicode,
+        color: true,
+        lessons,
+        problems: Vec::new(),
+        progress: Progress::in_memory(),
+        notice: None,
+        open: Open::Sandbox(SandboxSpec::default()),
+    });
+    Session {
+        app,
+        terminal: Terminal::with_options(backend, options).unwrap(),
+        painter,
+        outbox,
+        k: 0,
     }
 }
 

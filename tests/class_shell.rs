@@ -9,7 +9,7 @@ use std::time::Duration;
 use gradstep::ssh::config::Limits;
 use gradstep::ssh::output::Sink;
 use gradstep::ssh::shell::{Finish, INPUT_QUEUE, Input, Outcome, run_until};
-use gradstep::ssh::{Action, AppFactory, Connection, RemoteApp, Retained};
+use gradstep::ssh::{Action, AppFactory, Connection, Painting, RemoteApp};
 use tokio::sync::{mpsc, oneshot};
 
 #[derive(Clone, Default)]
@@ -40,9 +40,9 @@ impl RemoteApp for Saver {
     fn update(&mut self, action: Action) -> bool {
         !matches!(action, Action::Key(k) if k.code == crossterm::event::KeyCode::Char('q'))
     }
-    fn draw(&mut self, frame: &mut ratatui::Frame) -> Option<Retained> {
+    fn draw(&mut self, frame: &mut ratatui::Frame) -> Painting {
         frame.render_widget("saver-at-work", frame.area());
-        None
+        Painting::default()
     }
     fn flush(&mut self) {
         self.flushes.fetch_add(1, Ordering::SeqCst);

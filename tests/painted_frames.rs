@@ -9,9 +9,13 @@ use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
 use gradstep::stage::SandboxSpec;
 use gradstep::tui::painter::{Painted, Painter};
-use gradstep::tui::{Action, App, AppOptions, Open, draw_frame_retained};
-use ratatui::Terminal;
+use gradstep::tui::painter::{PaintedBackend, paint_frame};
+use gradstep::tui::{Action, App, AppOptions, Open, draw_frame, draw_painting};
 use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
 
 fn app(glyphs: Glyphs, open: Open) -> App {
     App::new(AppOptions {
@@ -117,7 +121,7 @@ fn run(glyphs: Glyphs) {
             }
         }
         term.draw(|f| {
-            let retained = draw_frame_retained(&mut a, f);
+            let retained = draw_painting(&mut a, f).retained;
             retained_frames += usize::from(retained.is_some());
             full.painter.paint(f.buffer_mut()).unwrap();
             skipping
@@ -160,4 +164,95 @@ fn skipping_the_charts_unchanged_cells_shows_the_same_screen_unicode() {
 #[test]
 fn skipping_the_charts_unchanged_cells_shows_the_same_screen_ascii() {
     run(Glyphs::Ascii);
+}
+
+#[derive(Clone, Default)]
+struct Wire(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Wire {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The local tutor's way of drawing (one buffer, the painter's bytes, the cursor set by the
+/// frame) puts on the screen what ratatui's own `Terminal::draw` puts in its buffer, with the
+/// cursor in the formula being typed, and hidden again when the formula is entered.
+#[test]
+fn painting_a_frame_shows_what_ratatuis_draw_shows_cursor_included() {
+    let (w, h) = (100, 30);
+    let mut a = app(Glyphs::Unicode, Open::Sandbox(SandboxSpec::default()));
+    let wire = Wire::default();
+    let (backend, mut painter) = PaintedBackend::new(wire.clone());
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+    };
+    let mut term = Terminal::with_options(backend, options).unwrap();
+    let mut plain = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut vt = vt100::Parser::new(nz(h), nz(w), 0);
+    let mut keys: Vec<Action> = vec![key('n'), key('n'), key('f')];
+    keys.extend("x^2 + 2*y^2".chars().map(key));
+    keys.push(Action::Key(KeyEvent::new(
+        KeyCode::Left,
+        KeyModifiers::NONE,
+    )));
+    keys.push(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    keys.extend([key('n'), key('n')]);
+    let mut saw_cursor = false;
+    for (k, action) in std::iter::once(None)
+        .chain(keys.into_iter().map(Some))
+        .enumerate()
+    {
+        if let Some(action) = action {
+            a.update(action);
+        }
+        paint_frame(&mut term, &mut painter, |f| draw_painting(&mut a, f)).unwrap();
+        vt.process(&std::mem::take(&mut *wire.0.lock().unwrap()));
+        plain.draw(|f| draw_frame(&mut a, f)).unwrap();
+        let expected: Vec<String> = plain
+            .backend()
+            .buffer()
+            .content
+            .chunks(usize::from(w))
+            .map(|row| {
+                let mut line = String::new();
+                let mut skip = 0;
+                for cell in row {
+                    if skip > 0 {
+                        skip -= 1;
+                        continue;
+                    }
+                    line.push_str(cell.symbol());
+                    skip = unicode_width::UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
+                }
+                line.trim_end().to_string()
+            })
+            .collect();
+        let shown: Vec<String> = vt
+            .screen()
+            .rows(0, w)
+            .map(|r| r.trim_end().to_string())
+            .collect();
+        assert_eq!(shown, expected, "frame {k}");
+        let screen = vt.screen();
+        let visible = plain.backend().cursor_visible();
+        if visible {
+            saw_cursor = true;
+            let at = plain.backend().cursor_position();
+            assert_eq!(
+                screen.cursor_position(),
+                (at.y, at.x),
+                "frame {k}: the cursor where the formula is typed"
+            );
+        }
+        assert_eq!(!screen.hide_cursor(), visible, "frame {k}: cursor shown");
+    }
+    assert!(saw_cursor, "the formula's cursor was shown");
 }

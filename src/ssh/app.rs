@@ -14,7 +14,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::remote_app::{AppFactory, Connection, RemoteApp, Retained};
+use super::remote_app::{AppFactory, Connection, Painting, RemoteApp};
 use crate::chart::Glyphs;
 use crate::class::{Class, Screen, Seat};
 use crate::lesson::{Lang, Loaded};
@@ -54,8 +54,8 @@ impl RemoteApp for Remote {
         self.app.playing().then_some(local::TICK)
     }
 
-    fn draw(&mut self, frame: &mut ratatui::Frame) -> Option<Retained> {
-        let mut retained = crate::tui::draw_frame_retained(&mut self.app, frame);
+    fn draw(&mut self, frame: &mut ratatui::Frame) -> Painting {
+        let mut painting = crate::tui::draw_painting(&mut self.app, frame);
         // The footer row is the app's notice when it has one (e.g. "from the teacher"), else
         // the broadcast, in place of the key hints (`?` lists them all).
         if let Some(line) = &self.broadcast
@@ -75,7 +75,9 @@ impl RemoteApp for Remote {
                     row,
                 );
                 // Drawn after the chart: the painter must compare any cell it covers.
-                retained = retained.filter(|r| r.area.intersection(row).is_empty());
+                painting.retained = painting
+                    .retained
+                    .filter(|r| r.area.intersection(row).is_empty());
             }
         }
         // Once per batch: a copy of a small struct when something changed.
@@ -85,7 +87,7 @@ impl RemoteApp for Remote {
             let area = frame.area();
             self.seat.publish(screen_text(frame.buffer_mut(), area));
         }
-        retained
+        painting
     }
 
     fn waker(&self) -> Option<Arc<tokio::sync::Notify>> {
@@ -154,9 +156,11 @@ impl RemoteApp for Teacher {
         })
     }
 
-    fn draw(&mut self, frame: &mut ratatui::Frame) -> Option<Retained> {
-        console::view::draw(&self.console, frame);
-        None
+    fn draw(&mut self, frame: &mut ratatui::Frame) -> Painting {
+        Painting {
+            retained: None,
+            cursor: console::view::draw_returning_cursor(&self.console, frame),
+        }
     }
 
     fn shutdown_notice(&self) -> String {

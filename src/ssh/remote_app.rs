@@ -9,8 +9,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use crate::chart::Retained;
 pub use crate::tui::Action;
+pub use crate::tui::painter::Painting;
 
 /// One learner's app, driven by the server's shell task ([`super::shell`]).
 pub trait RemoteApp: Send + 'static {
@@ -21,9 +21,9 @@ pub trait RemoteApp: Send + 'static {
     fn tick_interval(&self) -> Option<Duration> {
         None
     }
-    /// Draws the app; returns what a painter may skip comparing (see [`Retained`]), if
-    /// anything.
-    fn draw(&mut self, frame: &mut ratatui::Frame) -> Option<Retained>;
+    /// Draws the app; returns where the cursor goes and what the painter may skip comparing
+    /// (see [`Painting`]).
+    fn draw(&mut self, frame: &mut ratatui::Frame) -> Painting;
     /// Save what must outlive the session (progress). Called when the session ends, however it
     /// ends, except after a panic; the server waits for it before it exits.
     fn flush(&mut self) {}

@@ -21,6 +21,7 @@ use super::input::InputDecoder;
 use super::logsafe::Untrusted;
 use super::output::{Outbox, Painter, Sink, SshBackend, pump};
 use super::remote_app::{Action, AppFactory, Connection, RemoteApp};
+use crate::tui::painter::paint_frame;
 
 /// What the connection handler forwards to the session.
 #[derive(Debug)]
@@ -398,14 +399,8 @@ fn render(
     outbox: &Outbox,
     slow_noted: &mut bool,
 ) -> Result<(), ()> {
-    let mut draw = |terminal: &mut Terminal<SshBackend>| {
-        terminal
-            .draw(|f| {
-                let retained = tutor.draw(f);
-                let _ = painter.paint_retained(f.buffer_mut(), retained);
-            })
-            .map(|_| ())
-    };
+    let mut draw =
+        |terminal: &mut Terminal<SshBackend>| paint_frame(terminal, painter, |f| tutor.draw(f));
     guarded("draw", info, || draw(terminal))?.ok();
     if outbox.take_resync() {
         if !*slow_noted {

@@ -158,6 +158,9 @@ pub struct App {
     steps: u64,
     solved: u32,
     tried: u32,
+    /// The footer last drawn, kept by the view: it changes with the screen and its size, not
+    /// with a step.
+    pub(crate) footer: crate::tui::view::FooterMemo,
 }
 
 impl App {
@@ -183,6 +186,7 @@ impl App {
             steps: 0,
             solved: 0,
             tried: 0,
+            footer: Default::default(),
         };
         match opts.open {
             Open::Start => {}

@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 
-use crate::chart::Retained;
+use super::painter::Painting;
 
 use super::action::Action;
 use super::app::App;
@@ -15,12 +15,15 @@ use super::view;
 /// the same when the page text starts or stops overflowing, since the footer then offers
 /// (or drops) the scroll keys.
 pub fn draw_frame(app: &mut App, frame: &mut Frame) {
-    let _ = draw_frame_retained(app, frame);
+    if let Some(at) = draw_painting(app, frame).cursor {
+        frame.set_cursor_position(at);
+    }
 }
 
-/// [`draw_frame`], also saying which cells of the chart can differ from the base it was drawn
-/// over, for the adapter's [`Painter`](super::painter::Painter).
-pub fn draw_frame_retained(app: &mut App, frame: &mut Frame) -> Option<Retained> {
+/// [`draw_frame`] for an adapter's [`Painter`](super::painter::Painter): the cursor, and which
+/// cells of the chart can differ from the base it was drawn over, are returned rather than
+/// set on the frame.
+pub fn draw_painting(app: &mut App, frame: &mut Frame) -> Painting {
     let drawn = view::draw(app, frame);
     let mut again = false;
     if app.page_overflow() != drawn.page_overflow {
@@ -33,9 +36,14 @@ pub fn draw_frame_retained(app: &mut App, frame: &mut Frame) -> Option<Retained>
         app.update(Action::ChartArea { cols, rows });
         again = true;
     }
-    if again {
+    let drawn = if again {
         frame.buffer_mut().reset();
-        return view::draw(app, frame).retained;
+        view::draw(app, frame)
+    } else {
+        drawn
+    };
+    Painting {
+        retained: drawn.retained,
+        cursor: drawn.cursor,
     }
-    drawn.retained
 }

@@ -20,7 +20,7 @@ use ratatui::Terminal;
 use super::action::Action;
 use super::app::{App, AppOptions};
 use super::open::TutorRequest;
-use super::painter::{PaintedBackend, Painter};
+use super::painter::{PaintedBackend, Painter, paint_frame};
 use crate::chart::Glyphs;
 use crate::progress::Progress;
 
@@ -275,12 +275,7 @@ fn event_loop(
 ) -> io::Result<Exit> {
     let mut next_tick = Instant::now() + TICK;
     loop {
-        let mut painted = Ok(());
-        terminal.draw(|f| {
-            let retained = super::draw_frame_retained(app, f);
-            painted = painter.paint_retained(f.buffer_mut(), retained);
-        })?;
-        painted?;
+        paint_frame(terminal, painter, |f| super::draw_painting(app, f))?;
         let was_playing = app.playing();
         let action = match wait(app, next_tick, signals)? {
             Wake::Signal(sig) => return Ok(Exit::Signal(sig)),

@@ -18,5 +18,5 @@ pub mod view;
 
 pub use action::Action;
 pub use app::{App, AppOptions};
-pub use frame::{draw_frame, draw_frame_retained};
+pub use frame::{draw_frame, draw_painting};
 pub use open::{Open, TutorRequest};

@@ -21,8 +21,50 @@ use std::sync::{Arc, Mutex, PoisonError};
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::{Position, Rect, Size};
+use ratatui::{Frame, Terminal};
 
 use crate::chart::Retained;
+
+/// What a frame tells its painter beyond its cells.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Painting {
+    /// Which cells of the chart can differ from the base it was drawn over (see [`Retained`]).
+    pub retained: Option<Retained>,
+    /// Where the terminal's cursor goes; hidden when `None`.
+    pub cursor: Option<Position>,
+}
+
+/// Draws one frame with `draw` into `terminal`'s buffer and sends what changed, with
+/// `painter`'s diff in place of ratatui's.
+///
+/// Unlike `Terminal::draw`, it keeps to one of the terminal's two buffers: `draw` starts on
+/// it blank, and what the screen showed before is the painter's copy. `Terminal::draw` blanks
+/// the other buffer after every frame and draws into it the next time, so every frame wrote
+/// both, a third more memory per frame for a server with many sessions (whose screens are out
+/// of the CPU's caches by the time their learner presses the next key).
+pub fn paint_frame<B>(
+    terminal: &mut Terminal<B>,
+    painter: &mut Painter,
+    draw: impl FnOnce(&mut Frame) -> Painting,
+) -> io::Result<()>
+where
+    B: Backend<Error = io::Error>,
+{
+    terminal.autoresize()?;
+    terminal.current_buffer_mut().reset();
+    let painting = draw(&mut terminal.get_frame());
+    painter.paint_retained(terminal.current_buffer_mut(), painting.retained)?;
+    // The backend writes the painter's bytes in place of the cells it is given.
+    terminal.backend_mut().draw(std::iter::empty())?;
+    match painting.cursor {
+        None => terminal.hide_cursor()?,
+        Some(at) => {
+            terminal.show_cursor()?;
+            terminal.set_cursor_position(at)?;
+        }
+    }
+    Backend::flush(terminal.backend_mut())
+}
 
 /// The backend's half of a [`Painter`]: the bytes of the frame being drawn, and whether the
 /// screen was cleared since (then the painter's idea of the screen is blank).

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -67,13 +67,20 @@ fn sort_name(sort: Sort, lang: Lang) -> &'static str {
 }
 
 pub fn draw(c: &Console, frame: &mut Frame) {
+    if let Some(at) = draw_returning_cursor(c, frame) {
+        frame.set_cursor_position(at);
+    }
+}
+
+/// [`draw`], returning where the cursor goes instead of setting it on the frame.
+pub fn draw_returning_cursor(c: &Console, frame: &mut Frame) -> Option<Position> {
     let area = frame.area();
     if area.height < 4 || area.width < 20 {
         frame.render_widget(
             Paragraph::new(tr(c.lang, "window too small", "窗口太小")),
             area,
         );
-        return;
+        return None;
     }
     let look = Look {
         color: c.color,
@@ -148,7 +155,7 @@ pub fn draw(c: &Console, frame: &mut Frame) {
     } else {
         draw_roster(c, frame, body, &look);
     }
-    draw_status(c, frame, row(bottom - 1), &look);
+    let cursor = draw_status(c, frame, row(bottom - 1), &look);
     footer(c, frame, row(bottom), &look);
     if c.help {
         crate::tui::view::panels::help_box(
@@ -160,6 +167,7 @@ pub fn draw(c: &Console, frame: &mut Frame) {
             c.help_scroll,
         );
     }
+    cursor
 }
 
 fn draw_followed(c: &Console, frame: &mut Frame, area: Rect, look: &Look) {
@@ -250,7 +258,8 @@ fn draw_roster(c: &Console, frame: &mut Frame, area: Rect, look: &Look) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn draw_status(c: &Console, frame: &mut Frame, area: Rect, look: &Look) {
+/// The line being typed, or the last result; returns where the cursor goes.
+fn draw_status(c: &Console, frame: &mut Frame, area: Rect, look: &Look) -> Option<Position> {
     let line = match (&c.entry, &c.notice) {
         (Some(Entry { ask, editor, .. }), _) => Line::from(vec![
             Span::styled(format!(" {}", ask.prompt(c.lang)), look.key()),
@@ -260,12 +269,11 @@ fn draw_status(c: &Console, frame: &mut Frame, area: Rect, look: &Look) {
         (None, None) => Line::raw(""),
     };
     frame.render_widget(Paragraph::new(line), area);
-    if let Some(Entry { ask, editor, .. }) = &c.entry {
-        let before: String = editor.text().chars().take(editor.cursor()).collect();
-        let x = 1 + Span::raw(ask.prompt(c.lang)).width() + Span::raw(before).width();
-        let x = (area.x as usize + x).min((area.x + area.width).saturating_sub(1) as usize);
-        frame.set_cursor_position((x as u16, area.y));
-    }
+    let Entry { ask, editor, .. } = c.entry.as_ref()?;
+    let before: String = editor.text().chars().take(editor.cursor()).collect();
+    let x = 1 + Span::raw(ask.prompt(c.lang)).width() + Span::raw(before).width();
+    let x = (area.x as usize + x).min((area.x + area.width).saturating_sub(1) as usize);
+    Some(Position::new(x as u16, area.y))
 }
 
 fn footer(c: &Console, frame: &mut Frame, area: Rect, look: &Look) {

@@ -5,12 +5,14 @@ pub mod layout;
 mod numbers;
 mod paint;
 pub(crate) mod panels;
+
+pub use panels::FooterMemo;
 mod rule_card;
 mod start;
 mod tutor;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -29,6 +31,8 @@ pub struct Drawn {
     /// The chart's cells that can differ from its cached base, when it was drawn over one and
     /// nothing was drawn over the chart after it.
     pub retained: Option<Retained>,
+    /// Where the terminal's cursor goes (in a line being typed); hidden when `None`.
+    pub cursor: Option<Position>,
 }
 
 /// Draws the whole screen.

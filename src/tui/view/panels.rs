@@ -14,9 +14,25 @@ use crate::tui::strings::tr;
 
 /// The key hints of the screen's table that fit (see `Keymap::footer`).
 pub fn footer(app: &App, look: &Look, frame: &mut Frame, area: Rect) {
-    let hints = app
-        .screen_keymap()
-        .footer(app.key_context(), app.lang, area.width as usize);
+    let key = FooterKey {
+        keymap: app.screen_keymap(),
+        context: app.key_context(),
+        lang: app.lang,
+        width: area.width,
+        color: look.color,
+    };
+    let mut memo = app.footer.0.lock().unwrap_or_else(|e| e.into_inner());
+    let line = match &*memo {
+        Some((k, line)) if *k == key => line,
+        _ => &memo.insert((key, footer_line(key, look))).1,
+    };
+    frame.render_widget(Rows(std::slice::from_ref(line)), area);
+}
+
+fn footer_line(key: FooterKey, look: &Look) -> Line<'static> {
+    let hints = key
+        .keymap
+        .footer(key.context, key.lang, usize::from(key.width));
     let mut spans = vec![Span::raw(" ")];
     for (i, hint) in hints.into_iter().enumerate() {
         if i > 0 {
@@ -25,8 +41,23 @@ pub fn footer(app: &App, look: &Look, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(hint.keys, look.key()));
         spans.push(Span::raw(format!(" {}{}", hint.label, hint.extra)));
     }
-    frame.render_widget(Rows(&[Line::from(spans)]), area);
+    Line::from(spans)
 }
+
+/// Everything the footer is drawn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FooterKey {
+    keymap: Keymap,
+    context: crate::tui::keys::Context,
+    lang: Lang,
+    width: u16,
+    color: bool,
+}
+
+/// The footer last drawn and what it was drawn from. `Mutex` rather than `RefCell` so an app
+/// stays `Send` for the SSH server; it is never contended.
+#[derive(Debug, Default)]
+pub struct FooterMemo(std::sync::Mutex<Option<(FooterKey, Line<'static>)>>);
 
 /// `EN | 中文` at the right of a title row, the current one bold.
 pub fn language_tag(app: &App, frame: &mut Frame, row: Rect) {

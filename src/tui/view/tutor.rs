@@ -51,7 +51,7 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     frame.render_widget(Rows(&[title]), l.title);
     language_tag(app, frame, l.title);
 
-    let page_overflow = draw_text(app, t, frame, l.text, &look, page);
+    let (page_overflow, cursor) = draw_text(app, t, frame, l.text, &look, page);
 
     let block = look.panel(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
     let ni = block.inner(l.numbers);
@@ -90,6 +90,7 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
         chart,
         page_overflow,
         retained,
+        cursor,
     }
 }
 
@@ -221,7 +222,7 @@ fn draw_text(
     area: Rect,
     look: &Look,
     wrapped: Option<(u16, PageParts)>,
-) -> u16 {
+) -> (u16, Option<Position>) {
     let lang = app.lang;
     let title = match app.lesson() {
         Some(_) => tr(lang, " Page ", " 本页 "),
@@ -286,15 +287,15 @@ fn draw_text(
         },
     );
     y += pinned_rows;
-    if let Some(entry) = &t.line {
+    let cursor = t.line.as_ref().and_then(|entry| {
         let line_area = Rect {
             y,
             height: (body.y + body.height).saturating_sub(y),
             ..body
         };
-        draw_line(app, entry, frame, line_area, look, &t.stage);
-    }
-    scroll.overflow
+        draw_line(app, entry, frame, line_area, look, &t.stage)
+    });
+    (scroll.overflow, cursor)
 }
 
 /// The row under the page text: how much is below, or that the end is reached, with the key
@@ -456,6 +457,7 @@ fn entry_notes(lang: Lang, entry: &LineEntry, look: &Look, width: usize) -> Vec<
     v
 }
 
+/// Draws the line being typed; returns where the terminal's cursor goes.
 fn draw_line(
     app: &App,
     entry: &LineEntry,
@@ -463,9 +465,9 @@ fn draw_line(
     area: Rect,
     look: &Look,
     stage: &Stage,
-) {
+) -> Option<Position> {
     if area.height == 0 {
-        return;
+        return None;
     }
     let lang = app.lang;
     let prompt = match entry.kind {
@@ -489,12 +491,9 @@ fn draw_line(
     ]);
     frame.render_widget(Rows(&[line]), Rect { height: 1, ..area });
     let cx = area.x + (pw + cur - offset) as u16;
-    frame.set_cursor_position(Position::new(
-        cx.min(area.x + area.width.saturating_sub(1)),
-        area.y,
-    ));
+    let cursor = Position::new(cx.min(area.x + area.width.saturating_sub(1)), area.y);
     if area.height < 2 {
-        return;
+        return Some(cursor);
     }
     let below = Rect {
         y: area.y + 1,
@@ -513,6 +512,7 @@ fn draw_line(
         };
     }
     frame.render_widget(Rows(&lines), below);
+    Some(cursor)
 }
 
 fn chart_title(stage: &Stage, lang: Lang) -> String {
