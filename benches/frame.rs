@@ -61,7 +61,10 @@ fn budgets(c: &mut Criterion) {
         c.bench_function(&format!("step frame 160x48 {name}"), |b| {
             b.iter(|| {
                 step(&mut a, &mut k);
-                paint_frame(&mut local, &mut painter, |f| draw_painting(&mut a, f)).unwrap();
+                paint_frame(&mut local, &mut painter, |f, kept| {
+                    draw_painting(&mut a, f, kept)
+                })
+                .unwrap();
             })
         });
         let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
@@ -76,7 +79,10 @@ fn budgets(c: &mut Criterion) {
         c.bench_function(&format!("step frame 160x48 ssh {name}"), |b| {
             b.iter(|| {
                 step(&mut a, &mut k);
-                paint_frame(&mut ssh, &mut painter, |f| draw_painting(&mut a, f)).unwrap();
+                paint_frame(&mut ssh, &mut painter, |f, kept| {
+                    draw_painting(&mut a, f, kept)
+                })
+                .unwrap();
                 outbox.take_resync();
             })
         });
@@ -153,7 +159,7 @@ fn server_sessions(c: &mut Criterion) {
                 painter,
                 ..
             } = s;
-            paint_frame(terminal, painter, |f| draw_painting(app, f)).unwrap();
+            paint_frame(terminal, painter, |f, kept| draw_painting(app, f, kept)).unwrap();
             s.outbox.take_resync();
         })
     });

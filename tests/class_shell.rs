@@ -9,7 +9,7 @@ use std::time::Duration;
 use gradstep::ssh::config::Limits;
 use gradstep::ssh::output::Sink;
 use gradstep::ssh::shell::{Finish, INPUT_QUEUE, Input, Outcome, run_until};
-use gradstep::ssh::{Action, AppFactory, Connection, Painting, RemoteApp};
+use gradstep::ssh::{Action, AppFactory, Connection, Painting, RemoteApp, Retained};
 use tokio::sync::{mpsc, oneshot};
 
 #[derive(Clone, Default)]
@@ -40,7 +40,7 @@ impl RemoteApp for Saver {
     fn update(&mut self, action: Action) -> bool {
         !matches!(action, Action::Key(k) if k.code == crossterm::event::KeyCode::Char('q'))
     }
-    fn draw(&mut self, frame: &mut ratatui::Frame) -> Painting {
+    fn draw(&mut self, frame: &mut ratatui::Frame, _kept: &[Retained]) -> Painting {
         frame.render_widget("saver-at-work", frame.area());
         Painting::default()
     }

@@ -177,9 +177,8 @@ impl Under {
                 runs.push((at + from, at + x));
             }
         }
-        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let drawn = Arc::new(Drawn {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            id: Retained::next_base(),
             cells: buf.content,
             runs,
         });
@@ -324,10 +323,61 @@ impl Canvas {
         {
             return Some(self.render_over(&drawn, area, w, h, buf, theme));
         }
-        // Every frame writes every chart cell, so this loop is a step frame's largest cost
-        // after ratatui's diff: rows are copied slice to slice, a style is looked up once per
-        // run of equal tags (bands and blanks come in long runs), and a blank is not written
-        // over a blank.
+        self.render_cells(area, w, h, buf, theme);
+        None
+    }
+
+    /// [`Canvas::render`] into a buffer kept from the last frame, whose areas in `kept` still
+    /// hold what that frame drew there (the rest of the buffer is blank). When the chart was
+    /// drawn in the same place over the same base, only the cells last frame's path, point
+    /// and arrow took are put back to the base and this frame's are drawn: a step touches a
+    /// few dozen cells instead of the thousands of the contour map. Otherwise the area is
+    /// blanked and drawn as `render` draws it.
+    ///
+    /// Always returns the area it drew, so the caller can tell the area was dealt with; its
+    /// `base` is [`Retained::FRESH`] when there was no base to draw over.
+    pub fn render_kept(
+        &self,
+        area: Rect,
+        buf: &mut Buffer,
+        theme: &Theme,
+        kept: &[Retained],
+    ) -> Retained {
+        let area = area.intersection(buf.area);
+        let w = area.width.min(self.width) as usize;
+        let h = area.height.min(self.height);
+        let clip = Rect::new(area.x, area.y, w as u16, h);
+        if let Some(under) = &self.under
+            && under.width == self.width
+            && under.height == self.height
+            && let Some(drawn) = under.drawn(self, theme)
+        {
+            if let Some(last) = kept.iter().find(|k| k.area == clip && k.base == drawn.id) {
+                let stride = self.width as usize;
+                for &at in &last.cells {
+                    let (x, y) = buf.pos_of(at);
+                    let i = usize::from(y - area.y) * stride + usize::from(x - area.x);
+                    buf.content[at].clone_from(&drawn.cells[i]);
+                }
+                return self.draw_touched(&drawn, area, w, h, buf, theme);
+            }
+            blank(buf, clip);
+            return self.render_over(&drawn, area, w, h, buf, theme);
+        }
+        blank(buf, clip);
+        self.render_cells(area, w, h, buf, theme);
+        Retained {
+            area: clip,
+            base: Retained::FRESH,
+            cells: Vec::new(),
+        }
+    }
+
+    /// Every cell of the canvas into a blank area.
+    fn render_cells(&self, area: Rect, w: usize, h: u16, buf: &mut Buffer, theme: &Theme) {
+        // Without a base every frame writes every chart cell: rows are copied slice to slice,
+        // a style is looked up once per run of equal tags (bands and blanks come in long
+        // runs), and a blank is not written over a blank.
         let mut last: Option<(Tag, Style)> = None;
         for y in 0..h {
             let start = buf.index_of(area.x, area.y + y);
@@ -352,7 +402,6 @@ impl Canvas {
                 cell.set_style(style);
             }
         }
-        None
     }
 
     /// [`Canvas::render`] by way of the base's `drawn` cells: those that are not blank
@@ -368,7 +417,6 @@ impl Canvas {
         theme: &Theme,
     ) -> Retained {
         let stride = self.width as usize;
-        let mut cells = Vec::with_capacity(self.touched.len());
         for &(from, to) in &drawn.runs {
             let (x, y) = (from % stride, from / stride);
             if y >= h as usize {
@@ -381,6 +429,22 @@ impl Canvas {
             let start = buf.index_of(area.x + x as u16, area.y + y as u16);
             buf.content[start..start + len].clone_from_slice(&drawn.cells[from..from + len]);
         }
+        self.draw_touched(drawn, area, w, h, buf, theme)
+    }
+
+    /// The cells written since the copy from the base, each cleared and drawn as `render`
+    /// draws it on a blank buffer.
+    fn draw_touched(
+        &self,
+        drawn: &Drawn,
+        area: Rect,
+        w: usize,
+        h: u16,
+        buf: &mut Buffer,
+        theme: &Theme,
+    ) -> Retained {
+        let stride = self.width as usize;
+        let mut cells = Vec::with_capacity(self.touched.len());
         for &(i, _) in &self.touched {
             let (x, y) = (i % stride, i / stride);
             if x >= w || y >= h as usize {
@@ -428,6 +492,28 @@ pub struct Retained {
     pub area: Rect,
     pub base: u64,
     pub cells: Vec<usize>,
+}
+
+impl Retained {
+    /// The `base` of an area drawn afresh: never the same as any other, so never skipped.
+    pub const FRESH: u64 = 0;
+
+    /// A `base` never handed out before in this process.
+    pub fn next_base() -> u64 {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// Blanks `area` of `buf`.
+pub fn blank(buf: &mut Buffer, area: Rect) {
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        let start = buf.index_of(area.x, y);
+        for cell in &mut buf.content[start..start + usize::from(area.width)] {
+            cell.reset();
+        }
+    }
 }
 
 /// [`Canvas`] + [`Theme`] as a ratatui [`Widget`].

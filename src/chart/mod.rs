@@ -22,7 +22,7 @@ mod words;
 
 pub use axis::{format_tick, nice_step, nice_ticks};
 pub use cache::ContourCache;
-pub use canvas::{Canvas, CanvasWidget, Cell, Retained, Tag, Theme, WIDE_TAIL};
+pub use canvas::{Canvas, CanvasWidget, Cell, Retained, Tag, Theme, WIDE_TAIL, blank};
 pub use contour::{
     ContourBase, ContourSpec, Sampler, contour, contour_in, contour_plot_size, marker,
 };

@@ -14,7 +14,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::remote_app::{AppFactory, Connection, Painting, RemoteApp};
+use super::remote_app::{AppFactory, Connection, Painting, RemoteApp, Retained};
 use crate::chart::Glyphs;
 use crate::class::{Class, Screen, Seat};
 use crate::lesson::{Lang, Loaded};
@@ -54,8 +54,8 @@ impl RemoteApp for Remote {
         self.app.playing().then_some(local::TICK)
     }
 
-    fn draw(&mut self, frame: &mut ratatui::Frame) -> Painting {
-        let mut painting = crate::tui::draw_painting(&mut self.app, frame);
+    fn draw(&mut self, frame: &mut ratatui::Frame, kept: &[Retained]) -> Painting {
+        let mut painting = crate::tui::draw_painting(&mut self.app, frame, kept);
         // The footer row is the app's notice when it has one (e.g. "from the teacher"), else
         // the broadcast, in place of the key hints (`?` lists them all).
         if let Some(line) = &self.broadcast
@@ -75,9 +75,12 @@ impl RemoteApp for Remote {
                     row,
                 );
                 // Drawn after the chart: the painter must compare any cell it covers.
-                painting.retained = painting
-                    .retained
-                    .filter(|r| r.area.intersection(row).is_empty());
+                for r in painting.retained.iter_mut() {
+                    if r.area.intersects(row) {
+                        r.base = Retained::FRESH;
+                        r.cells.clear();
+                    }
+                }
             }
         }
         // Once per batch: a copy of a small struct when something changed.
@@ -156,9 +159,9 @@ impl RemoteApp for Teacher {
         })
     }
 
-    fn draw(&mut self, frame: &mut ratatui::Frame) -> Painting {
+    fn draw(&mut self, frame: &mut ratatui::Frame, _kept: &[Retained]) -> Painting {
         Painting {
-            retained: None,
+            retained: Vec::new(),
             cursor: console::view::draw_returning_cursor(&self.console, frame),
         }
     }
@@ -426,7 +429,7 @@ mod tests {
         let mut app = f(&anonymous(""));
         let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
         term.draw(|frame| {
-            app.draw(frame);
+            app.draw(frame, &[]);
         })
         .unwrap();
         let screen = format!("{:?}", term.backend().buffer());

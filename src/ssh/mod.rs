@@ -44,7 +44,9 @@ use russh::MethodKind;
 use tokio::net::TcpListener;
 
 pub use config::{Limits, ServeArgs, ServeOptions};
-pub use remote_app::{Action, AppFactory, ClientTerminal, Connection, Painting, RemoteApp};
+pub use remote_app::{
+    Action, AppFactory, ClientTerminal, Connection, Painting, RemoteApp, Retained,
+};
 
 /// A server that holds its listening socket and host key but takes no connections yet.
 ///

@@ -298,7 +298,8 @@ impl Backend for SshBackend {
         if let Some(painted) = &self.painted {
             // The painter's bytes go where the cells would have, so the frame stays one
             // chunk, before the cursor.
-            return painted.write_to(&mut self.inner);
+            painted.write_to(&mut self.inner)?;
+            return painted.clear_for(&mut self.inner, content);
         }
         self.inner.draw(content)
     }
@@ -412,7 +413,7 @@ mod tests {
     }
 
     /// Draws `frames` (each a list of lines) at `w`×`h` through a session backend, with the
-    /// painter or with ratatui's own diff; returns the bytes the client got, per frame. A frame
+    /// painter (as the server does, by `paint_frame`) or with ratatui's own diff; returns the bytes the client got, per frame. A frame
     /// `None` clears the screen first, the way a resync does, and repeats the previous frame.
     fn send_frames(painted: bool, w: u16, h: u16, frames: &[Option<&[&str]>]) -> Vec<Vec<u8>> {
         use ratatui::style::{Color, Stylize};
@@ -440,18 +441,24 @@ mod tests {
                 }
             };
             last = lines;
-            t.draw(|f| {
+            let render = |f: &mut ratatui::Frame| {
                 let text: Vec<Line> = lines
                     .iter()
                     .enumerate()
                     .map(|(i, l)| Line::from(*l).fg(Color::Indexed(i as u8 % 7 + 1)))
                     .collect();
                 f.render_widget(Paragraph::new(text), f.area());
-                if let Some(p) = painter.as_mut() {
-                    p.paint(f.buffer_mut()).unwrap();
+            };
+            match painter.as_mut() {
+                Some(p) => crate::tui::painter::paint_frame(&mut t, p, |f, _| {
+                    render(f);
+                    crate::tui::painter::Painting::default()
+                })
+                .unwrap(),
+                None => {
+                    t.draw(render).unwrap();
                 }
-            })
-            .unwrap();
+            }
             let mut s = o.lock();
             out.push(std::mem::take(&mut s.buf));
         }

@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use crate::chart::Retained;
 pub use crate::tui::Action;
 pub use crate::tui::painter::Painting;
 
@@ -23,7 +24,10 @@ pub trait RemoteApp: Send + 'static {
     }
     /// Draws the app; returns where the cursor goes and what the painter may skip comparing
     /// (see [`Painting`]).
-    fn draw(&mut self, frame: &mut ratatui::Frame) -> Painting;
+    ///
+    /// `kept` are the areas that still hold what the last frame drew there (the rest is
+    /// blank); an app that does not keep areas never gets any.
+    fn draw(&mut self, frame: &mut ratatui::Frame, kept: &[Retained]) -> Painting;
     /// Save what must outlive the session (progress). Called when the session ends, however it
     /// ends, except after a panic; the server waits for it before it exits.
     fn flush(&mut self) {}

@@ -399,8 +399,9 @@ fn render(
     outbox: &Outbox,
     slow_noted: &mut bool,
 ) -> Result<(), ()> {
-    let mut draw =
-        |terminal: &mut Terminal<SshBackend>| paint_frame(terminal, painter, |f| tutor.draw(f));
+    let mut draw = |terminal: &mut Terminal<SshBackend>| {
+        paint_frame(terminal, painter, |f, kept| tutor.draw(f, kept))
+    };
     guarded("draw", info, || draw(terminal))?.ok();
     if outbox.take_resync() {
         if !*slow_noted {

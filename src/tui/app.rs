@@ -161,6 +161,8 @@ pub struct App {
     /// The footer last drawn, kept by the view: it changes with the screen and its size, not
     /// with a step.
     pub(crate) footer: crate::tui::view::FooterMemo,
+    /// The page text last drawn, likewise.
+    pub(crate) page_rows: crate::tui::view::RowsMemo,
 }
 
 impl App {
@@ -187,6 +189,7 @@ impl App {
             solved: 0,
             tried: 0,
             footer: Default::default(),
+            page_rows: Default::default(),
         };
         match opts.open {
             Open::Start => {}

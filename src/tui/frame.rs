@@ -5,6 +5,7 @@
 use ratatui::Frame;
 
 use super::painter::Painting;
+use crate::chart::Retained;
 
 use super::action::Action;
 use super::app::App;
@@ -15,16 +16,16 @@ use super::view;
 /// the same when the page text starts or stops overflowing, since the footer then offers
 /// (or drops) the scroll keys.
 pub fn draw_frame(app: &mut App, frame: &mut Frame) {
-    if let Some(at) = draw_painting(app, frame).cursor {
+    if let Some(at) = draw_painting(app, frame, &[]).cursor {
         frame.set_cursor_position(at);
     }
 }
 
-/// [`draw_frame`] for an adapter's [`Painter`](super::painter::Painter): the cursor, and which
-/// cells of the chart can differ from the base it was drawn over, are returned rather than
-/// set on the frame.
-pub fn draw_painting(app: &mut App, frame: &mut Frame) -> Painting {
-    let drawn = view::draw(app, frame);
+/// [`draw_frame`] for [`paint_frame`](super::painter::paint_frame): into a buffer whose `kept`
+/// areas still hold the last frame's cells, returning the cursor and the areas the painter
+/// may skip rather than setting the cursor on the frame.
+pub fn draw_painting(app: &mut App, frame: &mut Frame, kept: &[Retained]) -> Painting {
+    let drawn = view::draw(app, frame, kept);
     let mut again = false;
     if app.page_overflow() != drawn.page_overflow {
         app.update(Action::PageOverflow(drawn.page_overflow));
@@ -38,7 +39,7 @@ pub fn draw_painting(app: &mut App, frame: &mut Frame) -> Painting {
     }
     let drawn = if again {
         frame.buffer_mut().reset();
-        view::draw(app, frame)
+        view::draw(app, frame, &[])
     } else {
         drawn
     };

@@ -275,7 +275,9 @@ fn event_loop(
 ) -> io::Result<Exit> {
     let mut next_tick = Instant::now() + TICK;
     loop {
-        paint_frame(terminal, painter, |f| super::draw_painting(app, f))?;
+        paint_frame(terminal, painter, |f, kept| {
+            super::draw_painting(app, f, kept)
+        })?;
         let was_playing = app.playing();
         let action = match wait(app, next_tick, signals)? {
             Wake::Signal(sig) => return Ok(Exit::Signal(sig)),

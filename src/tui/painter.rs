@@ -28,8 +28,11 @@ use crate::chart::Retained;
 /// What a frame tells its painter beyond its cells.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Painting {
-    /// Which cells of the chart can differ from the base it was drawn over (see [`Retained`]).
-    pub retained: Option<Retained>,
+    /// Areas drawn from something that can be told apart from frame to frame, with the
+    /// cells that may differ from it (see [`Retained`]): the chart over its base, the page
+    /// text, the footer. They must not overlap, and nothing may be drawn over them after
+    /// (an area something was drawn over is given back with base [`Retained::FRESH`]).
+    pub retained: Vec<Retained>,
     /// Where the terminal's cursor goes; hidden when `None`.
     pub cursor: Option<Position>,
 }
@@ -37,22 +40,36 @@ pub struct Painting {
 /// Draws one frame with `draw` into `terminal`'s buffer and sends what changed, with
 /// `painter`'s diff in place of ratatui's.
 ///
-/// Unlike `Terminal::draw`, it keeps to one of the terminal's two buffers: `draw` starts on
-/// it blank, and what the screen showed before is the painter's copy. `Terminal::draw` blanks
-/// the other buffer after every frame and draws into it the next time, so every frame wrote
-/// both, a third more memory per frame for a server with many sessions (whose screens are out
-/// of the CPU's caches by the time their learner presses the next key).
+/// Unlike `Terminal::draw`, it keeps to one of the terminal's two buffers, and keeps it from
+/// frame to frame: the areas the last frame retained (see [`Painting::retained`]) still hold
+/// what it drew, and are handed to `draw` to redraw or continue; the rest is blank. So a step
+/// writes the numbers, the path, the point and the arrow, not the whole screen. (Each
+/// `Terminal::draw` blanks the other buffer and draws all of it: every cell of two buffers
+/// written per frame, costly for a server whose many sessions' screens are out of the CPU's
+/// caches by the time their learners press the next key.)
+///
+/// `draw` must give back every area it was handed (redrawn or continued); if it did not, the
+/// frame is drawn again on a blank buffer, so a change of layout never leaves stale cells.
 pub fn paint_frame<B>(
     terminal: &mut Terminal<B>,
     painter: &mut Painter,
-    draw: impl FnOnce(&mut Frame) -> Painting,
+    mut draw: impl FnMut(&mut Frame, &[Retained]) -> Painting,
 ) -> io::Result<()>
 where
     B: Backend<Error = io::Error>,
 {
     terminal.autoresize()?;
-    terminal.current_buffer_mut().reset();
-    let painting = draw(&mut terminal.get_frame());
+    let buffer = terminal.current_buffer_mut();
+    let kept = painter.kept(buffer.area).to_vec();
+    blank_outside(buffer, &kept);
+    let mut painting = draw(&mut terminal.get_frame(), &kept);
+    let dropped = kept
+        .iter()
+        .any(|k| !painting.retained.iter().any(|r| r.area == k.area));
+    if dropped {
+        terminal.current_buffer_mut().reset();
+        painting = draw(&mut terminal.get_frame(), &[]);
+    }
     painter.paint_retained(terminal.current_buffer_mut(), painting.retained)?;
     // The backend writes the painter's bytes in place of the cells it is given.
     terminal.backend_mut().draw(std::iter::empty())?;
@@ -64,6 +81,37 @@ where
         }
     }
     Backend::flush(terminal.backend_mut())
+}
+
+/// Blanks every cell of `buf` outside the areas of `kept`.
+fn blank_outside(buf: &mut Buffer, kept: &[Retained]) {
+    if kept.is_empty() {
+        buf.reset();
+        return;
+    }
+    let (left, right) = (buf.area.left(), buf.area.right());
+    let mut inside: Vec<(u16, u16)> = Vec::with_capacity(kept.len() + 1);
+    for y in buf.area.top()..buf.area.bottom() {
+        inside.clear();
+        inside.extend(
+            kept.iter()
+                .filter(|k| (k.area.top()..k.area.bottom()).contains(&y))
+                .map(|k| (k.area.left().max(left), k.area.right().min(right))),
+        );
+        inside.sort_unstable();
+        inside.push((right, right));
+        let row = buf.index_of(left, y);
+        let mut x = left;
+        for &(from, to) in &inside {
+            if from > x {
+                let (a, b) = (usize::from(x - left), usize::from(from - left));
+                for cell in &mut buf.content[row + a..row + b] {
+                    cell.reset();
+                }
+            }
+            x = x.max(to);
+        }
+    }
 }
 
 /// The backend's half of a [`Painter`]: the bytes of the frame being drawn, and whether the
@@ -87,12 +135,12 @@ impl Painted {
             shown: Buffer::empty(Rect::ZERO),
             bytes: Vec::new(),
             painted: self.clone(),
-            last: None,
+            last: Vec::new(),
             compared: 0,
             emit: Vec::new(),
             sync: Vec::new(),
             spans: Vec::new(),
-            except: Vec::new(),
+            bitmaps: Vec::new(),
         }
     }
 
@@ -102,6 +150,22 @@ impl Painted {
         out.write_all(&bytes)?;
         bytes.clear();
         Ok(())
+    }
+
+    /// Call from `Backend::draw` after [`Painted::write_to`], with the cells it was given.
+    /// [`paint_frame`] gives none; ratatui gives blank cells to clear part of a screen. Then
+    /// the whole screen is cleared and the painter's copy with it, so the next frame is
+    /// compared with a blank screen and sent whole.
+    pub fn clear_for<'a, W: Write>(
+        &self,
+        out: &mut CrosstermBackend<W>,
+        mut cells: impl Iterator<Item = (u16, u16, &'a Cell)>,
+    ) -> io::Result<()> {
+        if cells.next().is_none() {
+            return Ok(());
+        }
+        self.note_cleared();
+        out.clear()
     }
 
     /// Call from `Backend::clear` and `clear_region`.
@@ -118,16 +182,16 @@ pub struct Painter {
     /// Escape codes of the cells, handed to the backend's `draw` through `painted`.
     bytes: Vec<u8>,
     painted: Painted,
-    /// The chart's retained cells in the last frame, if it said which.
-    last: Option<Retained>,
+    /// The retained areas of the last frame.
+    last: Vec<Retained>,
     /// Cells the last frame compared.
     compared: usize,
     /// Reused between frames: cells to write, cells to copy into `shown`, stretches of cells
-    /// to compare, the bitmap of a retained area's cells to compare.
+    /// to compare, the bitmaps of the retained areas' cells to compare.
     emit: Vec<usize>,
     sync: Vec<usize>,
     spans: Vec<(usize, usize)>,
-    except: Vec<u64>,
+    bitmaps: Vec<Vec<u64>>,
 }
 
 impl Painter {
@@ -137,35 +201,59 @@ impl Painter {
         self.compared
     }
 
-    /// Leave for the backend what changed between the screen and `next`, comparing every cell.
-    pub fn paint(&mut self, next: &Buffer) -> io::Result<()> {
-        self.paint_retained(next, None)
+    /// The areas of the last frame that a frame of size `area` can keep: none after the
+    /// screen was cleared or resized.
+    pub fn kept(&mut self, area: Rect) -> &[Retained] {
+        if self.painted.cleared.swap(false, Ordering::Relaxed) || self.shown.area != area {
+            self.shown = Buffer::empty(area);
+            self.last.clear();
+        }
+        &self.last
     }
 
-    /// [`Painter::paint`], told which cells of `next` the chart may have changed since the
-    /// base it was drawn over. When the last frame was drawn over the same base, in the same
-    /// place, the chart's other cells are the same as then and are not compared: a step frame
-    /// compares the text panels and the few dozen cells of the path, point and arrow instead
-    /// of the thousands of the contour map.
-    pub fn paint_retained(&mut self, next: &Buffer, retained: Option<Retained>) -> io::Result<()> {
+    /// Leave for the backend what changed between the screen and `next`, comparing every cell.
+    pub fn paint(&mut self, next: &Buffer) -> io::Result<()> {
+        self.paint_retained(next, Vec::new())
+    }
+
+    /// [`Painter::paint`], told which areas of `next` were drawn from what (see
+    /// [`Retained`]). An area drawn from the same thing as in the last frame, in the same
+    /// place, is the same as then apart from the cells either frame lists, and only those are
+    /// compared: a step frame compares the numbers panel and the few dozen cells of the path,
+    /// point and arrow instead of the thousands of the contour map and the page text.
+    pub fn paint_retained(&mut self, next: &Buffer, retained: Vec<Retained>) -> io::Result<()> {
         let fresh = self.painted.cleared.swap(false, Ordering::Relaxed);
         if fresh || self.shown.area != next.area {
             self.shown = Buffer::empty(next.area);
-            self.last = None;
+            self.last.clear();
         }
         let width = usize::from(next.area.width.max(1));
         let len = next.content.len();
-        self.spans.clear();
-        match (&self.last, &retained) {
-            (Some(last), Some(now)) if last.area == now.area && last.base == now.base => {
-                let origin = (next.area.x, next.area.y);
-                let cells = last.cells.iter().chain(&now.cells);
-                let area = Marked::new(now.area, origin, width, len, cells, &mut self.except);
-                area.spans(&mut self.spans);
+        let origin = (next.area.x, next.area.y);
+        self.bitmaps.resize_with(retained.len(), Vec::new);
+        let mut kept: Vec<Marked> = Vec::with_capacity(retained.len());
+        for (k, (now, bits)) in retained.iter().zip(self.bitmaps.iter_mut()).enumerate() {
+            let Some(last) = self
+                .last
+                .iter()
+                .find(|l| l.area == now.area && l.base == now.base && l.base != Retained::FRESH)
+            else {
+                continue;
+            };
+            if retained[..k].iter().any(|r| r.area.intersects(now.area)) {
+                // Overlapping areas would be skipped twice over; compare such a one in full.
+                continue;
             }
-            _ => self.spans.push((0, len)),
+            let cells = last.cells.iter().chain(&now.cells);
+            kept.push(Marked::new(now.area, origin, width, len, cells, bits));
         }
-        self.compared = self.spans.iter().map(|&(from, to)| to - from).sum();
+        self.spans.clear();
+        spans_around(&mut kept, width, len, &mut self.spans);
+        self.compared = self
+            .spans
+            .iter()
+            .map(|&(from, to)| to.saturating_sub(from))
+            .sum();
         changed_cells(
             &self.shown.content,
             &next.content,
@@ -213,7 +301,6 @@ struct Marked<'a> {
     w: usize,
     h: usize,
     width: usize,
-    len: usize,
     bits: &'a [u64],
 }
 
@@ -245,47 +332,57 @@ impl<'a> Marked<'a> {
             w,
             h,
             width,
-            len,
             bits,
         }
     }
 
-    /// The stretches `[from, to)` to compare, in order: everything outside the area, and the
-    /// marked cells in it.
-    fn spans(&self, spans: &mut Vec<(usize, usize)>) {
-        let mut at = 0;
-        for row in 0..self.h {
-            let start = (self.y + row) * self.width + self.x;
-            spans.push((at, start));
-            let (from, to) = (row * self.w, (row + 1) * self.w);
-            let mut word = from / 64;
-            while word * 64 < to {
-                let mut bits = self.bits[word];
-                // Keep only this row's bits of the word.
-                if word * 64 < from {
-                    bits &= !0 << (from % 64);
-                }
-                if (word + 1) * 64 > to {
-                    bits &= !0 >> (64 - to % 64);
-                }
-                while bits != 0 {
-                    let b = word * 64 + bits.trailing_zeros() as usize;
-                    let i = start + (b - from);
-                    spans.push((i, i + 1));
-                    bits &= bits - 1;
-                }
-                word += 1;
+    /// Pushes the stretches of the area's row `row` (0-based) to compare: its marked cells.
+    fn marked_in_row(&self, row: usize, spans: &mut Vec<(usize, usize)>) {
+        let start = (self.y + row) * self.width + self.x;
+        let (from, to) = (row * self.w, (row + 1) * self.w);
+        let mut word = from / 64;
+        while word * 64 < to {
+            let mut bits = self.bits[word];
+            // Keep only this row's bits of the word.
+            if word * 64 < from {
+                bits &= !0 << (from % 64);
             }
-            at = start + self.w;
+            if (word + 1) * 64 > to {
+                bits &= !0 >> (64 - to % 64);
+            }
+            while bits != 0 {
+                let b = word * 64 + bits.trailing_zeros() as usize;
+                let i = start + (b - from);
+                spans.push((i, i + 1));
+                bits &= bits - 1;
+            }
+            word += 1;
         }
-        spans.push((at, self.len));
     }
+}
+
+/// The stretches `[from, to)` of a `width`-wide buffer of `len` cells to compare, in order:
+/// everything outside the `kept` areas (which must not overlap), and their marked cells.
+fn spans_around(kept: &mut [Marked], width: usize, len: usize, spans: &mut Vec<(usize, usize)>) {
+    kept.sort_by_key(|m| m.x);
+    let rows = len / width.max(1);
+    let mut at = 0;
+    for row in 0..rows {
+        for m in kept.iter().filter(|m| (m.y..m.y + m.h).contains(&row)) {
+            let start = row * width + m.x;
+            spans.push((at, start));
+            m.marked_in_row(row - m.y, spans);
+            at = start + m.w;
+        }
+    }
+    spans.push((at, len));
 }
 
 /// A crossterm backend whose frames' cells come from a [`Painter`]: the local terminal's.
 pub struct PaintedBackend<W: Write> {
     inner: CrosstermBackend<W>,
     painted: Painted,
+    cursor: Position,
 }
 
 impl<W: Write> PaintedBackend<W> {
@@ -296,6 +393,7 @@ impl<W: Write> PaintedBackend<W> {
             PaintedBackend {
                 inner: CrosstermBackend::new(out),
                 painted,
+                cursor: Position::ORIGIN,
             },
             painter,
         )
@@ -305,11 +403,12 @@ impl<W: Write> PaintedBackend<W> {
 impl<W: Write> Backend for PaintedBackend<W> {
     type Error = io::Error;
 
-    fn draw<'a, I>(&mut self, _ratatuis_diff: I) -> io::Result<()>
+    fn draw<'a, I>(&mut self, cells: I) -> io::Result<()>
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        self.painted.write_to(&mut self.inner)
+        self.painted.write_to(&mut self.inner)?;
+        self.painted.clear_for(&mut self.inner, cells)
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
@@ -320,12 +419,16 @@ impl<W: Write> Backend for PaintedBackend<W> {
         self.inner.show_cursor()
     }
 
+    /// Where we last put it. Asking the terminal means writing a query and reading its answer
+    /// from the input, where it can get mixed with the learner's keys.
     fn get_cursor_position(&mut self) -> io::Result<Position> {
-        self.inner.get_cursor_position()
+        Ok(self.cursor)
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        self.inner.set_cursor_position(position)
+        let p = position.into();
+        self.cursor = p;
+        self.inner.set_cursor_position(p)
     }
 
     fn clear(&mut self) -> io::Result<()> {

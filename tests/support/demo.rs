@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
-use gradstep::ssh::{Action, AppFactory, Connection, Painting, RemoteApp};
+use gradstep::ssh::{Action, AppFactory, Connection, Painting, RemoteApp, Retained};
 use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
@@ -116,7 +116,7 @@ impl RemoteApp for DemoApp {
         self.auto.then_some(Duration::from_millis(500))
     }
 
-    fn draw(&mut self, frame: &mut Frame) -> Painting {
+    fn draw(&mut self, frame: &mut Frame, _kept: &[Retained]) -> Painting {
         let area = frame.area();
         self.size = (area.width, area.height);
         let lines = vec![

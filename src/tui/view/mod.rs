@@ -6,7 +6,7 @@ mod numbers;
 mod paint;
 pub(crate) mod panels;
 
-pub use panels::FooterMemo;
+pub use panels::{FooterMemo, RowsMemo};
 mod rule_card;
 mod start;
 mod tutor;
@@ -28,15 +28,16 @@ pub struct Drawn {
     pub chart: Option<(u16, u16)>,
     /// Rows the page text can scroll down (0 when it fits or no page is shown).
     pub page_overflow: u16,
-    /// The chart's cells that can differ from its cached base, when it was drawn over one and
-    /// nothing was drawn over the chart after it.
-    pub retained: Option<Retained>,
+    /// Areas the painter may skip when they are drawn from the same as in the last frame
+    /// (see [`Retained`]): the chart over its cached base, the page text, the footer.
+    pub retained: Vec<Retained>,
     /// Where the terminal's cursor goes (in a line being typed); hidden when `None`.
     pub cursor: Option<Position>,
 }
 
-/// Draws the whole screen.
-pub fn draw(app: &App, frame: &mut Frame) -> Drawn {
+/// Draws the whole screen. `kept` are the areas that still hold what the last frame drew
+/// there (see [`crate::tui::painter::paint_frame`]); the rest of the buffer is blank.
+pub fn draw(app: &App, frame: &mut Frame, kept: &[Retained]) -> Drawn {
     let area = frame.area();
     if area.width < layout::MIN_SIZE.0 || area.height < layout::MIN_SIZE.1 {
         let msg = format!(
@@ -55,15 +56,18 @@ pub fn draw(app: &App, frame: &mut Frame) -> Drawn {
             start::draw(app, frame, area);
             Drawn::default()
         }
-        Screen::Tutor(t) => tutor::draw(app, t, frame, area),
+        Screen::Tutor(t) => tutor::draw(app, t, frame, area, kept),
     };
     if app.help {
         panels::help(app, frame, area);
-        // The help box lies over the chart.
-        return Drawn {
-            retained: None,
-            ..drawn
-        };
+        // The help box lies over the other areas: they are no longer what they were drawn
+        // from, and are drawn afresh next time.
+        let mut drawn = drawn;
+        for r in &mut drawn.retained {
+            r.base = Retained::FRESH;
+            r.cells.clear();
+        }
+        return drawn;
     }
     drawn
 }

@@ -7,13 +7,20 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Look;
 use super::paint::Rows;
+use crate::chart::Retained;
 use crate::lesson::Lang;
 use crate::tui::app::App;
 use crate::tui::keys::Keymap;
 use crate::tui::strings::tr;
 
 /// The key hints of the screen's table that fit (see `Keymap::footer`).
-pub fn footer(app: &App, look: &Look, frame: &mut Frame, area: Rect) {
+pub fn footer(
+    app: &App,
+    look: &Look,
+    frame: &mut Frame,
+    area: Rect,
+    kept: &[Retained],
+) -> Retained {
     let key = FooterKey {
         keymap: app.screen_keymap(),
         context: app.key_context(),
@@ -22,11 +29,20 @@ pub fn footer(app: &App, look: &Look, frame: &mut Frame, area: Rect) {
         color: look.color,
     };
     let mut memo = app.footer.0.lock().unwrap_or_else(|e| e.into_inner());
-    let line = match &*memo {
-        Some((k, line)) if *k == key => line,
-        _ => &memo.insert((key, footer_line(key, look))).1,
+    let (_, line, base) = match &*memo {
+        Some(kept) if kept.0 == key => kept,
+        _ => memo.insert((key, footer_line(key, look), Retained::next_base())),
     };
-    frame.render_widget(Rows(std::slice::from_ref(line)), area);
+    let footer = Retained {
+        area,
+        base: *base,
+        cells: Vec::new(),
+    };
+    if !kept.contains(&footer) {
+        crate::chart::blank(frame.buffer_mut(), area);
+        frame.render_widget(Rows(std::slice::from_ref(line)), area);
+    }
+    footer
 }
 
 fn footer_line(key: FooterKey, look: &Look) -> Line<'static> {
@@ -54,10 +70,35 @@ struct FooterKey {
     color: bool,
 }
 
-/// The footer last drawn and what it was drawn from. `Mutex` rather than `RefCell` so an app
-/// stays `Send` for the SSH server; it is never contended.
+/// The footer last drawn, what it was drawn from, and its id for the painter. `Mutex` rather
+/// than `RefCell` so an app stays `Send` for the SSH server; it is never contended.
 #[derive(Debug, Default)]
-pub struct FooterMemo(std::sync::Mutex<Option<(FooterKey, Line<'static>)>>);
+pub struct FooterMemo(std::sync::Mutex<Option<(FooterKey, Line<'static>, u64)>>);
+
+/// The rows last drawn in an area, and their id for the painter: the same id while the same
+/// rows are drawn in the same place, so it can skip comparing them.
+#[derive(Debug, Default)]
+pub struct RowsMemo(std::sync::Mutex<Option<(Rect, Vec<Line<'static>>, u64)>>);
+
+impl RowsMemo {
+    /// `lines` drawn with `Rows` into `area` (blank before), as the painter sees them.
+    pub fn retained(&self, area: Rect, lines: &[Line<'static>]) -> Retained {
+        let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let base = match &*memo {
+            Some((a, l, base)) if *a == area && l.as_slice() == lines => *base,
+            _ => {
+                let base = Retained::next_base();
+                *memo = Some((area, lines.to_vec(), base));
+                base
+            }
+        };
+        Retained {
+            area,
+            base,
+            cells: Vec::new(),
+        }
+    }
+}
 
 /// `EN | 中文` at the right of a title row, the current one bold.
 pub fn language_tag(app: &App, frame: &mut Frame, row: Rect) {

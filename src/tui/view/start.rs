@@ -85,7 +85,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         notes_area,
     );
 
-    footer(app, &look, frame, foot);
+    footer(app, &look, frame, foot, &[]);
 }
 
 /// The sandbox's line under its title, as a lesson's summary.

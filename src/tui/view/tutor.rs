@@ -21,7 +21,7 @@ use crate::tui::app::{App, LineEntry, LineKind, Tutor};
 use crate::tui::strings::tr;
 
 /// Draws the lesson screen; returns the chart's size in cells, if one was drawn.
-pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
+pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, kept: &[Retained]) -> Drawn {
     let look = Look::of(app);
     let lang = app.lang;
     let mut num_lines = Vec::new();
@@ -51,7 +51,8 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     frame.render_widget(Rows(&[title]), l.title);
     language_tag(app, frame, l.title);
 
-    let (page_overflow, cursor) = draw_text(app, t, frame, l.text, &look, page);
+    let (page_overflow, cursor, page_rows) = draw_text(app, t, frame, l.text, &look, page, kept);
+    let mut retained = vec![page_rows];
 
     let block = look.panel(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
     let ni = block.inner(l.numbers);
@@ -68,10 +69,9 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     frame.render_widget(block, l.numbers);
     frame.render_widget(Rows(&num_lines), ni);
 
-    let mut retained = None;
     let chart = l.chart.map(|c| {
         let inside = inner(c);
-        retained = draw_chart(app, &t.stage, frame, c, &look);
+        retained.push(draw_chart(app, &t.stage, frame, c, &look, kept));
         (inside.width, inside.height)
     });
     if let Some(h) = l.history {
@@ -79,12 +79,18 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect) -> Drawn {
     }
 
     if let Some(n) = &app.notice {
+        chart::blank(frame.buffer_mut(), l.footer);
         frame.render_widget(
             Rows(&[Line::from(Span::styled(format!(" {n}"), look.error()))]),
             l.footer,
         );
+        retained.push(Retained {
+            area: l.footer,
+            base: Retained::FRESH,
+            cells: Vec::new(),
+        });
     } else {
-        footer(app, &look, frame, l.footer);
+        retained.push(footer(app, &look, frame, l.footer, kept));
     }
     Drawn {
         chart,
@@ -222,7 +228,8 @@ fn draw_text(
     area: Rect,
     look: &Look,
     wrapped: Option<(u16, PageParts)>,
-) -> (u16, Option<Position>) {
+    kept: &[Retained],
+) -> (u16, Option<Position>, Retained) {
     let lang = app.lang;
     let title = match app.lesson() {
         Some(_) => tr(lang, " Page ", " 本页 "),
@@ -263,7 +270,11 @@ fn draw_text(
         height: scroll.shown,
         ..body
     };
-    frame.render_widget(Rows(&text), text_area);
+    let rows = app.page_rows.retained(text_area, &text);
+    if !kept.contains(&rows) {
+        chart::blank(frame.buffer_mut(), text_area);
+        frame.render_widget(Rows(&text), text_area);
+    }
     y += scroll.shown;
     if scroll.mark_row && y < body.y + body.height {
         let mark = more_mark(lang, ascii, top, scroll.overflow);
@@ -295,7 +306,7 @@ fn draw_text(
         };
         draw_line(app, entry, frame, line_area, look, &t.stage)
     });
-    (scroll.overflow, cursor)
+    (scroll.overflow, cursor, rows)
 }
 
 /// The row under the page text: how much is below, or that the end is reached, with the key
@@ -552,7 +563,8 @@ fn draw_chart(
     frame: &mut Frame,
     area: Rect,
     look: &Look,
-) -> Option<Retained> {
+    kept: &[Retained],
+) -> Retained {
     let block = look.panel(Span::styled(chart_title(stage, app.lang), look.title()));
     let area_in = inner(area);
     frame.render_widget(block, area);
@@ -563,7 +575,7 @@ fn draw_chart(
         app.mask(),
         app.lang,
     );
-    canvas.render(area_in, frame.buffer_mut(), &look.theme())
+    canvas.render_kept(area_in, frame.buffer_mut(), &look.theme(), kept)
 }
 
 fn draw_history(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Look) {
