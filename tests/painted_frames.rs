@@ -155,12 +155,19 @@ fn run(glyphs: Glyphs) {
 /// blank buffer with a painter comparing every cell (the reference), and `paint_frame`, which
 /// keeps its buffer and skips what did not change. Both screens, colours included, must agree.
 fn walk(glyphs: Glyphs, open: Open, script: Vec<Do>, sandbox: bool) {
+    walk_keeping(glyphs, open, script, sandbox, true);
+}
+
+/// [`walk`], with `paint_frame` keeping areas between frames (the local tutor) or not (the
+/// SSH server).
+fn walk_keeping(glyphs: Glyphs, open: Open, script: Vec<Do>, sandbox: bool, keep: bool) {
     let (mut w, mut h) = (160, 48);
     let mut a = app(glyphs, open);
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     let mut full = Screen::new(w, h);
     let wire = Wire::default();
     let (backend, mut painter) = PaintedBackend::new(wire.clone());
+    painter.keep_areas(keep);
     let options = TerminalOptions {
         viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
     };
@@ -340,5 +347,23 @@ fn skipping_unchanged_areas_shows_the_same_screen_in_lessons() {
         for glyphs in [Glyphs::Unicode, Glyphs::Ascii] {
             walk(glyphs, Open::Lesson(id.into()), lesson_script(), false);
         }
+    }
+}
+
+/// The load client's case: the sandbox at 80×24, stepped past its convergence, reset; with
+/// areas kept between frames and without (as the SSH server draws).
+#[test]
+fn skipping_unchanged_areas_shows_the_same_screen_at_80x24() {
+    let mut s = vec![Do::Size(80, 24)];
+    for k in 0..150 {
+        s.push(if k % 100 == 99 {
+            Do::Press('r')
+        } else {
+            Do::Press('n')
+        });
+    }
+    for keep in [true, false] {
+        let open = Open::Sandbox(SandboxSpec::default());
+        walk_keeping(Glyphs::Unicode, open, s.clone(), false, keep);
     }
 }

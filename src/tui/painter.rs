@@ -136,6 +136,7 @@ impl Painted {
             bytes: Vec::new(),
             painted: self.clone(),
             last: Vec::new(),
+            keep: true,
             compared: 0,
             emit: Vec::new(),
             sync: Vec::new(),
@@ -184,6 +185,9 @@ pub struct Painter {
     painted: Painted,
     /// The retained areas of the last frame.
     last: Vec<Retained>,
+    /// Whether [`paint_frame`] keeps the last frame's areas in the buffer (see
+    /// [`Painter::keep_areas`]).
+    keep: bool,
     /// Cells the last frame compared.
     compared: usize,
     /// Reused between frames: cells to write, cells to copy into `shown`, stretches of cells
@@ -202,13 +206,20 @@ impl Painter {
     }
 
     /// The areas of the last frame that a frame of size `area` can keep: none after the
-    /// screen was cleared or resized.
+    /// screen was cleared or resized, or when keeping is off.
     pub fn kept(&mut self, area: Rect) -> &[Retained] {
         if self.painted.cleared.swap(false, Ordering::Relaxed) || self.shown.area != area {
             self.shown = Buffer::empty(area);
             self.last.clear();
         }
-        &self.last
+        if self.keep { &self.last } else { &[] }
+    }
+
+    /// Whether [`paint_frame`] keeps the areas of the last frame in the buffer and hands them
+    /// to the view (on by default), or blanks the buffer and has every frame drawn whole. The
+    /// cells compared are the same either way.
+    pub fn keep_areas(&mut self, keep: bool) {
+        self.keep = keep;
     }
 
     /// Leave for the backend what changed between the screen and `next`, comparing every cell.
