@@ -1,5 +1,6 @@
-//! How many bytes one step costs on the wire: after the first frame, ratatui sends only the
-//! cells that changed. Over a slow SSH link this is what makes stepping feel instant.
+//! How many bytes one step costs on the wire: after the first frame, the local tutor's
+//! painter sends only the cells that changed. Over a slow SSH link this is what makes
+//! stepping feel instant.
 
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
@@ -9,8 +10,8 @@ use gradstep::chart::Glyphs;
 use gradstep::lesson::{self, Lang};
 use gradstep::progress::Progress;
 use gradstep::stage::SandboxSpec;
-use gradstep::tui::{Action, App, AppOptions, Open, draw_frame};
-use ratatui::backend::CrosstermBackend;
+use gradstep::tui::painter::{PaintedBackend, paint_frame};
+use gradstep::tui::{Action, App, AppOptions, Open, draw_painting};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
@@ -40,20 +41,24 @@ fn bytes_for_one_step(glyphs: Glyphs) -> (usize, usize, String) {
         open: Open::Sandbox(SandboxSpec::default()),
     });
     let wire = Wire::default();
+    let (backend, mut painter) = PaintedBackend::new(wire.clone());
     let mut term = Terminal::with_options(
-        CrosstermBackend::new(wire.clone()),
+        backend,
         TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
         },
     )
     .unwrap();
-    term.draw(|f| draw_frame(&mut app, f)).unwrap();
+    let mut frame = |app: &mut App| {
+        paint_frame(&mut term, &mut painter, |f, kept| draw_painting(app, f, kept)).unwrap();
+    };
+    frame(&mut app);
     let first = std::mem::take(&mut *wire.0.lock().unwrap()).len();
     app.update(Action::Key(KeyEvent::new(
         KeyCode::Char('n'),
         KeyModifiers::NONE,
     )));
-    term.draw(|f| draw_frame(&mut app, f)).unwrap();
+    frame(&mut app);
     let step = wire.0.lock().unwrap().clone();
     (
         first,
