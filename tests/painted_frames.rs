@@ -3,6 +3,8 @@
 //! and language, opening the help over the chart, and resizing. Both painters' bytes go
 //! through a terminal emulator (vt100), whose screens, colours included, must agree.
 
+#[path = "support/wire.rs"]
+mod wire;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradstep::chart::Glyphs;
 use gradstep::lesson::{self, Lang};
@@ -14,8 +16,7 @@ use gradstep::tui::{Action, App, AppOptions, Open, draw_frame, draw_painting};
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
-use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
+use wire::Wire;
 
 fn app(glyphs: Glyphs, open: Open) -> App {
     App::new(AppOptions {
@@ -205,7 +206,7 @@ fn walk_keeping(glyphs: Glyphs, open: Open, script: Vec<Do>, sandbox: bool, keep
             painting
         })
         .unwrap();
-        vt.process(&std::mem::take(&mut *wire.0.lock().unwrap()));
+        vt.process(&wire.take());
         fewest = fewest.min(painter.compared());
         assert!(
             cells(vt.screen()) == cells(full.vt.screen()),
@@ -240,19 +241,6 @@ fn skipping_the_charts_unchanged_cells_shows_the_same_screen_unicode() {
 #[test]
 fn skipping_the_charts_unchanged_cells_shows_the_same_screen_ascii() {
     run(Glyphs::Ascii);
-}
-
-#[derive(Clone, Default)]
-struct Wire(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Wire {
-    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 /// The local tutor's way of drawing (one buffer, the painter's bytes, the cursor set by the
@@ -293,7 +281,7 @@ fn painting_a_frame_shows_what_ratatuis_draw_shows_cursor_included() {
             draw_painting(&mut a, f, kept)
         })
         .unwrap();
-        vt.process(&std::mem::take(&mut *wire.0.lock().unwrap()));
+        vt.process(&wire.take());
         plain.draw(|f| draw_frame(&mut a, f)).unwrap();
         let expected: Vec<String> = plain
             .backend()

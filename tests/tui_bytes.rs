@@ -2,8 +2,9 @@
 //! painter sends only the cells that changed. Over a slow SSH link this is what makes
 //! stepping feel instant.
 
-use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
+#[path = "support/wire.rs"]
+mod wire;
+use wire::Wire;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradstep::chart::Glyphs;
@@ -14,19 +15,6 @@ use gradstep::tui::painter::{PaintedBackend, paint_frame};
 use gradstep::tui::{Action, App, AppOptions, Open, draw_painting};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
-
-#[derive(Clone, Default)]
-struct Wire(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Wire {
-    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 fn bytes_for_one_step(glyphs: Glyphs) -> (usize, usize, String) {
     let (w, h) = (120, 40);
@@ -50,10 +38,13 @@ fn bytes_for_one_step(glyphs: Glyphs) -> (usize, usize, String) {
     )
     .unwrap();
     let mut frame = |app: &mut App| {
-        paint_frame(&mut term, &mut painter, |f, kept| draw_painting(app, f, kept)).unwrap();
+        paint_frame(&mut term, &mut painter, |f, kept| {
+            draw_painting(app, f, kept)
+        })
+        .unwrap();
     };
     frame(&mut app);
-    let first = std::mem::take(&mut *wire.0.lock().unwrap()).len();
+    let first = wire.take().len();
     app.update(Action::Key(KeyEvent::new(
         KeyCode::Char('n'),
         KeyModifiers::NONE,
