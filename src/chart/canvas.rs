@@ -482,11 +482,14 @@ impl Canvas {
     }
 }
 
-/// A canvas drawn over a base's ready-made cells, as the screen's painter needs it: every cell
-/// of `area` holds what the base with id `base` rendered there, except `cells` (indices into
-/// the buffer, in any order, maybe repeated). Two frames drawn over the same base thus differ
-/// in `area` only at the `cells` of one or the other, so a painter that compared the last
-/// frame in full compares just those (if nothing else was drawn over the area).
+/// An area of a frame drawn from something the next frame can recognise, as the screen's
+/// painter needs it: every cell of `area` holds what `base` determines, except `cells`
+/// (indices into the buffer, in any order, maybe repeated). For a canvas drawn over a cached
+/// base, `base` is that base's id and `cells` the path, point and arrow on top; for rows of
+/// text, an id that stays while the same rows are drawn there, and no `cells`. Two frames with
+/// the same `area` and `base` thus differ there only at the `cells` of one or the other, so a
+/// painter that compared the last frame in full compares just those (if nothing else was
+/// drawn over the area).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Retained {
     pub area: Rect,

@@ -8,11 +8,10 @@
 //! columns a wide character covers are not written, and when a wide character gives way to a
 //! narrower one, the columns it covered are redrawn.
 //!
-//! Both adapters use it the same way: a [`Painter`] is called with the frame's buffer at the
-//! end of every `Terminal::draw` callback and leaves the escape codes in the shared
-//! [`Painted`], whose backend writes them where ratatui's cells would have gone (ratatui's
-//! diff is lazy: left unread, it costs nothing). The terminal keeps the cursor, clears and
-//! resizes.
+//! Both adapters draw with [`paint_frame`]: the view draws into the terminal's buffer, the
+//! [`Painter`] leaves the escape codes of the changed cells in the shared [`Painted`], and the
+//! backend writes them where ratatui's cells would have gone. The terminal keeps the cursor,
+//! clears and resizes; every clear tells the painter its copy of the screen is blank.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,7 +95,10 @@ fn blank_outside(buf: &mut Buffer, kept: &[Retained]) {
         inside.extend(
             kept.iter()
                 .filter(|k| (k.area.top()..k.area.bottom()).contains(&y))
-                .map(|k| (k.area.left().max(left), k.area.right().min(right))),
+                .map(|k| {
+                    let (a, b) = (k.area.left(), k.area.right());
+                    (a.clamp(left, right), b.clamp(left, right))
+                }),
         );
         inside.sort_unstable();
         inside.push((right, right));
