@@ -19,8 +19,12 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 use wire::Wire;
 
 fn app(glyphs: Glyphs, open: Open) -> App {
+    app_in(Lang::En, glyphs, open)
+}
+
+fn app_in(lang: Lang, glyphs: Glyphs, open: Open) -> App {
     App::new(AppOptions {
-        lang: Lang::En,
+        lang,
         glyphs,
         color: true,
         lessons: lesson::load_embedded().lessons.into(),
@@ -131,9 +135,14 @@ fn script() -> Vec<Do> {
 /// A lesson walked page by page: steps, a wrong answer typed and entered, the answer line
 /// left, the page text scrolled, at 80×24 where it overflows.
 fn lesson_script() -> Vec<Do> {
+    lesson_script_of(6)
+}
+
+/// [`lesson_script`] over `pages` page turns.
+fn lesson_script_of(pages: usize) -> Vec<Do> {
     use Do::*;
     let mut s = vec![Size(80, 24)];
-    for _ in 0..6 {
+    for _ in 0..pages {
         s.extend([Press('n'), Press('n'), Code(KeyCode::Enter)]);
         s.extend("1.5".chars().map(Press));
         s.extend([Code(KeyCode::Enter), Code(KeyCode::Esc), Press('n')]);
@@ -156,14 +165,21 @@ fn run(glyphs: Glyphs) {
 /// blank buffer with a painter comparing every cell (the reference), and `paint_frame`, which
 /// keeps its buffer and skips what did not change. Both screens, colours included, must agree.
 fn walk(glyphs: Glyphs, open: Open, script: Vec<Do>, sandbox: bool) {
-    walk_keeping(glyphs, open, script, sandbox, true);
+    walk_keeping(Lang::En, glyphs, open, script, sandbox, true);
 }
 
 /// [`walk`], with `paint_frame` keeping areas between frames (the local tutor) or not (the
 /// SSH server).
-fn walk_keeping(glyphs: Glyphs, open: Open, script: Vec<Do>, sandbox: bool, keep: bool) {
+fn walk_keeping(
+    lang: Lang,
+    glyphs: Glyphs,
+    open: Open,
+    script: Vec<Do>,
+    sandbox: bool,
+    keep: bool,
+) {
     let (mut w, mut h) = (160, 48);
-    let mut a = app(glyphs, open);
+    let mut a = app_in(lang, glyphs, open);
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     let mut full = Screen::new(w, h);
     let wire = Wire::default();
@@ -352,6 +368,25 @@ fn skipping_unchanged_areas_shows_the_same_screen_at_80x24() {
     }
     for keep in [true, false] {
         let open = Open::Sandbox(SandboxSpec::default());
-        walk_keeping(Glyphs::Unicode, open, s.clone(), false, keep);
+        walk_keeping(Lang::En, Glyphs::Unicode, open, s.clone(), false, keep);
+    }
+}
+
+/// Every page of every lesson, in Chinese and in English, at 80×24 (then 160×48), each page
+/// stepped and answered wrong: both ways of drawing show the same screen.
+#[test]
+fn every_lesson_page_in_both_languages_shows_the_same_screen() {
+    for lesson in lesson::load_embedded().lessons {
+        for lang in [Lang::Zh, Lang::En] {
+            let script = lesson_script_of(lesson.pages.len() + 1);
+            walk_keeping(
+                lang,
+                Glyphs::Unicode,
+                Open::Lesson(lesson.id.clone()),
+                script,
+                false,
+                true,
+            );
+        }
     }
 }
