@@ -413,8 +413,9 @@ mod tests {
     }
 
     /// Draws `frames` (each a list of lines) at `w`×`h` through a session backend, with the
-    /// painter (as the server does, by `paint_frame`) or with ratatui's own diff; returns the bytes the client got, per frame. A frame
-    /// `None` clears the screen first, the way a resync does, and repeats the previous frame.
+    /// painter (as the server does, by `paint_frame`) or with ratatui's own diff; returns the
+    /// bytes the client got, per frame. A frame `None` clears the screen first, the way a
+    /// resync does, and repeats the previous frame.
     fn send_frames(painted: bool, w: u16, h: u16, frames: &[Option<&[&str]>]) -> Vec<Vec<u8>> {
         use ratatui::style::{Color, Stylize};
         use ratatui::text::Line;
