@@ -5,6 +5,9 @@
 use gradstep::cli::{self, Launch};
 use gradstep::ssh;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let code = match cli::dispatch() {
         Launch::Exit(code) => code,
