@@ -242,7 +242,7 @@ async fn run(a: &Args, port: u16, pid: u32, key: &std::path::Path) -> anyhow::Re
         match h.await? {
             Ok(l) => {
                 held += 1;
-                latencies.extend(l);
+                latencies.extend(l.into_iter().map(|(_, took)| took));
             }
             Err(e) => {
                 errors += 1;

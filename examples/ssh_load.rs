@@ -132,7 +132,8 @@ fn main() -> anyhow::Result<()> {
     let result = rt.block_on(run(&a, port, pid));
     let peak = status_kb(pid, "VmHWM:");
     stop(&mut server);
-    let (held, rss_open, rss_end, mut lat, errors, exit0, cpu) = result?;
+    let (held, rss_open, rss_end, presses, errors, exit0, cpu) = result?;
+    let mut lat: Vec<Duration> = presses.iter().map(|&(_, took)| took).collect();
     lat.sort();
     let n = a.sessions.max(1) as f64;
     println!(
@@ -176,7 +177,32 @@ fn main() -> anyhow::Result<()> {
         ms(percentile(&lat, 0.99)),
         ms(lat.last().copied().unwrap_or_default())
     );
+    println!("p99 second by second: {}", p99_by_second(&presses));
     Ok(())
+}
+
+/// The p99 of the presses sent in each second of the run, so a slow start or a stall in the
+/// middle shows as such instead of being folded into one figure.
+fn p99_by_second(presses: &[(Instant, Duration)]) -> String {
+    let Some(first) = presses.iter().map(|&(at, _)| at).min() else {
+        return String::new();
+    };
+    let mut seconds: Vec<Vec<Duration>> = Vec::new();
+    for &(at, took) in presses {
+        let s = (at - first).as_secs() as usize;
+        if seconds.len() <= s {
+            seconds.resize_with(s + 1, Vec::new);
+        }
+        seconds[s].push(took);
+    }
+    seconds
+        .iter_mut()
+        .map(|l| {
+            l.sort();
+            format!("{:.0}", ms(percentile(l, 0.99)))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// CPU seconds used by the server and the client over `wall` seconds of key presses.
@@ -189,7 +215,7 @@ struct Cpu {
     client_sys: f64,
 }
 
-type Outcome = (usize, u64, u64, Vec<Duration>, usize, usize, Cpu);
+type Outcome = (usize, u64, u64, Vec<(Instant, Duration)>, usize, usize, Cpu);
 
 async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     // Open every session first (a few handshakes at a time), then measure.

@@ -372,12 +372,13 @@ impl Grid {
 /// A learner in the sandbox at `period` presses a second until `end`: press `n`, time until
 /// the new `t = k` is on screen. The sandbox converges after ~128 steps, so every 100 it
 /// starts over with `r`, untimed. Both load examples drive their students with this.
+/// Each press comes back as (when it was sent, how long its frame took).
 pub async fn step_until(
     t: &mut Term,
     offset: Duration,
     period: Duration,
     end: std::time::Instant,
-) -> anyhow::Result<Vec<Duration>> {
+) -> anyhow::Result<Vec<(std::time::Instant, Duration)>> {
     tokio::time::sleep(offset).await;
     let mut lat = Vec::new();
     let mut k = 0u64;
@@ -393,7 +394,7 @@ pub async fn step_until(
         t.send(b"n").await?;
         t.wait_for(&format!("t = {k} "), Duration::from_secs(10))
             .await?;
-        lat.push(t0.elapsed());
+        lat.push((t0, t0.elapsed()));
         next += period;
         tokio::time::sleep_until(next).await;
     }
