@@ -163,6 +163,8 @@ pub struct App {
     pub(crate) footer: crate::tui::view::FooterMemo,
     /// The page text last drawn, likewise.
     pub(crate) page_rows: crate::tui::view::RowsMemo,
+    /// The page text wrapped for the last frame (see `view::tutor`).
+    pub(crate) page_text: crate::tui::view::TextMemo,
 }
 
 impl App {
@@ -190,6 +192,7 @@ impl App {
             tried: 0,
             footer: Default::default(),
             page_rows: Default::default(),
+            page_text: Default::default(),
         };
         match opts.open {
             Open::Start => {}

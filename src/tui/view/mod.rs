@@ -7,6 +7,7 @@ mod paint;
 pub(crate) mod panels;
 
 pub use panels::{FooterMemo, RowsMemo};
+pub use tutor::TextMemo;
 mod rule_card;
 mod start;
 mod tutor;
@@ -85,6 +86,7 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 /// Styles shared by every screen, honouring NO_COLOR and ASCII mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Look {
     pub color: bool,
     pub glyphs: Glyphs,

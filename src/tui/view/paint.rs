@@ -12,6 +12,9 @@ use ratatui::style::Style;
 use ratatui::symbols::border;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Widget};
+use std::hash::{Hash, Hasher};
+
+use crate::chart::Retained;
 
 /// `Block::bordered().border_set(set).title(left)` (and `.title(right.right_aligned())`), with
 /// default styles: what the tutor's panels are.
@@ -98,6 +101,55 @@ impl Widget for Panel<'_> {
             };
             r.render(at, buf);
         }
+    }
+}
+
+impl Panel<'_> {
+    /// [`Widget::render`] as a frame with kept areas draws it (see
+    /// [`crate::tui::painter::paint_frame`]): the border is four strips (the top row with the
+    /// titles, the bottom row, the two sides between them), each given back in `out` with an
+    /// id made from everything the panel is drawn from. When the last frame kept all four with
+    /// that id, they already show this panel and nothing is drawn; otherwise they are blanked
+    /// (a kept strip may show another title) and drawn.
+    pub fn render_kept(
+        self,
+        area: Rect,
+        buf: &mut Buffer,
+        kept: &[Retained],
+        out: &mut Vec<Retained>,
+    ) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (area, self.set, &self.left, &self.right).hash(&mut h);
+        // The top bit keeps these ids apart from `Retained::next_base`'s counter (and FRESH).
+        let base = h.finish() | 1 << 63;
+        let (x, y, w, hgt) = (area.x, area.y, area.width, area.height);
+        let mut strips = vec![Rect::new(x, y, w, 1)];
+        if hgt > 1 {
+            strips.push(Rect::new(x, y + hgt - 1, w, 1));
+        }
+        if hgt > 2 {
+            strips.push(Rect::new(x, y + 1, 1, hgt - 2));
+            if w > 1 {
+                strips.push(Rect::new(x + w - 1, y + 1, 1, hgt - 2));
+            }
+        }
+        let first = out.len();
+        out.extend(strips.iter().map(|&area| Retained {
+            area,
+            base,
+            cells: Vec::new(),
+        }));
+        if out[first..].iter().all(|r| kept.contains(r)) {
+            return;
+        }
+        for &strip in &strips {
+            crate::chart::blank(buf, strip);
+        }
+        self.render(area, buf);
     }
 }
 

@@ -1,5 +1,7 @@
 //! The lesson (and sandbox) screen: page text, numbers, the chart, the key footer.
 
+use std::sync::Arc;
+
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
@@ -51,8 +53,9 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, kept: &[Retaine
     frame.render_widget(Rows(&[title]), l.title);
     language_tag(app, frame, l.title);
 
-    let (page_overflow, cursor, page_rows) = draw_text(app, t, frame, l.text, &look, page, kept);
-    let mut retained = vec![page_rows];
+    let mut retained = Vec::new();
+    let (page_overflow, cursor) =
+        draw_text(app, t, frame, l.text, &look, page, kept, &mut retained);
 
     let block = look.panel(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
     let ni = block.inner(l.numbers);
@@ -66,12 +69,12 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, kept: &[Retaine
             ni.height as usize,
         );
     }
-    frame.render_widget(block, l.numbers);
+    block.render_kept(l.numbers, frame.buffer_mut(), kept, &mut retained);
     frame.render_widget(Rows(&num_lines), ni);
 
     let chart = l.chart.map(|c| {
         let inside = inner(c);
-        retained.push(draw_chart(app, &t.stage, frame, c, &look, kept));
+        draw_chart(app, &t.stage, frame, c, &look, kept, &mut retained);
         (inside.width, inside.height)
     });
     if let Some(h) = l.history {
@@ -104,7 +107,8 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, kept: &[Retaine
 /// under it (the open question with its verdict, hint and explanation), then the rows of the
 /// line being typed.
 struct PageParts {
-    text: Vec<Line<'static>>,
+    /// Shared with [`TextMemo`]; copied only when the question has to scroll with it.
+    text: Arc<Vec<Line<'static>>>,
     pinned: Vec<Line<'static>>,
     entry: u16,
 }
@@ -112,33 +116,12 @@ struct PageParts {
 impl PageParts {
     fn new(app: &App, t: &Tutor, look: &Look, width: usize) -> PageParts {
         let lang = app.lang;
-        let mut text: Vec<Line> = Vec::new();
         let mut pinned: Vec<Line> = Vec::new();
         let page = app.lesson().and_then(|l| l.page(t.page));
+        let text = app.page_text.get(TextKey::of(app, t, look, width), || {
+            page_text(app, t, look, width)
+        });
         if t.custom || page.is_none() {
-            if let Objective::Formula(f) = &t.stage.scene.objective {
-                let vars: Vec<String> = f.vars().iter().map(|v| pretty_name(v)).collect();
-                let head = format!("L({}) = {}", vars.join(", "), f.source());
-                push_wrapped(&mut text, &head, width, look.title());
-            }
-            text.push(Line::raw(""));
-            let how = tr(
-                lang,
-                "n takes one step θ ← θ − η∇L; b undoes it.\nf types a new formula, s a new start,\n+/- change η, o the optimizer.\nWatch the arrow: its tip is the next point.",
-                "n 走一步 θ ← θ − η∇L；b 撤销。\nf 输入新公式，s 输入新起点，\n+/- 调整 η，o 切换优化器。\n箭头的尖端就是下一个点。",
-            );
-            for l in how.lines() {
-                push_wrapped(&mut text, l, width, Style::new());
-            }
-            if page.is_some() {
-                text.push(Line::raw(""));
-                let back = tr(
-                    lang,
-                    "(your own formula: → returns to the lesson)",
-                    "（你自己的公式：按 → 回到课程）",
-                );
-                push_wrapped(&mut text, back, width, look.dim());
-            }
             // The sandbox's own question (P: predict the step; d: type ∂L/∂x), pinned like a
             // page's; a prediction is about the learner's run as it stands.
             if t.lesson.is_none()
@@ -146,24 +129,20 @@ impl PageParts {
             {
                 pin_question(lang, ex, t, t.round, look, width, &mut pinned);
             }
-        } else if let Some(p) = page {
-            text = page_rows(p.text.get(lang), width)
-                .into_iter()
-                .map(Line::raw)
-                .collect();
-            if let Some(ex) = app.exercise() {
-                // A prediction is about the lesson's own run as it stands.
-                pin_question(lang, ex, t, !t.custom, look, width, &mut pinned);
-                // Once the answer is out, practice on a number not seen yet.
-                let more = p.vary.as_ref().is_some_and(|v| v.starts.len() > 1);
-                if more && !t.custom && !t.attempts.open() {
-                    let again = tr(
-                        lang,
-                        "A: the same question at another start",
-                        "按 A：换个起点再来一题",
-                    );
-                    push_wrapped(&mut pinned, again, width, look.dim());
-                }
+        } else if let Some(p) = page
+            && let Some(ex) = app.exercise()
+        {
+            // A prediction is about the lesson's own run as it stands.
+            pin_question(lang, ex, t, !t.custom, look, width, &mut pinned);
+            // Once the answer is out, practice on a number not seen yet.
+            let more = p.vary.as_ref().is_some_and(|v| v.starts.len() > 1);
+            if more && !t.custom && !t.attempts.open() {
+                let again = tr(
+                    lang,
+                    "A: the same question at another start",
+                    "按 A：换个起点再来一题",
+                );
+                push_wrapped(&mut pinned, again, width, look.dim());
             }
         }
         let entry = t
@@ -184,6 +163,103 @@ impl PageParts {
             1 + self.entry
         } else {
             self.pinned.len() as u16 + self.entry + 2
+        }
+    }
+}
+
+/// The page panel's text (not its question) wrapped to `width`: the page's own text, or in
+/// the sandbox and on a custom formula the formula and the keys. It changes with the page,
+/// the formula, the language and the width, not with a step, so it is kept between frames
+/// ([`TextMemo`]): wrapping it was a tenth of a step frame's work at 80×24.
+fn page_text(app: &App, t: &Tutor, look: &Look, width: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let page = app.lesson().and_then(|l| l.page(t.page));
+    let mut text: Vec<Line> = Vec::new();
+    if t.custom || page.is_none() {
+        if let Objective::Formula(f) = &t.stage.scene.objective {
+            let vars: Vec<String> = f.vars().iter().map(|v| pretty_name(v)).collect();
+            let head = format!("L({}) = {}", vars.join(", "), f.source());
+            push_wrapped(&mut text, &head, width, look.title());
+        }
+        text.push(Line::raw(""));
+        let how = tr(
+            lang,
+            "n takes one step θ ← θ − η∇L; b undoes it.\nf types a new formula, s a new start,\n+/- change η, o the optimizer.\nWatch the arrow: its tip is the next point.",
+            "n 走一步 θ ← θ − η∇L；b 撤销。\nf 输入新公式，s 输入新起点，\n+/- 调整 η，o 切换优化器。\n箭头的尖端就是下一个点。",
+        );
+        for l in how.lines() {
+            push_wrapped(&mut text, l, width, Style::new());
+        }
+        if page.is_some() {
+            text.push(Line::raw(""));
+            let back = tr(
+                lang,
+                "(your own formula: → returns to the lesson)",
+                "（你自己的公式：按 → 回到课程）",
+            );
+            push_wrapped(&mut text, back, width, look.dim());
+        }
+    } else if let Some(p) = page {
+        text = page_rows(p.text.get(lang), width)
+            .into_iter()
+            .map(Line::raw)
+            .collect();
+    }
+    text
+}
+
+/// What [`page_text`] is made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextKey {
+    lesson: Option<usize>,
+    page: usize,
+    custom: bool,
+    /// The formula's source where the text shows it (sandbox, custom formula).
+    formula: Option<String>,
+    lang: Lang,
+    look: Look,
+    width: usize,
+}
+
+impl TextKey {
+    fn of(app: &App, t: &Tutor, look: &Look, width: usize) -> TextKey {
+        let shows_formula = t.custom || app.lesson().and_then(|l| l.page(t.page)).is_none();
+        let formula = match &t.stage.scene.objective {
+            Objective::Formula(f) if shows_formula => Some(f.source().to_string()),
+            _ => None,
+        };
+        TextKey {
+            lesson: t.lesson,
+            page: t.page,
+            custom: t.custom,
+            formula,
+            lang: app.lang,
+            look: *look,
+            width,
+        }
+    }
+}
+
+/// The page text last wrapped, and what it was wrapped from (see [`page_text`]). `Mutex`
+/// rather than `RefCell` so an app stays `Send` for the SSH server; it is never contended.
+#[derive(Debug, Default)]
+pub struct TextMemo(std::sync::Mutex<Option<(TextKey, Arc<Vec<Line<'static>>>)>>);
+
+impl TextMemo {
+    /// The text for `key`, made by `make` unless it is the one made last.
+    fn get(
+        &self,
+        key: TextKey,
+        make: impl FnOnce() -> Vec<Line<'static>>,
+    ) -> Arc<Vec<Line<'static>>> {
+        let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match &*memo {
+            Some((k, text)) if *k == key => text.clone(),
+            _ => {
+                let text = Arc::new(make());
+                *memo = Some((key, text.clone()));
+                text
+            }
         }
     }
 }
@@ -229,7 +305,8 @@ fn draw_text(
     look: &Look,
     wrapped: Option<(u16, PageParts)>,
     kept: &[Retained],
-) -> (u16, Option<Position>, Retained) {
+    retained: &mut Vec<Retained>,
+) -> (u16, Option<Position>) {
     let lang = app.lang;
     let title = match app.lesson() {
         Some(_) => tr(lang, " Page ", " 本页 "),
@@ -244,8 +321,9 @@ fn draw_text(
     // No room for the question under the text: it scrolls with the text instead.
     let fixed = parts.pinned.len() as u16 + parts.entry;
     if !parts.pinned.is_empty() && fixed + 2 > body.height {
-        parts.text.push(Line::raw(""));
-        parts.text.append(&mut parts.pinned);
+        let text = Arc::make_mut(&mut parts.text);
+        text.push(Line::raw(""));
+        text.append(&mut parts.pinned);
     }
     let fixed = parts.pinned.len() as u16 + parts.entry;
     let rows = body.height.saturating_sub(fixed);
@@ -256,24 +334,21 @@ fn draw_text(
         let mark = if ascii { " ^ " } else { " ▲ " };
         block = block.right_title(Span::styled(mark, look.key()));
     }
-    frame.render_widget(block, area);
+    block.render_kept(area, frame.buffer_mut(), kept, retained);
 
     let mut y = body.y;
-    let text: Vec<Line> = parts
-        .text
-        .into_iter()
-        .skip(top as usize)
-        .take(scroll.shown as usize)
-        .collect();
+    let from = usize::from(top).min(parts.text.len());
+    let to = (from + usize::from(scroll.shown)).min(parts.text.len());
+    let text = &parts.text[from..to];
     let text_area = Rect {
         y,
         height: scroll.shown,
         ..body
     };
-    let rows = app.page_rows.retained(text_area, &text);
+    let rows = app.page_rows.retained(text_area, text);
     if !kept.contains(&rows) {
         chart::blank(frame.buffer_mut(), text_area);
-        frame.render_widget(Rows(&text), text_area);
+        frame.render_widget(Rows(text), text_area);
     }
     y += scroll.shown;
     if scroll.mark_row && y < body.y + body.height {
@@ -306,7 +381,8 @@ fn draw_text(
         };
         draw_line(app, entry, frame, line_area, look, &t.stage)
     });
-    (scroll.overflow, cursor, rows)
+    retained.push(rows);
+    (scroll.overflow, cursor)
 }
 
 /// The row under the page text: how much is below, or that the end is reached, with the key
@@ -564,10 +640,11 @@ fn draw_chart(
     area: Rect,
     look: &Look,
     kept: &[Retained],
-) -> Retained {
+    retained: &mut Vec<Retained>,
+) {
     let block = look.panel(Span::styled(chart_title(stage, app.lang), look.title()));
     let area_in = inner(area);
-    frame.render_widget(block, area);
+    block.render_kept(area, frame.buffer_mut(), kept, retained);
     let canvas = stage.chart(
         app.glyphs,
         area_in.width,
@@ -575,7 +652,7 @@ fn draw_chart(
         app.mask(),
         app.lang,
     );
-    canvas.render_kept(area_in, frame.buffer_mut(), &look.theme(), kept)
+    retained.push(canvas.render_kept(area_in, frame.buffer_mut(), &look.theme(), kept));
 }
 
 fn draw_history(app: &App, stage: &Stage, frame: &mut Frame, area: Rect, look: &Look) {
