@@ -197,8 +197,10 @@ impl Widget for Rows<'_, '_> {
 
 /// Calls `f(symbol, width, style)` for each grapheme a `LineTruncator` of `max` cells keeps:
 /// graphemes in order up to the width, skipping any wider than it and control characters (as
-/// `Line::styled_graphemes`). Printable ASCII is one grapheme per byte, so it skips the
-/// grapheme segmentation that is most of a text row's cost.
+/// `Line::styled_graphemes`). Text made only of characters that are always a grapheme of
+/// their own ([`own_grapheme`]: printable ASCII, the Greek letters and math signs of the
+/// numbers panel, Chinese) skips the grapheme segmentation, which was most of a text row's
+/// cost.
 fn kept_graphemes<'a>(line: &'a Line<'a>, max: u16, mut f: impl FnMut(&'a str, u16, Style)) {
     let base = Style::default().patch(line.style);
     let mut used = 0u16;
@@ -215,6 +217,21 @@ fn kept_graphemes<'a>(line: &'a Line<'a>, max: u16, mut f: impl FnMut(&'a str, u
             }
             continue;
         }
+        if content.chars().all(own_grapheme) {
+            for (k, c) in content.char_indices() {
+                let symbol = &content[k..k + c.len_utf8()];
+                let w = symbol.cell_width();
+                if w > max {
+                    continue;
+                }
+                if used + w > max {
+                    return;
+                }
+                used += w;
+                f(symbol, w, style);
+            }
+            continue;
+        }
         for g in span.styled_graphemes(base) {
             let w = g.symbol.cell_width();
             if w > max {
@@ -227,6 +244,25 @@ fn kept_graphemes<'a>(line: &'a Line<'a>, max: u16, mut f: impl FnMut(&'a str, u
             f(g.symbol, w, g.style);
         }
     }
+}
+
+/// True for a character that is a grapheme cluster by itself whatever stands around it: not a
+/// control or format character, and in a block with no combining marks, joiners, prepended or
+/// spacing marks, Hangul jamo or regional indicators (the Unicode grapheme-break classes that
+/// join a character to its neighbours). The blocks are the ones the tutor's text uses.
+fn own_grapheme(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{a0}'..='\u{ac}' | '\u{ae}'..='\u{ff}' // Latin-1, without the soft hyphen
+        | '\u{370}'..='\u{3ff}' // Greek
+        | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205e}' // punctuation, no format marks
+        | '\u{2070}'..='\u{209f}' // super- and subscripts
+        | '\u{2190}'..='\u{23ff}' // arrows, mathematical operators, technical
+        | '\u{2500}'..='\u{25ff}' // box drawing, blocks, shapes
+        | '\u{3000}'..='\u{3029}' // CJK punctuation, without its tone marks
+        | '\u{4e00}'..='\u{9fff}' // CJK ideographs
+        | '\u{ff01}'..='\u{ff60}' // full-width forms, without half-width kana
+    )
 }
 
 #[cfg(test)]
@@ -321,10 +357,28 @@ mod tests {
             .right_aligned(),
         );
         lines.push(Line::from("e\u{301}\u{200b}x"));
-        let screen = Rect::new(0, 0, 40, 14);
+        lines.push(Line::from(vec![
+            Span::raw("‖∇L‖ θ = (x, y) Δθ = −η∇L "),
+            Span::styled("数值：（0.5，1）", Style::new().bold()),
+        ]));
+        // Each on its own line: one character outside `own_grapheme` sends its whole span the
+        // slow way.
+        for joined in [
+            "θ\u{301}η",
+            "x\u{ad}y",
+            "中\u{302a}文",
+            "ｶﾞ",
+            "가각",
+            "a\u{200d}b",
+        ] {
+            lines.push(Line::from(joined));
+        }
+        let screen = Rect::new(0, 0, 40, 20);
         for (x, y, w, h) in [
-            (0, 0, 40, 14),
+            (0, 0, 40, 20),
             (1, 1, 12, 3),
+            (0, 0, 13, 20),
+            (3, 0, 1, 20),
             (5, 2, 1, 20),
             (5, 2, 2, 20),
             (0, 0, 0, 3),
