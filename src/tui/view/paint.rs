@@ -153,6 +153,43 @@ impl Panel<'_> {
     }
 }
 
+/// One row of a frame drawn with kept areas (see [`crate::tui::painter::paint_frame`]):
+/// `lines` laid over each other in the one-row `strip` (a title on the left and a tag on the
+/// right, say), given back in `out` with an id hashed from the strip and the lines. When the
+/// last frame kept the same, the row already shows it and nothing is drawn or compared;
+/// otherwise it is blanked and drawn. A step changes some rows of the numbers panel and not
+/// others (η, the stop rule, the labels), and never the title row.
+pub fn kept_row(
+    buf: &mut Buffer,
+    strip: Rect,
+    lines: &[Line],
+    kept: &[Retained],
+    out: &mut Vec<Retained>,
+) {
+    let strip = strip.intersection(buf.area);
+    if strip.is_empty() {
+        return;
+    }
+    let strip = Rect { height: 1, ..strip };
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (strip, lines).hash(&mut h);
+    let row = Retained {
+        area: strip,
+        // The top bit keeps these ids apart from `Retained::next_base`'s counter (and FRESH).
+        base: h.finish() | 1 << 63,
+        cells: Vec::new(),
+    };
+    let drawn = kept.contains(&row);
+    out.push(row);
+    if drawn {
+        return;
+    }
+    crate::chart::blank(buf, strip);
+    for line in lines {
+        Rows(std::slice::from_ref(line)).render(strip, buf);
+    }
+}
+
 fn width_u16(line: &Line) -> u16 {
     u16::try_from(line.width()).unwrap_or(u16::MAX)
 }

@@ -100,21 +100,20 @@ impl RowsMemo {
     }
 }
 
-/// `EN | 中文` at the right of a title row, the current one bold.
-pub fn language_tag(app: &App, frame: &mut Frame, row: Rect) {
+/// `EN | 中文` for the right of a title row, the current one bold.
+pub fn language_tag(app: &App) -> Line<'static> {
     let look = Look::of(app);
     let (en, zh) = match app.lang {
         Lang::En => (look.title(), look.dim()),
         Lang::Zh => (look.dim(), look.title()),
     };
-    let line = Line::from(vec![
+    Line::from(vec![
         Span::styled("EN", en),
         Span::raw(" | "),
         Span::styled("中文", zh),
         Span::raw(" "),
     ])
-    .alignment(Alignment::Right);
-    frame.render_widget(Rows(&[line]), row);
+    .alignment(Alignment::Right)
 }
 
 /// The help's rows: the screen's key table, how to close the help, then on the tutor every

@@ -32,7 +32,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         )),
     ]);
     frame.render_widget(Paragraph::new(heading), title);
-    super::panels::language_tag(app, frame, title);
+    frame.render_widget(
+        super::paint::Rows(&[super::panels::language_tag(app)]),
+        title,
+    );
 
     let block = look.block(Span::styled(tr(lang, " Lessons ", " 课程 "), look.title()));
     let inner = block.inner(list);

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 
 use super::layout::{self, inner};
 use super::numbers;
-use super::paint::Rows;
+use super::paint::{Rows, kept_row};
 use super::panels::{footer, language_tag};
 use super::{Drawn, Look};
 use crate::chart::{self, HistorySpec, Retained};
@@ -50,12 +50,16 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, kept: &[Retaine
         None => format!(" gradstep › {}", tr(lang, "Sandbox", "沙盒")),
     };
     let title = Line::from(Span::styled(title, look.title()));
-    frame.render_widget(Rows(&[title]), l.title);
-    language_tag(app, frame, l.title);
-
     let mut retained = Vec::new();
-    let (page_overflow, cursor) =
-        draw_text(app, t, frame, l.text, &look, page, kept, &mut retained);
+    kept_row(
+        frame.buffer_mut(),
+        l.title,
+        &[title, language_tag(app)],
+        kept,
+        &mut retained,
+    );
+
+    let (page_overflow, cursor) = draw_text(app, t, frame, l.text, page, kept, &mut retained);
 
     let block = look.panel(Span::styled(tr(lang, " Numbers ", " 数值 "), look.title()));
     let ni = block.inner(l.numbers);
@@ -70,7 +74,16 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, kept: &[Retaine
         );
     }
     block.render_kept(l.numbers, frame.buffer_mut(), kept, &mut retained);
-    frame.render_widget(Rows(&num_lines), ni);
+    for (k, y) in (ni.top()..ni.bottom()).enumerate() {
+        let line = num_lines.get(k..=k).unwrap_or_default();
+        kept_row(
+            frame.buffer_mut(),
+            Rect { y, height: 1, ..ni },
+            line,
+            kept,
+            &mut retained,
+        );
+    }
 
     let chart = l.chart.map(|c| {
         let inside = inner(c);
@@ -302,11 +315,11 @@ fn draw_text(
     t: &Tutor,
     frame: &mut Frame,
     area: Rect,
-    look: &Look,
     wrapped: Option<(u16, PageParts)>,
     kept: &[Retained],
     retained: &mut Vec<Retained>,
 ) -> (u16, Option<Position>) {
+    let look = &Look::of(app);
     let lang = app.lang;
     let title = match app.lesson() {
         Some(_) => tr(lang, " Page ", " 本页 "),
