@@ -47,8 +47,10 @@ pub struct Painting {
 /// written per frame, costly for a server whose many sessions' screens are out of the CPU's
 /// caches by the time their learners press the next key.)
 ///
-/// `draw` must give back every area it was handed (redrawn or continued); if it did not, the
-/// frame is drawn again on a blank buffer, so a change of layout never leaves stale cells.
+/// `draw` must give back every area it was handed (redrawn or continued); if it did not (a
+/// change of layout), the frame is drawn again over the areas it did retain with the rest
+/// blanked, so stale cells never stay; a draw that drops areas again is redrawn on a blank
+/// buffer.
 pub fn paint_frame<B>(
     terminal: &mut Terminal<B>,
     painter: &mut Painter,
@@ -62,12 +64,19 @@ where
     let kept = painter.kept(buffer.area).to_vec();
     blank_outside(buffer, &kept);
     let mut painting = draw(&mut terminal.get_frame(), &kept);
-    let dropped = kept
-        .iter()
-        .any(|k| !painting.retained.iter().any(|r| r.area == k.area));
-    if dropped {
-        terminal.current_buffer_mut().reset();
-        painting = draw(&mut terminal.get_frame(), &[]);
+    if dropped(&kept, &painting) {
+        // The areas this draw retained are clean: each was continued from the same area of
+        // the last frame or drawn afresh by its owner. Anything else may hold a dropped area's
+        // stale cells under what was drawn over them, so it is blanked and the frame drawn
+        // again, keeping those areas: when the numbers panel grows by a row, the chart stays.
+        let clean = std::mem::take(&mut painting.retained);
+        let buffer = terminal.current_buffer_mut();
+        blank_outside(buffer, &clean);
+        painting = draw(&mut terminal.get_frame(), &clean);
+        if dropped(&clean, &painting) {
+            terminal.current_buffer_mut().reset();
+            painting = draw(&mut terminal.get_frame(), &[]);
+        }
     }
     painter.paint_retained(terminal.current_buffer_mut(), painting.retained)?;
     // The backend writes the painter's bytes in place of the cells it is given.
@@ -83,6 +92,12 @@ where
 }
 
 /// Blanks every cell of `buf` outside the areas of `kept`.
+/// Whether `painting` left out an area of `kept` it was handed.
+fn dropped(kept: &[Retained], painting: &Painting) -> bool {
+    kept.iter()
+        .any(|k| !painting.retained.iter().any(|r| r.area == k.area))
+}
+
 fn blank_outside(buf: &mut Buffer, kept: &[Retained]) {
     if kept.is_empty() {
         buf.reset();
