@@ -5,7 +5,7 @@
 //! clamp) ≤ 8 ms. "step frame" is a step key and the frame after it as the local tutor makes
 //! it: drawn into the buffer kept from the last frame, diffed by the painter and turned into
 //! escape codes (sent to a sink here). "step frame … ssh" is the server's path: the same into
-//! the SSH backend and its outbox, each frame drawn whole (see `ssh::shell`); "80x24 ssh, 1000
+//! the SSH backend and its outbox; "80x24 ssh, 1000
 //! sessions in turn" steps one of a thousand sessions per frame, so each starts with that
 //! session's screens out of the CPU's caches, as on a busy server. "step view" is the step and
 //! a whole frame drawn through ratatui's `Terminal` alone; "ratatui diff" and "painter diff"
@@ -78,7 +78,6 @@ fn budgets(c: &mut Criterion) {
         let outbox = gradstep::ssh::output::Outbox::new(1 << 16);
         let mut backend = gradstep::ssh::output::SshBackend::new(outbox.clone(), 160, 48);
         let mut painter = backend.painter();
-        painter.keep_areas(false);
         let mut ssh = Terminal::new(backend).unwrap();
         c.bench_function(&format!("step frame 160x48 ssh {name}"), |b| {
             b.iter(|| {
@@ -186,8 +185,7 @@ fn server_sessions(c: &mut Criterion) {
 fn session(lessons: std::sync::Arc<[lesson::Lesson]>) -> Session {
     let outbox = gradstep::ssh::output::Outbox::new(1 << 16);
     let mut backend = gradstep::ssh::output::SshBackend::new(outbox.clone(), 80, 24);
-    let mut painter = backend.painter();
-    painter.keep_areas(false);
+    let painter = backend.painter();
     let options = TerminalOptions {
         viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
     };

@@ -209,13 +209,11 @@ async fn drive(
     // Writing to the outbox cannot fail: these `Result`s are io's, from a Vec.
     let _ = backend.enter();
     let mut painter = backend.painter();
-    // Measured with `examples/ssh_load --sessions 1000` (same machine, same hour): keeping
-    // areas between frames cut a key's server instructions by a fifth (callgrind) but not its
-    // CPU time (215-246 µs either way: with many sessions a key's cost is memory, not
-    // instructions), and the keypress-to-frame p99 was 10-300 ms over eight runs against
-    // 6-16 ms over three runs without. The server draws every frame whole until that is
-    // understood; the local tutor keeps areas.
-    painter.keep_areas(false);
+    // Frames keep the areas of the last frame (the chart over its base, the page text, the
+    // panels' borders, unchanged rows): a step draws and compares a few hundred cells of the
+    // 1,920 of an 80x24 screen. (An earlier build drew every server frame whole: its p99 over
+    // a run was dominated by the first seconds' backlog, which `ssh_load` now shows second by
+    // second, not by keeping areas.)
     let Ok(mut terminal) = Terminal::with_options(
         backend,
         TerminalOptions {
