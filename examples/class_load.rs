@@ -209,7 +209,7 @@ async fn run(a: &Args, port: u16, pid: u32, key: &std::path::Path) -> anyhow::Re
     for (i, mut s) in terms.into_iter().enumerate() {
         let offset = period.mul_f64(i as f64 / n as f64);
         running.push(tokio::spawn(async move {
-            client::step_until(&mut s, offset, period, end).await
+            client::step_until(&mut s, 0, offset, period, end).await
         }));
     }
     // The teacher follows the first student and broadcasts a numbered line every few seconds.

@@ -21,6 +21,10 @@
 //! such as `exec valgrind --tool=callgrind gradstep "$@"`), --cipher NAME (offer only this
 //! cipher, e.g. `aes256-gcm@openssh.com` or `chacha20-poly1305@openssh.com`).
 //! --client-threads N (worker threads of this client's runtime; default one per core).
+//! --dephase K: session i first takes i mod K untimed steps, so the sessions are not all at
+//! the same point of the same run (by default every session steps the same run in lockstep,
+//! and a step that changes the layout, when a row of the numbers panel starts to wrap, comes
+//! to all of them within the same quarter second).
 //!
 //! Where a key's server CPU goes, in instructions (the machine is shared, so wall time lies):
 //! ```text
@@ -50,6 +54,7 @@ struct Args {
     server: std::path::PathBuf,
     cipher: Option<String>,
     client_threads: Option<usize>,
+    dephase: usize,
 }
 
 fn args() -> Args {
@@ -65,6 +70,7 @@ fn args() -> Args {
             .unwrap_or_else(|| "target/release/gradstep".into()),
         cipher: None,
         client_threads: None,
+        dephase: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -78,6 +84,7 @@ fn args() -> Args {
             "--rows" => a.rows = v.parse().expect("--rows N"),
             "--cipher" => a.cipher = Some(v),
             "--client-threads" => a.client_threads = Some(v.parse().expect("--client-threads N")),
+            "--dephase" => a.dephase = v.parse().expect("--dephase K"),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -221,8 +228,9 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     // Open every session first (a few handshakes at a time), then measure.
     let gate = Arc::new(tokio::sync::Semaphore::new(16));
     let mut opening = Vec::new();
-    for _ in 0..a.sessions {
+    for i in 0..a.sessions {
         let gate = gate.clone();
+        let dephase = a.dephase;
         let (cols, rows) = (a.cols, a.rows);
         let cipher = a.cipher.clone();
         opening.push(tokio::spawn(async move {
@@ -233,14 +241,21 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
             t.wait_for("Sandbox", Duration::from_secs(30)).await?;
             t.send(b"G\r").await?;
             t.wait_for("(3, 4)", Duration::from_secs(30)).await?;
-            anyhow::Ok(t)
+            // With --dephase K, session i starts i mod K steps along (untimed).
+            let ahead = (i % dephase.max(1)) as u64;
+            for k in 1..=ahead {
+                t.send(b"n").await?;
+                t.wait_for(&format!("t = {k} "), Duration::from_secs(30))
+                    .await?;
+            }
+            anyhow::Ok((t, ahead))
         }));
     }
     let mut terms = Vec::new();
     let mut errors = 0;
     for h in opening {
         match h.await? {
-            Ok(t) => terms.push(t),
+            Ok(opened) => terms.push(opened),
             Err(e) => {
                 errors += 1;
                 eprintln!("open failed: {e:#}");
@@ -258,11 +273,11 @@ async fn run(a: &Args, port: u16, pid: u32) -> anyhow::Result<Outcome> {
     let end = start + Duration::from_secs(a.secs);
     let n = terms.len().max(1);
     let mut running = Vec::new();
-    for (i, mut t) in terms.into_iter().enumerate() {
+    for (i, (mut t, ahead)) in terms.into_iter().enumerate() {
         // Spread the sessions over one period so the presses do not all land at once.
         let offset = period.mul_f64(i as f64 / n as f64);
         running.push(tokio::spawn(async move {
-            let lat = client::step_until(&mut t, offset, period, end).await?;
+            let lat = client::step_until(&mut t, ahead, offset, period, end).await?;
             // Out of the sandbox, then out of the tutor.
             t.send(b"qq").await?;
             let status = t.wait_closed(Duration::from_secs(10)).await?;

@@ -372,16 +372,18 @@ impl Grid {
 /// A learner in the sandbox at `period` presses a second until `end`: press `n`, time until
 /// the new `t = k` is on screen. The sandbox converges after ~128 steps, so every 100 it
 /// starts over with `r`, untimed. Both load examples drive their students with this.
-/// Each press comes back as (when it was sent, how long its frame took).
+/// Each press comes back as (when it was sent, how long its frame took). `at` is the step the
+/// run is at already.
 pub async fn step_until(
     t: &mut Term,
+    at: u64,
     offset: Duration,
     period: Duration,
     end: std::time::Instant,
 ) -> anyhow::Result<Vec<(std::time::Instant, Duration)>> {
     tokio::time::sleep(offset).await;
     let mut lat = Vec::new();
-    let mut k = 0u64;
+    let mut k = at;
     let mut next = tokio::time::Instant::now();
     while std::time::Instant::now() < end {
         k += 1;
