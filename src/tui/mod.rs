@@ -7,6 +7,7 @@ pub mod action;
 pub mod app;
 pub mod console;
 mod editor;
+mod escape;
 mod frame;
 pub mod keys;
 pub mod local;

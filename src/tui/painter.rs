@@ -297,7 +297,7 @@ impl Painter {
                 let (x, y) = ((i % width) as u16, (i / width) as u16);
                 (x0 + x, y0 + y, &next.content[i])
             });
-            CrosstermBackend::new(&mut self.bytes).draw(cells)?;
+            super::escape::draw_cells(&mut self.bytes, cells)?;
             let mut painted = self
                 .painted
                 .bytes
