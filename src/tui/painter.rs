@@ -91,13 +91,13 @@ where
     Backend::flush(terminal.backend_mut())
 }
 
-/// Blanks every cell of `buf` outside the areas of `kept`.
 /// Whether `painting` left out an area of `kept` it was handed.
 fn dropped(kept: &[Retained], painting: &Painting) -> bool {
     kept.iter()
         .any(|k| !painting.retained.iter().any(|r| r.area == k.area))
 }
 
+/// Blanks every cell of `buf` outside the areas of `kept`.
 fn blank_outside(buf: &mut Buffer, kept: &[Retained]) {
     if kept.is_empty() {
         buf.reset();

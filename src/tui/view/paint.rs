@@ -158,7 +158,8 @@ impl Panel<'_> {
 /// right, say), given back in `out` with an id hashed from the strip and the lines. When the
 /// last frame kept the same, the row already shows it and nothing is drawn or compared;
 /// otherwise it is blanked and drawn. A step changes some rows of the numbers panel and not
-/// others (η, the stop rule, the labels), and never the title row.
+/// others (η, the stop rule, the labels), and never the title row. (Two different rows share
+/// an id with odds of 2⁻⁶³ per frame; the painter would then leave the old row on screen.)
 pub fn kept_row(
     buf: &mut Buffer,
     strip: Rect,
