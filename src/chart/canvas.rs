@@ -506,6 +506,17 @@ impl Retained {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         NEXT.fetch_add(1, Ordering::Relaxed)
     }
+
+    /// A `base` that is the same whenever `what` is: for an area drawn from nothing but
+    /// `what`, so the next frame knows it from its content alone. The top bit keeps these
+    /// apart from [`Retained::next_base`]'s counter and from FRESH. (Two different contents
+    /// share one with odds of 2⁻⁶³.)
+    pub fn hashed_base(what: impl std::hash::Hash) -> u64 {
+        use std::hash::Hasher;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        what.hash(&mut h);
+        h.finish() | 1 << 63
+    }
 }
 
 /// Blanks `area` of `buf`.

@@ -6,15 +6,13 @@
 //! with titles) and [`Rows`] (unwrapped lines) draw exactly the cells those widgets draw with a
 //! default style, and skip the pass; the tests below hold them to ratatui's own output.
 
+use crate::chart::Retained;
 use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::symbols::border;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Widget};
-use std::hash::{Hash, Hasher};
-
-use crate::chart::Retained;
 
 /// `Block::bordered().border_set(set).title(left)` (and `.title(right.right_aligned())`), with
 /// default styles: what the tutor's panels are.
@@ -122,10 +120,7 @@ impl Panel<'_> {
         if area.is_empty() {
             return;
         }
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (area, self.set, &self.left, &self.right).hash(&mut h);
-        // The top bit keeps these ids apart from `Retained::next_base`'s counter (and FRESH).
-        let base = h.finish() | 1 << 63;
+        let base = Retained::hashed_base((area, self.set, &self.left, &self.right));
         let (x, y, w, hgt) = (area.x, area.y, area.width, area.height);
         let mut strips = vec![Rect::new(x, y, w, 1)];
         if hgt > 1 {
@@ -172,12 +167,9 @@ pub fn kept_row(
         return;
     }
     let strip = Rect { height: 1, ..strip };
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (strip, lines).hash(&mut h);
     let row = Retained {
         area: strip,
-        // The top bit keeps these ids apart from `Retained::next_base`'s counter (and FRESH).
-        base: h.finish() | 1 << 63,
+        base: Retained::hashed_base((strip, lines)),
         cells: Vec::new(),
     };
     let drawn = kept.contains(&row);

@@ -15,7 +15,7 @@ use super::{Drawn, Look};
 use crate::chart::{self, HistorySpec, Retained};
 use crate::lesson::predict::Step;
 use crate::lesson::text::{cell_width, page_rows, wrap};
-use crate::lesson::{Answer, Exercise, Feedback, Lang, Verdict};
+use crate::lesson::{Answer, Exercise, Feedback, Lang, Page, Verdict};
 use crate::math::Objective;
 use crate::numfmt::pretty_name;
 use crate::stage::Stage;
@@ -131,9 +131,11 @@ impl PageParts {
         let lang = app.lang;
         let mut pinned: Vec<Line> = Vec::new();
         let page = app.lesson().and_then(|l| l.page(t.page));
-        let text = app.page_text.get(TextKey::of(app, t, look, width), || {
-            page_text(app, t, look, width)
-        });
+        let text = app
+            .page_text
+            .get(TextKey::of(app, t, page.is_some(), look, width), || {
+                page_text(app, t, page, look, width)
+            });
         if t.custom || page.is_none() {
             // The sandbox's own question (P: predict the step; d: type ∂L/∂x), pinned like a
             // page's; a prediction is about the learner's run as it stands.
@@ -184,9 +186,14 @@ impl PageParts {
 /// the sandbox and on a custom formula the formula and the keys. It changes with the page,
 /// the formula, the language and the width, not with a step, so it is kept between frames
 /// ([`TextMemo`]): wrapping it was a tenth of a step frame's work at 80×24.
-fn page_text(app: &App, t: &Tutor, look: &Look, width: usize) -> Vec<Line<'static>> {
+fn page_text(
+    app: &App,
+    t: &Tutor,
+    page: Option<&Page>,
+    look: &Look,
+    width: usize,
+) -> Vec<Line<'static>> {
     let lang = app.lang;
-    let page = app.lesson().and_then(|l| l.page(t.page));
     let mut text: Vec<Line> = Vec::new();
     if t.custom || page.is_none() {
         if let Objective::Formula(f) = &t.stage.scene.objective {
@@ -235,8 +242,8 @@ pub struct TextKey {
 }
 
 impl TextKey {
-    fn of(app: &App, t: &Tutor, look: &Look, width: usize) -> TextKey {
-        let shows_formula = t.custom || app.lesson().and_then(|l| l.page(t.page)).is_none();
+    fn of(app: &App, t: &Tutor, on_page: bool, look: &Look, width: usize) -> TextKey {
+        let shows_formula = t.custom || !on_page;
         let formula = match &t.stage.scene.objective {
             Objective::Formula(f) if shows_formula => Some(f.source().to_string()),
             _ => None,
