@@ -100,11 +100,12 @@ impl fmt::Debug for Canvas {
     }
 }
 
-/// What copies of a canvas kept between frames (a contour map's base) share: from the second
-/// frame drawn from the same base, its cells as [`Canvas::render`] writes them into a blank
-/// buffer, per theme. A step frame changes a few dozen of a chart's thousands of cells; copying
-/// finished ratatui cells costs a fraction of styling and writing each one again. The first
-/// frame draws cell by cell, so a base drawn only once (zooming, resizing) costs no more.
+/// What copies of a canvas kept between frames (a contour map's base) share: its cells as
+/// [`Canvas::render`] writes them into a blank buffer, per theme. A step frame changes a few
+/// dozen of a chart's thousands of cells; copying finished ratatui cells costs a fraction of
+/// styling and writing each one again. The first frame draws cell by cell and keeps what it
+/// drew (see [`Under::adopt`]), so the first step is as cheap as any other, and a base drawn
+/// only once (zooming, resizing) costs one copy of its cells, not a second drawing.
 struct Under {
     width: u16,
     height: u16,
@@ -144,6 +145,7 @@ impl Under {
             seen.once = true;
             return None;
         }
+        // The first frame was clipped (see `adopt`): drawn again here, into a blank buffer.
         let mut cells = copy.cells.clone();
         for &(i, old) in copy.touched.iter().rev() {
             cells[i] = old;
@@ -158,33 +160,74 @@ impl Under {
         let area = Rect::new(0, 0, self.width, self.height);
         let mut buf = Buffer::empty(area);
         plain.render(area, &mut buf, theme);
-        // Blank after rendering: a space without style, or the tail of a wide character.
-        let blank =
-            |c: &Cell| c.ch == WIDE_TAIL || (c.ch == ' ' && theme.style(c.tag) == Style::default());
-        let mut runs = Vec::new();
-        for (y, row) in plain.cells.chunks(self.width.max(1) as usize).enumerate() {
-            let at = y * self.width as usize;
-            let mut x = 0;
-            while x < row.len() {
-                if blank(&row[x]) {
-                    x += 1;
-                    continue;
-                }
-                let from = x;
-                while x < row.len() && !blank(&row[x]) {
-                    x += 1;
-                }
-                runs.push((at + from, at + x));
-            }
-        }
         let drawn = Arc::new(Drawn {
             id: Retained::next_base(),
             cells: buf.content,
-            runs,
+            runs: blank_runs(&plain.cells, usize::from(self.width), theme),
         });
         seen.drawn = Some((theme.clone(), drawn.clone()));
         Some(drawn)
     }
+
+    /// Keeps the cells the base's first frame just drew cell by cell into a blank `area` of
+    /// `buf` (the whole canvas, unclipped), with each cell written since the copy put back to
+    /// the base's, as that frame's `Drawn`. Without this the first step would draw the whole
+    /// base a second time, into a blank buffer: for a class whose sessions all take their
+    /// first step in the same second, that doubled the step's cost at the worst moment.
+    fn adopt(&self, copy: &Canvas, area: Rect, buf: &Buffer, theme: &Theme) -> Arc<Drawn> {
+        let (w, h) = (usize::from(self.width), usize::from(self.height));
+        let mut cells = Vec::with_capacity(w * h);
+        for y in 0..h {
+            let start = buf.index_of(area.x, area.y + y as u16);
+            cells.extend_from_slice(&buf.content[start..start + w]);
+        }
+        let mut base = copy.cells.clone();
+        for &(i, old) in copy.touched.iter().rev() {
+            base[i] = old;
+        }
+        for &(i, _) in &copy.touched {
+            let (c, cell) = (base[i], &mut cells[i]);
+            cell.reset();
+            if c.ch != WIDE_TAIL {
+                if c.ch != ' ' {
+                    cell.set_char(c.ch);
+                }
+                cell.set_style(theme.style(c.tag));
+            }
+        }
+        let drawn = Arc::new(Drawn {
+            id: Retained::next_base(),
+            runs: blank_runs(&base, w, theme),
+            cells,
+        });
+        let mut seen = self.drawn.lock().unwrap_or_else(|e| e.into_inner());
+        seen.drawn = Some((theme.clone(), drawn.clone()));
+        drawn
+    }
+}
+
+/// The runs `[from, to)` of `cells` (rows of `width`) that do not render blank with `theme`:
+/// a space without style, or the tail of a wide character.
+fn blank_runs(cells: &[Cell], width: usize, theme: &Theme) -> Vec<(usize, usize)> {
+    let blank =
+        |c: &Cell| c.ch == WIDE_TAIL || (c.ch == ' ' && theme.style(c.tag) == Style::default());
+    let mut runs = Vec::new();
+    for (y, row) in cells.chunks(width.max(1)).enumerate() {
+        let at = y * width;
+        let mut x = 0;
+        while x < row.len() {
+            if blank(&row[x]) {
+                x += 1;
+                continue;
+            }
+            let from = x;
+            while x < row.len() && !blank(&row[x]) {
+                x += 1;
+            }
+            runs.push((at + from, at + x));
+        }
+    }
+    runs
 }
 
 impl Canvas {
@@ -324,7 +367,39 @@ impl Canvas {
             return Some(self.render_over(&drawn, area, w, h, buf, theme));
         }
         self.render_cells(area, w, h, buf, theme);
-        None
+        self.adopt_first(area, w, h, buf, theme)
+    }
+
+    /// After a base's first frame drew this copy cell by cell: keeps those cells as the base's
+    /// `Drawn` when the whole canvas was drawn, and says which cells can differ from it.
+    fn adopt_first(
+        &self,
+        area: Rect,
+        w: usize,
+        h: u16,
+        buf: &Buffer,
+        theme: &Theme,
+    ) -> Option<Retained> {
+        let under = self.under.as_ref()?;
+        if under.width != self.width
+            || under.height != self.height
+            || w != usize::from(self.width)
+            || h != self.height
+        {
+            return None;
+        }
+        let drawn = under.adopt(self, area, buf, theme);
+        let stride = usize::from(self.width);
+        let cells = self
+            .touched
+            .iter()
+            .map(|&(i, _)| buf.index_of(area.x + (i % stride) as u16, area.y + (i / stride) as u16))
+            .collect();
+        Some(Retained {
+            area: Rect::new(area.x, area.y, w as u16, h),
+            base: drawn.id,
+            cells,
+        })
     }
 
     /// [`Canvas::render`] into a buffer kept from the last frame, whose areas in `kept` still
@@ -366,11 +441,12 @@ impl Canvas {
         }
         blank(buf, clip);
         self.render_cells(area, w, h, buf, theme);
-        Retained {
-            area: clip,
-            base: Retained::FRESH,
-            cells: Vec::new(),
-        }
+        self.adopt_first(area, w, h, buf, theme)
+            .unwrap_or(Retained {
+                area: clip,
+                base: Retained::FRESH,
+                cells: Vec::new(),
+            })
     }
 
     /// Every cell of the canvas into a blank area.
