@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 
-use super::painter::Painting;
+use super::painter::{Painting, blank_outside, dropped};
 use crate::chart::Retained;
 
 use super::action::Action;
@@ -12,9 +12,9 @@ use super::app::App;
 use super::view;
 
 /// Draws `app` into `frame`. After a resize, a new view or the first frame the chart is
-/// drawn twice into the same buffer, so only the second, fitted one reaches the terminal;
-/// the same when the page text starts or stops overflowing, since the footer then offers
-/// (or drops) the scroll keys.
+/// drawn twice into the same buffer, so only the second, fitted one reaches the terminal.
+/// (When the page text starts or stops overflowing, the app hears of it after the frame,
+/// which drew its footer's scroll keys from the layout already.)
 pub fn draw_frame(app: &mut App, frame: &mut Frame) {
     if let Some(at) = draw_painting(app, frame, &[]).cursor {
         frame.set_cursor_position(at);
@@ -28,8 +28,8 @@ pub fn draw_painting(app: &mut App, frame: &mut Frame, kept: &[Retained]) -> Pai
     let drawn = view::draw(app, frame, kept);
     let mut again = false;
     if app.page_overflow() != drawn.page_overflow {
+        // The footer drew the scroll keys from this frame's overflow already.
         app.update(Action::PageOverflow(drawn.page_overflow));
-        again = true;
     }
     if let Some((cols, rows)) = drawn.chart
         && app.chart_area() != Some((cols, rows))
@@ -37,12 +37,27 @@ pub fn draw_painting(app: &mut App, frame: &mut Frame, kept: &[Retained]) -> Pai
         app.update(Action::ChartArea { cols, rows });
         again = true;
     }
-    let drawn = if again {
-        frame.buffer_mut().reset();
-        view::draw(app, frame, &[])
-    } else {
-        drawn
+    if !again {
+        return Painting {
+            retained: drawn.retained,
+            cursor: drawn.cursor,
+        };
+    }
+    // What the first draw retained is clean (continued or drawn afresh), so the second draw
+    // keeps it and redraws only what the news changed: when the page text starts to overflow
+    // as the numbers panel grows, that is the footer, not the whole screen.
+    let clean = drawn.retained;
+    blank_outside(frame.buffer_mut(), &clean);
+    let drawn = view::draw(app, frame, &clean);
+    let painting = Painting {
+        retained: drawn.retained,
+        cursor: drawn.cursor,
     };
+    if !dropped(&clean, &painting) {
+        return painting;
+    }
+    frame.buffer_mut().reset();
+    let drawn = view::draw(app, frame, &[]);
     Painting {
         retained: drawn.retained,
         cursor: drawn.cursor,

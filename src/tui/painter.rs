@@ -64,11 +64,13 @@ where
     let kept = painter.kept(buffer.area).to_vec();
     blank_outside(buffer, &kept);
     let mut painting = draw(&mut terminal.get_frame(), &kept);
-    if dropped(&kept, &painting) {
+    if !dropped_areas_covered(&kept, &painting) {
         // The areas this draw retained are clean: each was continued from the same area of
         // the last frame or drawn afresh by its owner. Anything else may hold a dropped area's
         // stale cells under what was drawn over them, so it is blanked and the frame drawn
         // again, keeping those areas: when the numbers panel grows by a row, the chart stays.
+        // (When the retained areas cover every dropped one, as when the page and numbers
+        // panels trade a row, no stale cell is left and the first draw stands.)
         let clean = std::mem::take(&mut painting.retained);
         let buffer = terminal.current_buffer_mut();
         blank_outside(buffer, &clean);
@@ -92,13 +94,47 @@ where
 }
 
 /// Whether `painting` left out an area of `kept` it was handed.
-fn dropped(kept: &[Retained], painting: &Painting) -> bool {
+pub(crate) fn dropped(kept: &[Retained], painting: &Painting) -> bool {
     kept.iter()
         .any(|k| !painting.retained.iter().any(|r| r.area == k.area))
 }
 
+/// Whether every cell of each area of `kept` that `painting` left out lies in an area it
+/// retained: each of those was continued from last frame's same area or blanked and drawn
+/// afresh by its owner, so no cell of a dropped area can still show what it showed.
+fn dropped_areas_covered(kept: &[Retained], painting: &Painting) -> bool {
+    let retained = &painting.retained;
+    let mut spans: Vec<(u16, u16)> = Vec::with_capacity(retained.len());
+    for k in kept {
+        if retained.iter().any(|r| r.area == k.area) {
+            continue;
+        }
+        for y in k.area.top()..k.area.bottom() {
+            spans.clear();
+            spans.extend(
+                retained
+                    .iter()
+                    .filter(|r| (r.area.top()..r.area.bottom()).contains(&y))
+                    .map(|r| (r.area.left(), r.area.right())),
+            );
+            spans.sort_unstable();
+            let mut x = k.area.left();
+            for &(from, to) in &spans {
+                if from > x {
+                    break;
+                }
+                x = x.max(to);
+            }
+            if x < k.area.right() {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// Blanks every cell of `buf` outside the areas of `kept`.
-fn blank_outside(buf: &mut Buffer, kept: &[Retained]) {
+pub(crate) fn blank_outside(buf: &mut Buffer, kept: &[Retained]) {
     if kept.is_empty() {
         buf.reset();
         return;
@@ -525,8 +561,8 @@ fn compare_at(
     if !is_skip(new) && !covered(next, i, width) {
         emit.push(i);
     }
-    let new_end = (i + usize::from(new.cell_width().max(1))).min(len);
-    let old_end = (i + usize::from(old.cell_width().max(1))).min(len);
+    let new_end = (i + columns(new).max(1)).min(len);
+    let old_end = (i + columns(old).max(1)).min(len);
     // Columns under a new wide character: not written, but the screen holds them now.
     sync.extend(i + 1..new_end);
     // Columns a wide character covered before: redrawn, as some terminals leave its
@@ -564,7 +600,17 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 /// Whether a wide character to the left of cell `i` (in the same row) covers it.
 fn covered(cells: &[Cell], i: usize, width: usize) -> bool {
     let x = i % width;
-    (1..=x.min(3)).any(|k| usize::from(cells[i - k].cell_width()) > k)
+    (1..=x.min(3)).any(|k| columns(&cells[i - k]) > k)
+}
+
+/// The columns a cell's symbol takes: `Cell::cell_width` without its Unicode table lookups
+/// for a printable ASCII symbol, which most cells of a frame are.
+#[inline]
+fn columns(cell: &Cell) -> usize {
+    match cell.symbol().as_bytes() {
+        [b] if (b' '..=b'~').contains(b) => 1,
+        _ => usize::from(cell.cell_width()),
+    }
 }
 
 fn is_skip(cell: &Cell) -> bool {

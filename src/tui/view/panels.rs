@@ -13,9 +13,11 @@ use crate::tui::app::App;
 use crate::tui::keys::Keymap;
 use crate::tui::strings::tr;
 
-/// The key hints of the screen's table that fit (see `Keymap::footer`).
+/// The key hints of the screen's table that fit (see `Keymap::footer`), for `context` (the
+/// app's, with what this frame's layout says of it: whether the page text scrolls).
 pub fn footer(
     app: &App,
+    context: crate::tui::keys::Context,
     look: &Look,
     frame: &mut Frame,
     area: Rect,
@@ -23,7 +25,7 @@ pub fn footer(
 ) -> Retained {
     let key = FooterKey {
         keymap: app.screen_keymap(),
-        context: app.key_context(),
+        context,
         lang: app.lang,
         width: area.width,
         color: look.color,

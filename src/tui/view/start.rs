@@ -88,7 +88,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         notes_area,
     );
 
-    footer(app, &look, frame, foot, &[]);
+    footer(app, app.key_context(), &look, frame, foot, &[]);
 }
 
 /// The sandbox's line under its title, as a lesson's summary.

@@ -106,7 +106,13 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, kept: &[Retaine
             cells: Vec::new(),
         });
     } else {
-        retained.push(footer(app, &look, frame, l.footer, kept));
+        // Whether the text scrolls as laid out in this frame, not as the app last heard: the
+        // app learns it from this frame, and the footer is then already right.
+        let context = crate::tui::keys::Context {
+            scrolls: page_overflow > 0,
+            ..app.key_context()
+        };
+        retained.push(footer(app, context, &look, frame, l.footer, kept));
     }
     Drawn {
         chart,
@@ -371,37 +377,57 @@ fn draw_text(
         frame.render_widget(Rows(text), text_area);
     }
     y += scroll.shown;
-    if scroll.mark_row && y < body.y + body.height {
+    retained.push(rows);
+    // The rows under the text are kept rows too (the mark, the question, blank rows below),
+    // so the page panel's body is all retained areas: when it trades a row with the numbers
+    // panel, nothing of the last frame is left under it and the frame is drawn once.
+    let row_at = |y: u16| Rect {
+        y,
+        height: 1,
+        ..body
+    };
+    let bottom = body.y + body.height;
+    if scroll.mark_row && y < bottom {
         let mark = more_mark(lang, ascii, top, scroll.overflow);
-        frame.render_widget(
-            Rows(&[Line::from(Span::styled(mark, look.dim()))]),
-            Rect {
-                y,
-                height: 1,
-                ..body
-            },
+        let line = Line::from(Span::styled(mark, look.dim()));
+        kept_row(
+            frame.buffer_mut(),
+            row_at(y),
+            std::slice::from_ref(&line),
+            kept,
+            retained,
         );
         y += 1;
     }
-    let pinned_rows = (parts.pinned.len() as u16).min((body.y + body.height).saturating_sub(y));
-    frame.render_widget(
-        Rows(&parts.pinned),
-        Rect {
-            y,
-            height: pinned_rows,
-            ..body
-        },
-    );
-    y += pinned_rows;
-    let cursor = t.line.as_ref().and_then(|entry| {
-        let line_area = Rect {
-            y,
-            height: (body.y + body.height).saturating_sub(y),
-            ..body
-        };
-        draw_line(app, entry, frame, line_area, look, &t.stage)
-    });
-    retained.push(rows);
+    for line in &parts.pinned {
+        if y >= bottom {
+            break;
+        }
+        kept_row(
+            frame.buffer_mut(),
+            row_at(y),
+            std::slice::from_ref(line),
+            kept,
+            retained,
+        );
+        y += 1;
+    }
+    let cursor = match t.line.as_ref() {
+        Some(entry) => {
+            let line_area = Rect {
+                y,
+                height: bottom.saturating_sub(y),
+                ..body
+            };
+            draw_line(app, entry, frame, line_area, look, &t.stage)
+        }
+        None => {
+            for y in y..bottom {
+                kept_row(frame.buffer_mut(), row_at(y), &[], kept, retained);
+            }
+            None
+        }
+    };
     (scroll.overflow, cursor)
 }
 
