@@ -334,6 +334,14 @@ impl Run {
         }
     }
 
+    /// Drops the first `k` points of the history (all but the current one at most), so the
+    /// run seems to have started at point `k`: for a look-ahead copy that keeps only the
+    /// points still ahead of the run it follows.
+    pub fn forget_before(&mut self, k: usize) {
+        let k = k.min(self.history.len() - 1);
+        self.history.drain(..k);
+    }
+
     /// Goes back one update; false at the start point.
     pub fn undo(&mut self) -> bool {
         if self.history.len() > 1 {
