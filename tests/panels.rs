@@ -234,3 +234,48 @@ fn the_race_tables_gradient_length_is_the_full_datas() {
         "{row} lacks ‖∇J‖ = {full}"
     );
 }
+
+/// The row where the Numbers panel's top border is drawn.
+fn numbers_top(s: &str) -> Option<usize> {
+    s.lines().position(|l| l.contains("Numbers"))
+}
+
+#[test]
+fn the_sandboxs_numbers_panel_moves_once_at_80x24_and_its_vectors_line_up() {
+    // x² + xy + y² from (3, 4): θ, ∇L, the step and θ next gain digits over the first dozen
+    // steps, one after another. The panel writes them all below their labels as soon as the
+    // first one needs it, so the page text above is squeezed once, not at each of them.
+    let mut a = sandbox("x^2 + x*y + y^2", vec![3.0, 4.0]);
+    let mut tops = vec![numbers_top(&screen(&mut a, 80, 24)).unwrap()];
+    for _ in 0..100 {
+        steps(&mut a, 1);
+        let top = numbers_top(&screen(&mut a, 80, 24)).unwrap();
+        if tops.last() != Some(&top) {
+            tops.push(top);
+        }
+    }
+    assert_eq!(tops.len(), 2, "the panel's top moved at rows {tops:?}");
+    // After the move every vector is below its label, its value two columns in.
+    let s = screen(&mut a, 80, 24);
+    // The left column, where the page and the Numbers panel are.
+    let left: Vec<String> = s.lines().map(|l| l.chars().take(34).collect()).collect();
+    for label in ["θ = (x, y)", "∇L(θ)", "Δθ = −η∇L", "θ next"] {
+        let at = left
+            .iter()
+            .position(|l| l.trim_end_matches(['|', ' ']) == format!("|{label}"))
+            .unwrap_or_else(|| panic!("{label} not on a row of its own:\n{s}"));
+        let below = &left[at + 1];
+        assert!(
+            below.starts_with("|  (") || below.starts_with("|  = ("),
+            "{label}'s value is not below it: {below}\n{s}"
+        );
+    }
+    // The page keeps four rows of its text and the mark under them.
+    let page: Vec<&str> = s
+        .lines()
+        .skip(2)
+        .take_while(|l| !l.starts_with('+'))
+        .collect();
+    assert_eq!(page.len(), 5, "{s}");
+    assert!(page[4].contains("more"), "{s}");
+}

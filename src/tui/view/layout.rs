@@ -30,7 +30,11 @@ fn two_columns(area: Rect) -> bool {
 /// rows the page panel needs for its open question (pinned, it must be seen whole) and a few
 /// rows of text. Both depend on the column's width: `heights` gets the width and returns the
 /// heights the numbers and the page panel want, borders included.
-pub fn tutor(area: Rect, view: ChartKind, heights: impl FnOnce(u16) -> (u16, u16)) -> TutorLayout {
+pub fn tutor(
+    area: Rect,
+    view: ChartKind,
+    heights: impl FnOnce(u16, u16) -> (u16, u16),
+) -> TutorLayout {
     let [title, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -44,7 +48,7 @@ pub fn tutor(area: Rect, view: ChartKind, heights: impl FnOnce(u16) -> (u16, u16
     } else {
         (body, None)
     };
-    let (numbers_wanted, text_wanted) = heights(left.width);
+    let (numbers_wanted, text_wanted) = heights(left.width, left.height);
     let nh = numbers_wanted.min(left.height.saturating_sub(text_wanted.max(3)));
     let [text, numbers] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(nh)]).areas(left);

@@ -30,10 +30,65 @@ fn row<'a>(out: &mut Vec<Line<'a>>, width: usize, label: &str, value: String, lo
             Span::raw(value),
         ]));
     } else {
-        out.push(Line::from(Span::styled(label.to_string(), look.dim())));
-        // Still too wide (a long tuple): wrapped at its spaces, never cut at the border.
-        for part in wrap(&value, width.saturating_sub(2)) {
-            out.push(Line::from(format!("  {part}")));
+        row_below(out, width, label, &value, look);
+    }
+}
+
+/// `row`'s form for a value too wide for the label's line: the label, then the value indented
+/// below it (wrapped at its spaces if still too wide, never cut at the border).
+fn row_below(out: &mut Vec<Line<'_>>, width: usize, label: &str, value: &str, look: &Look) {
+    out.push(Line::from(Span::styled(label.to_string(), look.dim())));
+    for part in wrap(value, width.saturating_sub(2)) {
+        out.push(Line::from(format!("  {part}")));
+    }
+}
+
+/// The panel's vectors (θ, ∇L, the step, θ next, the optimizer's memory) are written in one
+/// form: all beside their labels, or, once any is too wide for that, all below them. Their
+/// values then start in the same column, so θ and θ next read one above the other; and the
+/// panel grows once, when the first of them outgrows its line, rather than by a row at each
+/// step where another one does (four times in the sandbox's first dozen steps at 80×24,
+/// each time squeezing the page text and moving every row under it).
+#[derive(Default)]
+struct Vectors {
+    /// Vectors written beside their labels so far: the line's index, label and value.
+    beside: Vec<(usize, String, String)>,
+    /// Some vector was too wide and went below its label.
+    below: bool,
+}
+
+impl Vectors {
+    /// A labelled row for `value`; a tuple is recorded as one of the panel's vectors.
+    fn row(
+        &mut self,
+        out: &mut Vec<Line<'_>>,
+        width: usize,
+        label: &str,
+        value: String,
+        look: &Look,
+    ) {
+        // A tuple, or θ's "= (…)"; a single parameter's bare number is no vector.
+        if !value.trim_start_matches("= ").starts_with('(') {
+            return row(out, width, label, value, look);
+        }
+        let at = out.len();
+        row(out, width, label, value.clone(), look);
+        if out.len() == at + 1 {
+            self.beside.push((at, label.to_string(), value));
+        } else {
+            self.below = true;
+        }
+    }
+
+    /// Once one vector went below its label, so do the others.
+    fn unify(self, out: &mut Vec<Line<'_>>, width: usize, look: &Look) {
+        if !self.below {
+            return;
+        }
+        for (at, label, value) in self.beside.into_iter().rev() {
+            let mut below = Vec::new();
+            row_below(&mut below, width, &label, &value, look);
+            out.splice(at..=at, below);
         }
     }
 }
@@ -107,15 +162,33 @@ fn shown_tuple(hide: bool, v: &[f64]) -> String {
     }
 }
 
-/// The panel, with the quantities an open question asks for shown as `?`.
+/// The panel, with the quantities an open question asks for shown as `?`; with `together`,
+/// its vectors are written in one form (see [`Vectors`]).
 pub fn lines<'a>(
     stage: &Stage,
     lang: Lang,
     look: &Look,
     width: usize,
     mask: Mask,
+    together: bool,
 ) -> Vec<Line<'a>> {
-    lines_in(stage, lang, look, width, mask, false)
+    let form = if together {
+        Form::Together
+    } else {
+        Form::EachAsFits
+    };
+    lines_in(stage, lang, look, width, mask, form)
+}
+
+/// How the panel is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// Its vectors in one form, all beside or all below their labels.
+    Together,
+    /// Each row beside its label when it fits.
+    EachAsFits,
+    /// Over a race table short of rows (see [`lines_fitting`]).
+    RaceCompact,
 }
 
 /// The panel's lines in `height` rows where a race table would not fit under them (batch p4
@@ -131,11 +204,11 @@ pub fn lines_fitting<'a>(
     mask: Mask,
     height: usize,
 ) -> Vec<Line<'a>> {
-    let full = lines_in(stage, lang, look, width, mask, false);
+    let full = lines_in(stage, lang, look, width, mask, Form::EachAsFits);
     if full.len() <= height || stage.runners.len() < 2 {
         return full;
     }
-    let mut out = lines_in(stage, lang, look, width, mask, true);
+    let mut out = lines_in(stage, lang, look, width, mask, Form::RaceCompact);
     let table = stage.runners.len() + 1;
     if out.len() > height && height >= table {
         let keep = height - table;
@@ -150,8 +223,9 @@ fn lines_in<'a>(
     look: &Look,
     width: usize,
     mask: Mask,
-    race_compact: bool,
+    form: Form,
 ) -> Vec<Line<'a>> {
+    let race_compact = form == Form::RaceCompact;
     if stage.scene.view == ChartKind::Taylor {
         return taylor(stage, lang, look, width, mask);
     }
@@ -191,12 +265,13 @@ fn lines_in<'a>(
             look,
         ),
     }
+    let mut vectors = Vectors::default();
     let theta = format!("θ = {}", names(stage));
     let value = tuple(&cur.params);
     if race_compact && LABEL + Span::raw(value.as_str()).width() <= width {
         row(&mut out, width, "θ", value, look);
     } else {
-        row(&mut out, width, &theta, format!("= {value}"), look);
+        vectors.row(&mut out, width, &theta, format!("= {value}"), look);
     }
     let loss = stage.scene.loss_name();
     if !race_compact {
@@ -236,7 +311,7 @@ fn lines_in<'a>(
             Span::raw(grad),
         ]));
     } else {
-        row(&mut out, width, &grad_label, grad, look);
+        vectors.row(&mut out, width, &grad_label, grad, look);
     }
     // The length beside the full-data cost is the full-data gradient's; the step's own
     // gradient is the row above, labelled as the batch's.
@@ -283,7 +358,7 @@ fn lines_in<'a>(
     ) && p.delta.iter().all(|d| d.is_finite())
     {
         let kind = s.optimizer().kind;
-        row(
+        vectors.row(
             &mut out,
             width,
             &rule_card::step_label(kind, stage.scene.loss_name()),
@@ -302,7 +377,7 @@ fn lines_in<'a>(
     }
     match stop {
         None => {
-            row(
+            vectors.row(
                 &mut out,
                 width,
                 tr(lang, "θ next", "下一点 θ"),
@@ -317,13 +392,37 @@ fn lines_in<'a>(
                     tr(lang, "memory before this step:", "这一步之前的记忆：").to_string(),
                     look.dim(),
                 )));
-                card_lines(&mut out, width, s.optimizer(), &s.opt_state(), lang, look);
+                card_lines(
+                    &mut out,
+                    &mut vectors,
+                    width,
+                    s.optimizer(),
+                    &s.opt_state(),
+                    lang,
+                    look,
+                );
             } else {
-                card_lines(&mut out, width, s.optimizer(), &p.opt, lang, look);
+                card_lines(
+                    &mut out,
+                    &mut vectors,
+                    width,
+                    s.optimizer(),
+                    &p.opt,
+                    lang,
+                    look,
+                );
             }
         }
         Some(stop) => {
-            card_lines(&mut out, width, s.optimizer(), &s.opt_state(), lang, look);
+            card_lines(
+                &mut out,
+                &mut vectors,
+                width,
+                s.optimizer(),
+                &s.opt_state(),
+                lang,
+                look,
+            );
             for text in wrap(&words::advice(lang, stop), width) {
                 out.push(Line::from(Span::styled(text, status_style)));
             }
@@ -349,6 +448,9 @@ fn lines_in<'a>(
             ),
         };
         row(&mut out, width, tr(lang, "batch", "批次"), value, look);
+    }
+    if form == Form::Together {
+        vectors.unify(&mut out, width, look);
     }
     if stage.runners.len() > 1 {
         race_table(&mut out, stage, lang, look, mask, width);
@@ -391,6 +493,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// The optimizer's card: its rule in dim lines, then its state rows.
 fn card_lines<'a>(
     out: &mut Vec<Line<'a>>,
+    vectors: &mut Vectors,
     width: usize,
     opt: &Optimizer,
     state: &optimizer::State,
@@ -400,7 +503,7 @@ fn card_lines<'a>(
     for item in rule_card::card(opt, state, lang) {
         match item {
             rule_card::Item::Note(text) => out.push(Line::from(Span::styled(text, look.dim()))),
-            rule_card::Item::Row(name, v) => row(out, width, &name, tuple(&v), look),
+            rule_card::Item::Row(name, v) => vectors.row(out, width, &name, tuple(&v), look),
         }
     }
 }

@@ -22,6 +22,10 @@ use crate::stage::Stage;
 use crate::tui::app::{App, LineEntry, LineKind, Tutor};
 use crate::tui::strings::tr;
 
+/// The page panel's rows (text and its "more" mark) that writing the numbers panel's vectors
+/// in one form must leave: at 80×24 the sandbox keeps four rows of its text and the mark.
+const TOGETHER_LEAVES_PAGE: u16 = 5;
+
 /// Draws the lesson screen; returns the chart's size in cells, if one was drawn.
 pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, kept: &[Retained]) -> Drawn {
     let look = Look::of(app);
@@ -30,11 +34,23 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, kept: &[Retaine
     // The page text is wrapped once per frame: the layout needs its height, and the page
     // panel, as wide as the numbers panel, draws the same rows.
     let mut page = None;
-    let l = layout::tutor(area, t.stage.scene.view, |width| {
+    let l = layout::tutor(area, t.stage.scene.view, |width, height| {
         let inside = width.saturating_sub(2);
-        num_lines = numbers::lines(&t.stage, lang, &look, inside as usize, app.mask());
         let parts = PageParts::new(app, t, &look, inside as usize);
         let text = parts.wanted() + 2;
+        // The vectors all in one form where the panel has the rows for it and the page keeps
+        // a few rows of its text; where the page needs them (a question, a race table below),
+        // each vector takes only the rows it must.
+        let room = usize::from(
+            height
+                .saturating_sub(text.max(TOGETHER_LEAVES_PAGE + 2))
+                .saturating_sub(2),
+        );
+        let (stage, mask) = (&t.stage, app.mask());
+        num_lines = numbers::lines(stage, lang, &look, inside as usize, mask, true);
+        if num_lines.len() > room {
+            num_lines = numbers::lines(stage, lang, &look, inside as usize, mask, false);
+        }
         page = Some((inside, parts));
         (num_lines.len() as u16 + 2, text)
     });
