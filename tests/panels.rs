@@ -279,3 +279,25 @@ fn the_sandboxs_numbers_panel_moves_once_at_80x24_and_its_vectors_line_up() {
     assert_eq!(page.len(), 5, "{s}");
     assert!(page[4].contains("more"), "{s}");
 }
+
+#[test]
+fn a_page_that_fits_whole_is_not_cut_to_line_up_the_vectors() {
+    // batch-minibatch p2 at 80×24 after one step: θ must go below its label, the other
+    // vectors fit beside theirs, and the page's eight rows of text fit above the panel. Lining
+    // the vectors up would cost the page four of those rows, so each vector keeps its own form.
+    let mut a = lesson_page("batch-minibatch", 1, Lang::En);
+    steps(&mut a, 1);
+    let s = screen(&mut a, 80, 24);
+    assert!(!s.contains("more"), "the page scrolls:\n{s}");
+    assert!(s.contains("J ≈ 0.0102."), "the page's last line is cut:\n{s}");
+    assert!(
+        s.lines().any(|l| l.starts_with("|θ next     (")),
+        "θ next beside its label:\n{s}"
+    );
+    // Six steps on the vectors are all too wide and the page scrolls either way: they line up.
+    steps(&mut a, 5);
+    let s = screen(&mut a, 80, 24);
+    assert!(s.lines().any(|l| l.starts_with("|θ next  ")), "{s}");
+    assert!(s.lines().any(|l| l.starts_with("|  (")), "{s}");
+    assert!(!s.lines().any(|l| l.starts_with("|θ next     (")), "{s}");
+}

@@ -80,6 +80,11 @@ impl Vectors {
         }
     }
 
+    /// Whether [`Vectors::unify`] would move any vector.
+    fn would_change(&self) -> bool {
+        self.below && !self.beside.is_empty()
+    }
+
     /// Once one vector went below its label, so do the others.
     fn unify(self, out: &mut Vec<Line<'_>>, width: usize, look: &Look) {
         if !self.below {
@@ -162,22 +167,19 @@ fn shown_tuple(hide: bool, v: &[f64]) -> String {
     }
 }
 
-/// The panel, with the quantities an open question asks for shown as `?`; with `together`,
-/// its vectors are written in one form (see [`Vectors`]).
+/// The panel, with the quantities an open question asks for shown as `?`: its vectors written
+/// in one form (see [`Vectors`]), and, when that differs, with each vector beside its label
+/// where it fits (the page's text may need the rows).
 pub fn lines<'a>(
     stage: &Stage,
     lang: Lang,
     look: &Look,
     width: usize,
     mask: Mask,
-    together: bool,
-) -> Vec<Line<'a>> {
-    let form = if together {
-        Form::Together
-    } else {
-        Form::EachAsFits
-    };
-    lines_in(stage, lang, look, width, mask, form)
+) -> (Vec<Line<'a>>, Option<Vec<Line<'a>>>) {
+    let mut each = None;
+    let together = lines_in(stage, lang, look, width, mask, Form::Together, &mut each);
+    (together, each)
 }
 
 /// How the panel is written.
@@ -204,11 +206,11 @@ pub fn lines_fitting<'a>(
     mask: Mask,
     height: usize,
 ) -> Vec<Line<'a>> {
-    let full = lines_in(stage, lang, look, width, mask, Form::EachAsFits);
+    let full = lines_in(stage, lang, look, width, mask, Form::EachAsFits, &mut None);
     if full.len() <= height || stage.runners.len() < 2 {
         return full;
     }
-    let mut out = lines_in(stage, lang, look, width, mask, Form::RaceCompact);
+    let mut out = lines_in(stage, lang, look, width, mask, Form::RaceCompact, &mut None);
     let table = stage.runners.len() + 1;
     if out.len() > height && height >= table {
         let keep = height - table;
@@ -224,6 +226,7 @@ fn lines_in<'a>(
     width: usize,
     mask: Mask,
     form: Form,
+    each: &mut Option<Vec<Line<'a>>>,
 ) -> Vec<Line<'a>> {
     let race_compact = form == Form::RaceCompact;
     if stage.scene.view == ChartKind::Taylor {
@@ -449,11 +452,12 @@ fn lines_in<'a>(
         };
         row(&mut out, width, tr(lang, "batch", "批次"), value, look);
     }
-    if form == Form::Together {
-        vectors.unify(&mut out, width, look);
-    }
     if stage.runners.len() > 1 {
         race_table(&mut out, stage, lang, look, mask, width);
+    }
+    if form == Form::Together && vectors.would_change() {
+        *each = Some(out.clone());
+        vectors.unify(&mut out, width, look);
     }
     out
 }

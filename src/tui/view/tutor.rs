@@ -22,8 +22,9 @@ use crate::stage::Stage;
 use crate::tui::app::{App, LineEntry, LineKind, Tutor};
 use crate::tui::strings::tr;
 
-/// The page panel's rows (text and its "more" mark) that writing the numbers panel's vectors
-/// in one form must leave: at 80×24 the sandbox keeps four rows of its text and the mark.
+/// The page panel's rows of text and its "more" mark (besides its question) that writing the
+/// numbers panel's vectors in one form must leave: at 80×24 the sandbox keeps four rows of its
+/// text and the mark.
 const TOGETHER_LEAVES_PAGE: u16 = 5;
 
 /// Draws the lesson screen; returns the chart's size in cells, if one was drawn.
@@ -39,18 +40,24 @@ pub fn draw(app: &App, t: &Tutor, frame: &mut Frame, area: Rect, kept: &[Retaine
         let parts = PageParts::new(app, t, &look, inside as usize);
         let text = parts.wanted() + 2;
         // The vectors all in one form where the panel has the rows for it and the page keeps
-        // a few rows of its text; where the page needs them (a question, a race table below),
-        // each vector takes only the rows it must.
-        let room = usize::from(
-            height
-                .saturating_sub(text.max(TOGETHER_LEAVES_PAGE + 2))
-                .saturating_sub(2),
-        );
-        let (stage, mask) = (&t.stage, app.mask());
-        num_lines = numbers::lines(stage, lang, &look, inside as usize, mask, true);
-        if num_lines.len() > room {
-            num_lines = numbers::lines(stage, lang, &look, inside as usize, mask, false);
-        }
+        // a few rows of its text; where the page needs them (a question, a race table below,
+        // a text that would otherwise fit whole), each vector takes only the rows it must.
+        let page_least = text.max(parts.fixed() + TOGETHER_LEAVES_PAGE + 2);
+        let room = usize::from(height.saturating_sub(page_least).saturating_sub(2));
+        let (together, each) = numbers::lines(&t.stage, lang, &look, inside as usize, app.mask());
+        num_lines = match each {
+            None => together,
+            Some(each) => {
+                // A page that fits whole beside the vectors each on as few rows as they need
+                // is not cut for the sake of their alignment.
+                let beside_each = height.saturating_sub(each.len() as u16 + 2 + 2);
+                if together.len() <= room && parts.whole() > beside_each {
+                    together
+                } else {
+                    each
+                }
+            }
+        };
         page = Some((inside, parts));
         (num_lines.len() as u16 + 2, text)
     });
@@ -195,6 +202,17 @@ impl PageParts {
 
     /// The inside rows the panel wants from the numbers below it: with a question, all of it
     /// and a row of text with the row that marks more; without, a row (the text scrolls).
+    /// The rows of the page panel's body its question takes, with the line being typed.
+    fn fixed(&self) -> u16 {
+        u16::try_from(self.pinned.len()).unwrap_or(u16::MAX) + self.entry
+    }
+
+    /// The rows the page panel's body needs to show everything without scrolling.
+    fn whole(&self) -> u16 {
+        let pinned = self.pinned.len() + usize::from(!self.pinned.is_empty());
+        u16::try_from(self.text.len() + pinned).unwrap_or(u16::MAX) + self.entry
+    }
+
     fn wanted(&self) -> u16 {
         if self.pinned.is_empty() {
             1 + self.entry
