@@ -206,6 +206,12 @@ impl Under {
     }
 }
 
+/// The largest chart, in cells, whose first frame keeps its cells (see [`Under::adopt`]): a
+/// 160×48 terminal's. A bigger one is drawn again on its second frame instead, as before: at
+/// 500×200 a base is often drawn only once (zooming, resizing), and copying its 50,000 cells
+/// on every such frame cost about a tenth of the frame.
+const ADOPT_AT_MOST: usize = 160 * 48;
+
 /// The runs `[from, to)` of `cells` (rows of `width`) that do not render blank with `theme`:
 /// a space without style, or the tail of a wide character.
 fn blank_runs(cells: &[Cell], width: usize, theme: &Theme) -> Vec<(usize, usize)> {
@@ -371,7 +377,8 @@ impl Canvas {
     }
 
     /// After a base's first frame drew this copy cell by cell: keeps those cells as the base's
-    /// `Drawn` when the whole canvas was drawn, and says which cells can differ from it.
+    /// `Drawn` when the whole canvas was drawn (and is no bigger than [`ADOPT_AT_MOST`]), and
+    /// says which cells can differ from it.
     fn adopt_first(
         &self,
         area: Rect,
@@ -381,7 +388,8 @@ impl Canvas {
         theme: &Theme,
     ) -> Option<Retained> {
         let under = self.under.as_ref()?;
-        if under.width != self.width
+        if w * usize::from(h) > ADOPT_AT_MOST
+            || under.width != self.width
             || under.height != self.height
             || w != usize::from(self.width)
             || h != self.height
