@@ -289,7 +289,10 @@ fn a_page_that_fits_whole_is_not_cut_to_line_up_the_vectors() {
     steps(&mut a, 1);
     let s = screen(&mut a, 80, 24);
     assert!(!s.contains("more"), "the page scrolls:\n{s}");
-    assert!(s.contains("J ≈ 0.0102."), "the page's last line is cut:\n{s}");
+    assert!(
+        s.contains("J ≈ 0.0102."),
+        "the page's last line is cut:\n{s}"
+    );
     assert!(
         s.lines().any(|l| l.starts_with("|θ next     (")),
         "θ next beside its label:\n{s}"
