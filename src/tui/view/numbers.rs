@@ -390,31 +390,17 @@ fn lines_in<'a>(
             // The memory the step above uses: this optimizer's, after taking in this g. While
             // a question asks for the step, that memory would give it away (θ next = θ − ηv),
             // so the card shows the memory the step starts from, which the learner works with.
-            if (mask.step || mask.next) && s.optimizer().kind != optimizer::Kind::Sgd {
+            let memory = if (mask.step || mask.next) && s.optimizer().kind != optimizer::Kind::Sgd {
                 out.push(Line::from(Span::styled(
                     tr(lang, "memory before this step:", "这一步之前的记忆：").to_string(),
                     look.dim(),
                 )));
-                card_lines(
-                    &mut out,
-                    &mut vectors,
-                    width,
-                    s.optimizer(),
-                    &s.opt_state(),
-                    lang,
-                    look,
-                );
+                s.opt_state()
             } else {
-                card_lines(
-                    &mut out,
-                    &mut vectors,
-                    width,
-                    s.optimizer(),
-                    &p.opt,
-                    lang,
-                    look,
-                );
-            }
+                p.opt
+            };
+            let opt = s.optimizer();
+            card_lines(&mut out, &mut vectors, width, opt, &memory, lang, look);
         }
         Some(stop) => {
             card_lines(
