@@ -104,8 +104,9 @@ impl fmt::Debug for Canvas {
 /// [`Canvas::render`] writes them into a blank buffer, per theme. A step frame changes a few
 /// dozen of a chart's thousands of cells; copying finished ratatui cells costs a fraction of
 /// styling and writing each one again. The first frame draws cell by cell and keeps what it
-/// drew (see [`Under::adopt`]), so the first step is as cheap as any other, and a base drawn
-/// only once (zooming, resizing) costs one copy of its cells, not a second drawing.
+/// drew (see [`Under::adopt`]), so the first step is as cheap as any other; a base drawn only
+/// once (zooming, resizing) costs one copy of its cells, and none when it is bigger than
+/// [`ADOPT_AT_MOST`] (its second frame then draws it again, into a blank buffer).
 struct Under {
     width: u16,
     height: u16,
@@ -145,7 +146,8 @@ impl Under {
             seen.once = true;
             return None;
         }
-        // The first frame was clipped (see `adopt`): drawn again here, into a blank buffer.
+        // The first frame did not keep its cells (clipped, or bigger than ADOPT_AT_MOST):
+        // drawn again here, into a blank buffer.
         let mut cells = copy.cells.clone();
         for &(i, old) in copy.touched.iter().rev() {
             cells[i] = old;

@@ -200,8 +200,6 @@ impl PageParts {
         }
     }
 
-    /// The inside rows the panel wants from the numbers below it: with a question, all of it
-    /// and a row of text with the row that marks more; without, a row (the text scrolls).
     /// The rows of the page panel's body its question takes, with the line being typed.
     fn fixed(&self) -> u16 {
         u16::try_from(self.pinned.len()).unwrap_or(u16::MAX) + self.entry
@@ -213,6 +211,8 @@ impl PageParts {
         u16::try_from(self.text.len() + pinned).unwrap_or(u16::MAX) + self.entry
     }
 
+    /// The inside rows the panel wants from the numbers below it: with a question, all of it
+    /// and a row of text with the row that marks more; without, a row (the text scrolls).
     fn wanted(&self) -> u16 {
         if self.pinned.is_empty() {
             1 + self.entry
