@@ -148,14 +148,10 @@ impl Under {
         }
         // The first frame did not keep its cells (clipped, or bigger than ADOPT_AT_MOST):
         // drawn again here, into a blank buffer.
-        let mut cells = copy.cells.clone();
-        for &(i, old) in copy.touched.iter().rev() {
-            cells[i] = old;
-        }
         let plain = Canvas {
             width: self.width,
             height: self.height,
-            cells,
+            cells: copy.base_cells(),
             under: None,
             touched: Vec::new(),
         };
@@ -183,19 +179,9 @@ impl Under {
             let start = buf.index_of(area.x, area.y + y as u16);
             cells.extend_from_slice(&buf.content[start..start + w]);
         }
-        let mut base = copy.cells.clone();
-        for &(i, old) in copy.touched.iter().rev() {
-            base[i] = old;
-        }
+        let base = copy.base_cells();
         for &(i, _) in &copy.touched {
-            let (c, cell) = (base[i], &mut cells[i]);
-            cell.reset();
-            if c.ch != WIDE_TAIL {
-                if c.ch != ' ' {
-                    cell.set_char(c.ch);
-                }
-                cell.set_style(theme.style(c.tag));
-            }
+            draw_cell(&mut cells[i], base[i], theme);
         }
         let drawn = Arc::new(Drawn {
             id: Retained::next_base(),
@@ -213,6 +199,19 @@ impl Under {
 /// 500×200 a base is often drawn only once (zooming, resizing), and copying its 50,000 cells
 /// on every such frame cost about a tenth of the frame.
 const ADOPT_AT_MOST: usize = 160 * 48;
+
+/// Writes canvas cell `c` into the ratatui cell `cell` as [`Canvas::render`] writes it on a
+/// blank buffer (the tail of a wide character stays blank).
+fn draw_cell(cell: &mut ratatui::buffer::Cell, c: Cell, theme: &Theme) {
+    cell.reset();
+    if c.ch == WIDE_TAIL {
+        return;
+    }
+    if c.ch != ' ' {
+        cell.set_char(c.ch);
+    }
+    cell.set_style(theme.style(c.tag));
+}
 
 /// The runs `[from, to)` of `cells` (rows of `width`) that do not render blank with `theme`:
 /// a space without style, or the tail of a wide character.
@@ -259,6 +258,15 @@ impl Canvas {
         }));
         self.touched.clear();
         self
+    }
+
+    /// The base this copy was made from: its cells with each one written since put back.
+    fn base_cells(&self) -> Vec<Cell> {
+        let mut cells = self.cells.clone();
+        for &(i, old) in self.touched.iter().rev() {
+            cells[i] = old;
+        }
+        cells
     }
 
     /// Forgets the base, so [`Canvas::render`] draws every cell itself (tests compare both ways).
@@ -536,18 +544,9 @@ impl Canvas {
             if x >= w || y >= h as usize {
                 continue;
             }
-            let c = self.cells[i];
             let at = buf.index_of(area.x + x as u16, area.y + y as u16);
             cells.push(at);
-            let cell = &mut buf.content[at];
-            cell.reset();
-            if c.ch == WIDE_TAIL {
-                continue;
-            }
-            if c.ch != ' ' {
-                cell.set_char(c.ch);
-            }
-            cell.set_style(theme.style(c.tag));
+            draw_cell(&mut buf.content[at], self.cells[i], theme);
         }
         Retained {
             area: Rect::new(area.x, area.y, w as u16, h),

@@ -110,14 +110,7 @@ fn dropped_areas_covered(kept: &[Retained], painting: &Painting) -> bool {
             continue;
         }
         for y in k.area.top()..k.area.bottom() {
-            spans.clear();
-            spans.extend(
-                retained
-                    .iter()
-                    .filter(|r| (r.area.top()..r.area.bottom()).contains(&y))
-                    .map(|r| (r.area.left(), r.area.right())),
-            );
-            spans.sort_unstable();
+            row_spans(retained, y, &mut spans);
             let mut x = k.area.left();
             for &(from, to) in &spans {
                 if from > x {
@@ -133,6 +126,18 @@ fn dropped_areas_covered(kept: &[Retained], painting: &Painting) -> bool {
     true
 }
 
+/// The columns `[left, right)` that `areas` cover in row `y`, in order, into `spans`.
+fn row_spans(areas: &[Retained], y: u16, spans: &mut Vec<(u16, u16)>) {
+    spans.clear();
+    spans.extend(
+        areas
+            .iter()
+            .filter(|r| (r.area.top()..r.area.bottom()).contains(&y))
+            .map(|r| (r.area.left(), r.area.right())),
+    );
+    spans.sort_unstable();
+}
+
 /// Blanks every cell of `buf` outside the areas of `kept`.
 pub(crate) fn blank_outside(buf: &mut Buffer, kept: &[Retained]) {
     if kept.is_empty() {
@@ -142,20 +147,12 @@ pub(crate) fn blank_outside(buf: &mut Buffer, kept: &[Retained]) {
     let (left, right) = (buf.area.left(), buf.area.right());
     let mut inside: Vec<(u16, u16)> = Vec::with_capacity(kept.len() + 1);
     for y in buf.area.top()..buf.area.bottom() {
-        inside.clear();
-        inside.extend(
-            kept.iter()
-                .filter(|k| (k.area.top()..k.area.bottom()).contains(&y))
-                .map(|k| {
-                    let (a, b) = (k.area.left(), k.area.right());
-                    (a.clamp(left, right), b.clamp(left, right))
-                }),
-        );
-        inside.sort_unstable();
+        row_spans(kept, y, &mut inside);
         inside.push((right, right));
         let row = buf.index_of(left, y);
         let mut x = left;
         for &(from, to) in &inside {
+            let (from, to) = (from.clamp(left, right), to.clamp(left, right));
             if from > x {
                 let (a, b) = (usize::from(x - left), usize::from(from - left));
                 for cell in &mut buf.content[row + a..row + b] {

@@ -234,44 +234,34 @@ impl Widget for Rows<'_, '_> {
 fn kept_graphemes<'a>(line: &'a Line<'a>, max: u16, mut f: impl FnMut(&'a str, u16, Style)) {
     let base = Style::default().patch(line.style);
     let mut used = 0u16;
+    // Takes one grapheme; false once the line is full.
+    let mut take = |symbol: &'a str, w: u16, style: Style| {
+        if w > max {
+            return true;
+        }
+        if used + w > max {
+            return false;
+        }
+        used += w;
+        f(symbol, w, style);
+        true
+    };
     for span in &line.spans {
         let style = base.patch(span.style);
         let content: &'a str = span.content.as_ref();
-        if content.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-            for k in 0..content.len() {
-                if used + 1 > max {
-                    return;
-                }
-                used += 1;
-                f(&content[k..k + 1], 1, style);
-            }
-            continue;
-        }
-        if content.chars().all(own_grapheme) {
-            for (k, c) in content.char_indices() {
+        let room_left = if content.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            (0..content.len()).all(|k| take(&content[k..k + 1], 1, style))
+        } else if content.chars().all(own_grapheme) {
+            content.char_indices().all(|(k, c)| {
                 let symbol = &content[k..k + c.len_utf8()];
-                let w = symbol.cell_width();
-                if w > max {
-                    continue;
-                }
-                if used + w > max {
-                    return;
-                }
-                used += w;
-                f(symbol, w, style);
-            }
-            continue;
-        }
-        for g in span.styled_graphemes(base) {
-            let w = g.symbol.cell_width();
-            if w > max {
-                continue;
-            }
-            if used + w > max {
-                return;
-            }
-            used += w;
-            f(g.symbol, w, g.style);
+                take(symbol, symbol.cell_width(), style)
+            })
+        } else {
+            span.styled_graphemes(base)
+                .all(|g| take(g.symbol, g.symbol.cell_width(), g.style))
+        };
+        if !room_left {
+            return;
         }
     }
 }

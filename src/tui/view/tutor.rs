@@ -379,14 +379,12 @@ fn draw_text(
         _ => PageParts::new(app, t, look, body.width as usize),
     };
     // No room for the question under the text: it scrolls with the text instead.
-    let fixed = parts.pinned.len() as u16 + parts.entry;
-    if !parts.pinned.is_empty() && fixed + 2 > body.height {
+    if !parts.pinned.is_empty() && parts.fixed() + 2 > body.height {
         let text = Arc::make_mut(&mut parts.text);
         text.push(Line::raw(""));
         text.append(&mut parts.pinned);
     }
-    let fixed = parts.pinned.len() as u16 + parts.entry;
-    let rows = body.height.saturating_sub(fixed);
+    let rows = body.height.saturating_sub(parts.fixed());
     let scroll = Scroll::new(parts.text.len(), rows, !parts.pinned.is_empty());
     let top = t.scroll.min(scroll.overflow);
     let ascii = matches!(look.glyphs, crate::chart::Glyphs::Ascii);
