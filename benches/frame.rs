@@ -5,9 +5,9 @@
 //! clamp) ≤ 8 ms. "step frame" is a step key and the frame after it as the local tutor makes
 //! it: drawn into the buffer kept from the last frame, diffed by the painter and turned into
 //! escape codes (sent to a sink here). "step frame … ssh" is the server's path: the same into
-//! the SSH backend and its outbox; "80x24 ssh, 1000
-//! sessions in turn" steps one of a thousand sessions per frame, so each starts with that
-//! session's screens out of the CPU's caches, as on a busy server. "step view" is the step and
+//! the SSH backend and its outbox; "80x24 ssh, 1000 sessions in turn" steps one of a thousand
+//! sessions per frame, so each starts with that session's screens out of the CPU's caches, as
+//! on a busy server. "step view" is the step and
 //! a whole frame drawn through ratatui's `Terminal` alone; "ratatui diff" and "painter diff"
 //! are the two ways of finding changed cells, on an unchanged screen.
 //! "full frame 500x200" zooms in or out before each frame, so the contour map is sampled anew
