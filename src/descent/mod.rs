@@ -1,9 +1,13 @@
 //! One run of gradient descent that a learner steps through: every state it visited, so any
 //! step can be undone exactly, and the rule that says when it stops.
 
+mod history;
+
 use std::fmt;
 
 use serde::Serialize;
+
+pub use history::History;
 
 use crate::math::optimizer::{self, Optimizer};
 use crate::math::{Objective, norm};
@@ -107,7 +111,7 @@ pub struct Run {
     /// `Some(d)`: the update from θ_k uses η_k = η/(1 + k·d) (SLP §5.6: start with a larger η
     /// and lower it as training goes on). `None`: η stays fixed.
     decay: Option<f64>,
-    history: Vec<Point>,
+    history: History,
 }
 
 impl Run {
@@ -140,7 +144,7 @@ impl Run {
             lr,
             stop,
             decay: None,
-            history: vec![first],
+            history: History::new(first),
         })
     }
 
@@ -200,14 +204,12 @@ impl Run {
         self.objective.names()
     }
 
-    pub fn history(&self) -> &[Point] {
+    pub fn history(&self) -> &History {
         &self.history
     }
 
     pub fn current(&self) -> &Point {
-        self.history
-            .last()
-            .expect("a run always holds its start point")
+        self.history.last()
     }
 
     /// The next update from the current point, as the optimizer would take it now.
@@ -330,7 +332,7 @@ impl Run {
             lr: self.lr,
             stop: self.stop,
             decay: self.decay,
-            history: vec![self.current().clone()],
+            history: History::new(self.current().clone()),
         }
     }
 
@@ -338,18 +340,12 @@ impl Run {
     /// run seems to have started at point `k`: for a look-ahead copy that keeps only the
     /// points still ahead of the run it follows.
     pub fn forget_before(&mut self, k: usize) {
-        let k = k.min(self.history.len() - 1);
-        self.history.drain(..k);
+        self.history.forget_before(k);
     }
 
     /// Goes back one update; false at the start point.
     pub fn undo(&mut self) -> bool {
-        if self.history.len() > 1 {
-            self.history.pop();
-            true
-        } else {
-            false
-        }
+        self.history.pop().is_some()
     }
 
     /// Back to the start point.
