@@ -595,12 +595,13 @@ impl Retained {
     /// A `base` that is the same whenever `what` is: for an area drawn from nothing but
     /// `what`, so the next frame knows it from its content alone. The top bit keeps these
     /// apart from [`Retained::next_base`]'s counter and from FRESH. (Two different contents
-    /// share one with odds of 2⁻⁶³.)
+    /// share one with odds of about 2⁻⁶³.) Hashed with foldhash rather than the standard
+    /// SipHash: every frame hashes every line of the page text, and nothing here needs a hash
+    /// that resists someone choosing colliding inputs (a collision could only leave one of the
+    /// learner's own areas stale).
     pub fn hashed_base(what: impl std::hash::Hash) -> u64 {
-        use std::hash::Hasher;
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        what.hash(&mut h);
-        h.finish() | 1 << 63
+        use std::hash::BuildHasher;
+        foldhash::quality::FixedState::default().hash_one(what) | 1 << 63
     }
 }
 
