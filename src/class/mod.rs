@@ -11,6 +11,7 @@
 
 pub mod roster;
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
@@ -74,7 +75,10 @@ struct Entry {
 /// The hub.
 #[derive(Default)]
 pub struct Class {
-    rows: Mutex<Vec<Entry>>,
+    /// By session id, which grows with each join, so in join order. A map, not a list: every
+    /// key of every session reports through [`Class::with_entry`], and a search through a
+    /// list of 2,000 rows under this one lock cost each key a walk through the whole class.
+    rows: Mutex<BTreeMap<u64, Entry>>,
     broadcast: Mutex<Option<String>>,
     next_id: AtomicU64,
 }
@@ -110,29 +114,32 @@ impl Class {
             // The session finds it at its first wait.
             seat.wake.notify_one();
         }
-        lock(&self.rows).push(Entry {
-            row: Row {
-                id,
-                name: name.to_string(),
-                fingerprint: fingerprint.map(String::from),
-                status: Status::default(),
-                last_activity: Instant::now(),
-                connected: true,
+        lock(&self.rows).insert(
+            id,
+            Entry {
+                row: Row {
+                    id,
+                    name: name.to_string(),
+                    fingerprint: fingerprint.map(String::from),
+                    status: Status::default(),
+                    last_activity: Instant::now(),
+                    connected: true,
+                },
+                seat: Some(seat.clone()),
+                screen: None,
             },
-            seat: Some(seat.clone()),
-            screen: None,
-        });
+        );
         seat
     }
 
     /// A copy of every row, in join order.
     pub fn roster(&self) -> Vec<Row> {
-        lock(&self.rows).iter().map(|e| e.row.clone()).collect()
+        lock(&self.rows).values().map(|e| e.row.clone()).collect()
     }
 
     /// Forgets the rows of students who left.
     pub fn clear_gone(&self) {
-        lock(&self.rows).retain(|e| e.row.connected);
+        lock(&self.rows).retain(|_, e| e.row.connected);
     }
 
     /// Sends `push` to the connected students `to` names; returns how many it reached.
@@ -170,7 +177,7 @@ impl Class {
     pub fn follow(&self, id: Option<u64>) -> bool {
         let mut found = false;
         let mut rows = lock(&self.rows);
-        for e in rows.iter_mut() {
+        for e in rows.values_mut() {
             let on = Some(e.row.id) == id;
             if let Some(seat) = &e.seat {
                 let was = seat.followed.swap(on, Ordering::Relaxed);
@@ -189,22 +196,19 @@ impl Class {
 
     /// The last screen the followed student `id` published.
     pub fn screen(&self, id: u64) -> Option<Arc<Screen>> {
-        lock(&self.rows)
-            .iter()
-            .find(|e| e.row.id == id)
-            .and_then(|e| e.screen.clone())
+        lock(&self.rows).get(&id).and_then(|e| e.screen.clone())
     }
 
     fn seats(&self, to: Target) -> Vec<Arc<Seat>> {
         lock(&self.rows)
-            .iter()
+            .values()
             .filter(|e| to == Target::All || to == Target::One(e.row.id))
             .filter_map(|e| e.seat.clone())
             .collect()
     }
 
     fn with_entry(&self, id: u64, f: impl FnOnce(&mut Entry)) {
-        if let Some(e) = lock(&self.rows).iter_mut().find(|e| e.row.id == id) {
+        if let Some(e) = lock(&self.rows).get_mut(&id) {
             f(e)
         }
     }
