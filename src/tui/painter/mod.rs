@@ -18,11 +18,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
-use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::{Frame, Terminal};
 
 use crate::chart::Retained;
+
+mod seen;
+use seen::{Seen, columns};
 
 /// What a frame tells its painter beyond its cells.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -182,7 +185,8 @@ impl Painted {
     /// The painter whose bytes this hands to the backend.
     pub fn painter(&self) -> Painter {
         Painter {
-            shown: Buffer::empty(Rect::ZERO),
+            shown: Vec::new(),
+            shown_area: Rect::ZERO,
             bytes: Vec::new(),
             painted: self.clone(),
             last: Vec::new(),
@@ -228,8 +232,9 @@ impl Painted {
 /// Works out each frame's changed cells, keeping its own copy of what the screen shows.
 #[derive(Debug)]
 pub struct Painter {
-    /// What the screen holds, as far as the bytes sent say.
-    shown: Buffer,
+    /// What the screen holds, as far as the bytes sent say: `shown_area`'s cells, row by row.
+    shown: Vec<Seen>,
+    shown_area: Rect,
     /// Escape codes of the cells, handed to the backend's `draw` through `painted`.
     bytes: Vec<u8>,
     painted: Painted,
@@ -255,12 +260,22 @@ impl Painter {
         self.compared
     }
 
+    /// The screen was cleared or resized to `area`: it shows blanks, and no area is kept.
+    fn blank(&mut self, area: Rect) {
+        self.shown.clear();
+        self.shown.resize(
+            usize::from(area.width) * usize::from(area.height),
+            Seen::BLANK,
+        );
+        self.shown_area = area;
+        self.last.clear();
+    }
+
     /// The areas of the last frame that a frame of size `area` can keep: none after the
     /// screen was cleared or resized, or when keeping is off.
     pub fn kept(&mut self, area: Rect) -> &[Retained] {
-        if self.painted.cleared.swap(false, Ordering::Relaxed) || self.shown.area != area {
-            self.shown = Buffer::empty(area);
-            self.last.clear();
+        if self.painted.cleared.swap(false, Ordering::Relaxed) || self.shown_area != area {
+            self.blank(area);
         }
         if self.keep { &self.last } else { &[] }
     }
@@ -284,9 +299,8 @@ impl Painter {
     /// point and arrow instead of the thousands of the contour map and the page text.
     pub fn paint_retained(&mut self, next: &Buffer, retained: Vec<Retained>) -> io::Result<()> {
         let fresh = self.painted.cleared.swap(false, Ordering::Relaxed);
-        if fresh || self.shown.area != next.area {
-            self.shown = Buffer::empty(next.area);
-            self.last.clear();
+        if fresh || self.shown_area != next.area {
+            self.blank(next.area);
         }
         let width = usize::from(next.area.width.max(1));
         let len = next.content.len();
@@ -316,7 +330,7 @@ impl Painter {
             .map(|&(from, to)| to.saturating_sub(from))
             .sum();
         changed_cells(
-            &self.shown.content,
+            &self.shown,
             &next.content,
             width,
             &self.spans,
@@ -345,7 +359,7 @@ impl Painter {
             }
         }
         for &i in &self.sync {
-            self.shown.content[i].clone_from(&next.content[i]);
+            self.shown[i] = Seen::of(&next.content[i]);
         }
         Ok(())
     }
@@ -520,7 +534,7 @@ impl<W: Write> Backend for PaintedBackend<W> {
 /// Only the cells in `spans` (ordered stretches `[from, to)`) are compared; a wide character
 /// may carry the work past a stretch's end.
 fn changed_cells(
-    shown: &[Cell],
+    shown: &[Seen],
     next: &[Cell],
     width: usize,
     spans: &[(usize, usize)],
@@ -542,7 +556,7 @@ fn changed_cells(
 /// Compares cell `i`; returns the next cell to look at.
 #[inline]
 fn compare_at(
-    shown: &[Cell],
+    shown: &[Seen],
     next: &[Cell],
     width: usize,
     i: usize,
@@ -551,7 +565,7 @@ fn compare_at(
     sync: &mut Vec<usize>,
 ) -> usize {
     let (old, new) = (&shown[i], &next[i]);
-    if same(old, new) && !matches!(new.diff_option, CellDiffOption::AlwaysUpdate) {
+    if old.same(new) && !matches!(new.diff_option, CellDiffOption::AlwaysUpdate) {
         return i + 1;
     }
     sync.push(i);
@@ -559,7 +573,7 @@ fn compare_at(
         emit.push(i);
     }
     let new_end = (i + columns(new).max(1)).min(len);
-    let old_end = (i + columns(old).max(1)).min(len);
+    let old_end = (i + old.columns().max(1)).min(len);
     // Columns under a new wide character: not written, but the screen holds them now.
     sync.extend(i + 1..new_end);
     // Columns a wide character covered before: redrawn, as some terminals leave its
@@ -573,41 +587,10 @@ fn compare_at(
     new_end.max(old_end).max(i + 1)
 }
 
-/// `Cell`'s own `==`, at a fraction of the cost: the styles first (most changed cells differ
-/// there or in the symbol), then the symbol's few bytes compared in line rather than through
-/// a `memcmp` call.
-#[inline]
-fn same(a: &Cell, b: &Cell) -> bool {
-    #[allow(deprecated)] // `skip` takes part in `Cell`'s `==`
-    let skip_eq = a.skip == b.skip;
-    a.fg == b.fg
-        && a.bg == b.bg
-        && a.modifier == b.modifier
-        && a.underline_color == b.underline_color
-        && a.diff_option == b.diff_option
-        && skip_eq
-        && same_bytes(a.symbol().as_bytes(), b.symbol().as_bytes())
-}
-
-#[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
 /// Whether a wide character to the left of cell `i` (in the same row) covers it.
 fn covered(cells: &[Cell], i: usize, width: usize) -> bool {
     let x = i % width;
     (1..=x.min(3)).any(|k| columns(&cells[i - k]) > k)
-}
-
-/// The columns a cell's symbol takes: `Cell::cell_width` without its Unicode table lookups
-/// for a printable ASCII symbol, which most cells of a frame are.
-#[inline]
-fn columns(cell: &Cell) -> usize {
-    match cell.symbol().as_bytes() {
-        [b] if (b' '..=b'~').contains(b) => 1,
-        _ => usize::from(cell.cell_width()),
-    }
 }
 
 fn is_skip(cell: &Cell) -> bool {
@@ -615,48 +598,4 @@ fn is_skip(cell: &Cell) -> bool {
     let skip = cell.skip;
     matches!(cell.diff_option, CellDiffOption::Skip)
         || (skip && matches!(cell.diff_option, CellDiffOption::None))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ratatui::style::{Color, Modifier};
-
-    /// `same` is `==`: every field that `Cell`'s `==` reads, changed one at a time.
-    #[test]
-    fn same_agrees_with_cells_own_equality() {
-        let base = {
-            let mut c = Cell::new("x");
-            c.set_fg(Color::Red);
-            c
-        };
-        let mut variants: Vec<Cell> = Vec::new();
-        for sym in ["x", "y", "xy", "学", " ", ""] {
-            let mut c = base.clone();
-            c.set_symbol(sym);
-            variants.push(c);
-        }
-        let mut c = base.clone();
-        c.set_fg(Color::Blue);
-        variants.push(c);
-        let mut c = base.clone();
-        c.set_bg(Color::Indexed(3));
-        variants.push(c);
-        let mut c = base.clone();
-        c.modifier = Modifier::BOLD;
-        variants.push(c);
-        let mut c = base.clone();
-        c.underline_color = Color::Green;
-        variants.push(c);
-        let mut c = base.clone();
-        c.set_diff_option(CellDiffOption::Skip);
-        variants.push(c);
-        variants.push(Cell::EMPTY);
-        variants.push(Cell::new(" "));
-        for a in &variants {
-            for b in &variants {
-                assert_eq!(same(a, b), a == b, "{a:?} vs {b:?}");
-            }
-        }
-    }
 }
