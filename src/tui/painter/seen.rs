@@ -78,13 +78,20 @@ impl Seen {
             && self.skip == skip
             && cell.underline_color == Color::Reset
             && self.len != UNKNOWN
-            && self.sym[..usize::from(self.len)] == *cell.symbol().as_bytes()
+            && same_bytes(&self.sym[..usize::from(self.len)], cell.symbol().as_bytes())
     }
 
     /// The columns the symbol takes.
     pub(super) fn columns(&self) -> usize {
         usize::from(self.cols)
     }
+}
+
+/// `a == b` for the few bytes of a symbol, in line rather than through a `memcmp` call (which
+/// perf showed at 2.4% of a loaded server's cycles when the slices were compared with `==`).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// The columns a cell's symbol takes: `Cell::cell_width` without its Unicode table lookups
