@@ -25,24 +25,26 @@ pub fn sig(x: f64, digits: usize) -> String {
     let mag = x.abs().log10().floor() as i32;
     if mag >= -4 && mag < (digits as i32).clamp(5, 15) {
         let decimals = (digits as i32 - 1 - mag).max(0) as usize;
-        let s = format!("{x:.decimals$}");
-        let s = trim_zeros(&s);
+        let mut s = format!("{x:.decimals$}");
+        let kept = trimmed(&s).len();
+        s.truncate(kept);
         // Rounding can turn a tiny negative into "-0".
         if s == "-0" { "0".to_string() } else { s }
     } else {
         let s = format!("{:.*e}", digits - 1, x);
         match s.split_once('e') {
-            Some((m, e)) => format!("{}e{e}", trim_zeros(m)),
+            Some((m, e)) => format!("{}e{e}", trimmed(m)),
             None => s,
         }
     }
 }
 
-fn trim_zeros(s: &str) -> String {
+/// `s` without the trailing zeros of its decimals (and without a point left bare).
+fn trimmed(s: &str) -> &str {
     if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        s.trim_end_matches('0').trim_end_matches('.')
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -60,10 +62,15 @@ pub fn exact(x: f64) -> Option<String> {
 
 /// A vector written for people: `[2, 2.9]`.
 pub fn vector(v: &[f64]) -> String {
-    format!(
-        "[{}]",
-        v.iter().map(|&x| short(x)).collect::<Vec<_>>().join(", ")
-    )
+    let mut out = String::from("[");
+    for (k, &x) in v.iter().enumerate() {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&short(x));
+    }
+    out.push(']');
+    out
 }
 
 /// Serialises an f64 as JSON the way [`exact`] writes it: integers without ".0", non-finite

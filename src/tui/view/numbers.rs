@@ -145,8 +145,10 @@ fn tuple(v: &[f64]) -> String {
     if v.len() == 1 {
         short(v[0])
     } else {
-        let s = vector(v);
-        format!("({})", &s[1..s.len() - 1])
+        let mut s = vector(v);
+        s.replace_range(..1, "(");
+        s.replace_range(s.len() - 1.., ")");
+        s
     }
 }
 
