@@ -99,7 +99,11 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 #[inline]
 pub(super) fn columns(cell: &Cell) -> usize {
     match cell.symbol().as_bytes() {
-        [b] if (b' '..=b'~').contains(b) => 1,
+        [b] if (b' '..=b'~').contains(b)
+            && !matches!(cell.diff_option, CellDiffOption::ForcedWidth(_)) =>
+        {
+            1
+        }
         _ => usize::from(cell.cell_width()),
     }
 }
@@ -147,6 +151,11 @@ mod tests {
         let mut c = base.clone();
         c.set_diff_option(CellDiffOption::Skip);
         variants.push(c);
+        let mut c = base.clone();
+        c.set_diff_option(CellDiffOption::ForcedWidth(
+            std::num::NonZeroU16::new(2).unwrap(),
+        ));
+        variants.push(c);
         variants.push(Cell::EMPTY);
         variants.push(Cell::new(" "));
         for a in &variants {
@@ -156,6 +165,7 @@ mod tests {
                 assert_eq!(seen.same(b), fits && a == b, "{a:?} vs {b:?}");
             }
             assert_eq!(seen.columns(), usize::from(a.cell_width()), "{a:?}");
+            assert_eq!(columns(a), usize::from(a.cell_width()), "{a:?}");
         }
         assert_eq!(Seen::of(&Cell::EMPTY), Seen::BLANK);
     }
