@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 
-use super::painter::{Painting, blank_outside, dropped};
+use super::painter::{Painting, draw_again};
 use crate::chart::Retained;
 
 use super::action::Action;
@@ -38,26 +38,16 @@ pub fn draw_painting(app: &mut App, frame: &mut Frame, kept: &[Retained]) -> Pai
         again = true;
     }
     if !again {
-        return Painting {
-            retained: drawn.retained,
-            cursor: drawn.cursor,
-        };
+        return painting(drawn);
     }
     // What the first draw retained is clean (continued or drawn afresh), so the second draw
-    // keeps it and redraws only what the news changed: when the page text starts to overflow
-    // as the numbers panel grows, that is the footer, not the whole screen.
-    let clean = drawn.retained;
-    blank_outside(frame.buffer_mut(), &clean);
-    let drawn = view::draw(app, frame, &clean);
-    let painting = Painting {
-        retained: drawn.retained,
-        cursor: drawn.cursor,
-    };
-    if !dropped(&clean, &painting) {
-        return painting;
-    }
-    frame.buffer_mut().reset();
-    let drawn = view::draw(app, frame, &[]);
+    // keeps it and redraws only what the news changed.
+    draw_again(frame, &drawn.retained, |frame, kept| {
+        painting(view::draw(app, frame, kept))
+    })
+}
+
+fn painting(drawn: view::Drawn) -> Painting {
     Painting {
         retained: drawn.retained,
         cursor: drawn.cursor,

@@ -75,13 +75,7 @@ where
         // (When the retained areas cover every dropped one, as when the page and numbers
         // panels trade a row, no stale cell is left and the first draw stands.)
         let clean = std::mem::take(&mut painting.retained);
-        let buffer = terminal.current_buffer_mut();
-        blank_outside(buffer, &clean);
-        painting = draw(&mut terminal.get_frame(), &clean);
-        if dropped(&clean, &painting) {
-            terminal.current_buffer_mut().reset();
-            painting = draw(&mut terminal.get_frame(), &[]);
-        }
+        painting = draw_again(&mut terminal.get_frame(), &clean, &mut draw);
     }
     painter.paint_retained(terminal.current_buffer_mut(), painting.retained)?;
     // The backend writes the painter's bytes in place of the cells it is given.
@@ -96,8 +90,25 @@ where
     Backend::flush(terminal.backend_mut())
 }
 
+/// Draws the frame again with `draw`, keeping the areas of `clean` (retained by the draw
+/// before, so they hold what it drew) and blanking the rest; a draw that leaves out one of
+/// them is done once more on a blank buffer, so no stale cell stays.
+pub(crate) fn draw_again(
+    frame: &mut Frame,
+    clean: &[Retained],
+    mut draw: impl FnMut(&mut Frame, &[Retained]) -> Painting,
+) -> Painting {
+    blank_outside(frame.buffer_mut(), clean);
+    let painting = draw(frame, clean);
+    if !dropped(clean, &painting) {
+        return painting;
+    }
+    frame.buffer_mut().reset();
+    draw(frame, &[])
+}
+
 /// Whether `painting` left out an area of `kept` it was handed.
-pub(crate) fn dropped(kept: &[Retained], painting: &Painting) -> bool {
+fn dropped(kept: &[Retained], painting: &Painting) -> bool {
     kept.iter()
         .any(|k| !painting.retained.iter().any(|r| r.area == k.area))
 }
@@ -142,7 +153,7 @@ fn row_spans(areas: &[Retained], y: u16, spans: &mut Vec<(u16, u16)>) {
 }
 
 /// Blanks every cell of `buf` outside the areas of `kept`.
-pub(crate) fn blank_outside(buf: &mut Buffer, kept: &[Retained]) {
+fn blank_outside(buf: &mut Buffer, kept: &[Retained]) {
     if kept.is_empty() {
         buf.reset();
         return;
